@@ -1,0 +1,31 @@
+# Creator Growth Tool. `make run` starts everything; `make test` tests everything.
+.PHONY: run test test-go test-web e2e bench lint build clean
+
+run: ## Start the product on http://localhost:8080 (PostgreSQL, .env, web app, sandbox)
+	@scripts/run.sh
+
+test: ## Every test: Go (race, real PostgreSQL), web unit tests, browser tests
+	@scripts/test.sh
+
+test-go: ## Go tests only
+	@TEST_DATABASE_URL=$$(scripts/test-db.sh) go test -race -count=1 ./...
+
+test-web: ## Web unit tests only
+	@cd web && npm test
+
+e2e: ## Browser tests only
+	@scripts/e2e.sh
+
+bench: ## Benchmarks: Instagram sync and the stats endpoint
+	@scripts/bench.sh
+
+lint: ## gofmt, go vet, staticcheck (when installed)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	@go vet ./...
+	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
+
+build: ## bin/server with the web app embedded
+	@scripts/build.sh
+
+clean: ## Remove build output (keeps .env and the database)
+	rm -rf bin web/dist

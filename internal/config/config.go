@@ -1,0 +1,178 @@
+// Package config reads the server's configuration from the environment and
+// validates it once, at start-up.
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Environments.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+	EnvTest        = "test"
+)
+
+// Config is the whole configuration of the server.
+type Config struct {
+	Port               int
+	Env                string
+	DatabaseURL        string
+	JWTSecret          []byte
+	TokenEncryptionKey []byte // 32 bytes
+	FrontendURL        string
+	// PublicURL is where this server is reached from a browser; the sandbox
+	// and the default OAuth redirect URI are built from it.
+	PublicURL      string
+	AllowedOrigins []string
+	AdminPassword  string
+	RedisURL       string
+	TrustedProxies []string
+	MetricsToken   string
+	LogLevel       string
+
+	Instagram Instagram
+}
+
+// Instagram is the Instagram app and the hosts it is reached on.
+type Instagram struct {
+	ClientID     string
+	ClientSecret string
+	RedirectURI  string
+	AuthURL      string
+	APIURL       string
+	GraphURL     string
+	MaxPosts     int
+	// Sandbox is true when no client id is configured: the server then
+	// serves its own fake Instagram and points its client at it.
+	Sandbox bool
+}
+
+// Production reports whether the server runs with production rules.
+func (c *Config) Production() bool { return c.Env == EnvProduction }
+
+// Load reads the configuration through getenv and validates it. Every
+// problem found is reported, one per line, in the returned error.
+func Load(getenv func(string) string) (*Config, error) {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+
+	c := &Config{
+		Env:           get("APP_ENV", EnvDevelopment),
+		DatabaseURL:   get("DATABASE_URL", ""),
+		JWTSecret:     []byte(get("JWT_SECRET", "")),
+		FrontendURL:   strings.TrimRight(get("FRONTEND_URL", "http://localhost:5173"), "/"),
+		AdminPassword: getenv("ADMIN_PASSWORD"),
+		RedisURL:      get("REDIS_URL", ""),
+		MetricsToken:  get("METRICS_TOKEN", ""),
+		LogLevel:      get("LOG_LEVEL", "info"),
+	}
+
+	port, err := strconv.Atoi(get("PORT", "8080"))
+	if err != nil || port < 1 || port > 65535 {
+		bad("PORT must be a port number between 1 and 65535")
+	}
+	c.Port = port
+	c.PublicURL = strings.TrimRight(get("PUBLIC_URL", "http://localhost:"+strconv.Itoa(port)), "/")
+	if u, err := url.Parse(c.PublicURL); err != nil || u.Scheme == "" || u.Host == "" {
+		bad("PUBLIC_URL must be an absolute URL like https://growth.example.com")
+	}
+
+	switch c.Env {
+	case EnvDevelopment, EnvProduction, EnvTest:
+	default:
+		bad("APP_ENV must be one of development, production, test (got %q)", c.Env)
+	}
+	if c.DatabaseURL == "" {
+		bad("DATABASE_URL is required (a PostgreSQL URL)")
+	}
+	if len(c.JWTSecret) == 0 {
+		bad("JWT_SECRET is required")
+	} else if c.Production() && len(c.JWTSecret) < 32 {
+		bad("JWT_SECRET must be at least 32 bytes in production")
+	}
+
+	if raw := get("TOKEN_ENCRYPTION_KEY", ""); raw != "" {
+		key, err := base64.StdEncoding.DecodeString(raw)
+		if err != nil || len(key) != 32 {
+			bad("TOKEN_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)")
+		}
+		c.TokenEncryptionKey = key
+	} else if c.Production() {
+		bad("TOKEN_ENCRYPTION_KEY is required in production")
+	} else {
+		bad("TOKEN_ENCRYPTION_KEY is required (32 bytes, base64; make run generates one in .env)")
+	}
+
+	if _, err := url.ParseRequestURI(c.FrontendURL); err != nil {
+		bad("FRONTEND_URL must be an absolute URL")
+	}
+	c.AllowedOrigins = splitList(get("ALLOWED_ORIGINS", c.FrontendURL))
+	for _, o := range c.AllowedOrigins {
+		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" {
+			bad("ALLOWED_ORIGINS entry %q is not an origin like https://app.example.com", o)
+		}
+	}
+	c.TrustedProxies = splitList(get("TRUSTED_PROXIES", ""))
+
+	ig := Instagram{
+		ClientID:     get("INSTAGRAM_CLIENT_ID", ""),
+		ClientSecret: get("INSTAGRAM_CLIENT_SECRET", ""),
+		RedirectURI:  get("INSTAGRAM_REDIRECT_URI", ""),
+		AuthURL:      get("INSTAGRAM_AUTH_URL", "https://www.instagram.com/oauth/authorize"),
+		APIURL:       strings.TrimRight(get("INSTAGRAM_API_URL", "https://api.instagram.com"), "/"),
+		GraphURL:     strings.TrimRight(get("INSTAGRAM_GRAPH_URL", "https://graph.instagram.com"), "/"),
+	}
+	maxPosts, err := strconv.Atoi(get("INSTAGRAM_MAX_POSTS", "1000"))
+	if err != nil || maxPosts < 1 || maxPosts > 10000 {
+		bad("INSTAGRAM_MAX_POSTS must be a number from 1 to 10000")
+	}
+	ig.MaxPosts = maxPosts
+	if ig.ClientID == "" {
+		ig.Sandbox = true
+		if ig.RedirectURI == "" {
+			ig.RedirectURI = c.PublicURL + "/auth/instagram/callback"
+		}
+		if c.Production() {
+			bad("INSTAGRAM_CLIENT_ID is required in production (the Instagram sandbox is for development only)")
+		}
+	} else {
+		if ig.ClientSecret == "" {
+			bad("INSTAGRAM_CLIENT_SECRET is required when INSTAGRAM_CLIENT_ID is set")
+		}
+		if ig.RedirectURI == "" {
+			bad("INSTAGRAM_REDIRECT_URI is required when INSTAGRAM_CLIENT_ID is set")
+		}
+	}
+	c.Instagram = ig
+
+	if c.Production() && c.AdminPassword != "" && len(c.AdminPassword) < 12 {
+		bad("ADMIN_PASSWORD must be at least 12 characters in production")
+	}
+
+	if len(problems) > 0 {
+		return nil, errors.New("invalid configuration:\n  - " + strings.Join(problems, "\n  - "))
+	}
+	return c, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimRight(strings.TrimSpace(p), "/"); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,135 @@
+// Package httpapi is the HTTP layer: the router, its middleware, the
+// mapping of application errors to statuses, and one file of handlers per
+// resource.
+package httpapi
+
+import (
+	"database/sql"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/ulule/limiter/v3"
+
+	"creatorgrowth/internal/apperr"
+	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/waitlist"
+)
+
+// Deps is what the router needs. Optional parts are nil when absent.
+type Deps struct {
+	Config       *config.Config
+	DB           *sql.DB
+	Logger       *slog.Logger
+	Auth         *auth.Service
+	Tokens       *auth.Tokens
+	Waitlist     *waitlist.Service
+	LimiterStore limiter.Store
+	Limits       Limits
+
+	// SPA is the built web app (index.html at its root); nil serves a
+	// short page that says how to build it.
+	SPA fs.FS
+	// Sandbox is the fake Instagram, mounted at SandboxPrefix when set.
+	Sandbox http.Handler
+	// Observe, when set, is told of every request (metrics).
+	Observe func(route string, status int, d time.Duration)
+}
+
+// SandboxPrefix is where the built-in Instagram sandbox is served.
+const SandboxPrefix = "/sandbox/instagram"
+
+type api struct {
+	cfg      *config.Config
+	db       *sql.DB
+	logger   *slog.Logger
+	auth     *auth.Service
+	tokens   *auth.Tokens
+	waitlist *waitlist.Service
+	probe    *dbProbe
+
+	loginLimit    *rateLimiter
+	waitlistLimit *rateLimiter
+	adminFailures *rateLimiter
+}
+
+// NewRouter returns the server's whole HTTP handler.
+func NewRouter(d Deps) (http.Handler, error) {
+	a := &api{
+		cfg:      d.Config,
+		db:       d.DB,
+		logger:   d.Logger,
+		auth:     d.Auth,
+		tokens:   d.Tokens,
+		waitlist: d.Waitlist,
+		probe:    &dbProbe{db: d.DB},
+
+		loginLimit:    newRateLimiter("login", d.LimiterStore, d.Limits.Login, d.Logger),
+		waitlistLimit: newRateLimiter("waitlist", d.LimiterStore, d.Limits.Waitlist, d.Logger),
+		adminFailures: newRateLimiter("admin", d.LimiterStore, d.Limits.AdminFailed, d.Logger),
+	}
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	// Only the configured proxies may name the client IP; with none, the
+	// peer address is the client, whatever X-Forwarded-For says.
+	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+		return nil, err
+	}
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+
+	r.Use(withRequestID(), recoverer(d.Logger), accessLog(d.Logger, d.Observe),
+		securityHeaders(d.Config.Production()), cors(d.Config.AllowedOrigins), limitBody())
+
+	r.GET("/health", a.health)
+	r.HEAD("/health", a.health)
+
+	apiGroup := r.Group("/api", noStore)
+
+	apiGroup.POST("/auth/register", a.register)
+	apiGroup.POST("/auth/login", a.loginLimit.middleware(), a.login)
+	apiGroup.POST("/waitlist/signup", a.waitlistLimit.middleware(), a.waitlistSignup)
+	apiGroup.GET("/admin/waitlist", a.requireAdmin, a.adminWaitlist)
+
+	user := apiGroup.Group("", a.requireUser)
+	user.GET("/user/me", a.me)
+
+	if d.Sandbox != nil {
+		sb := http.StripPrefix(SandboxPrefix, d.Sandbox)
+		r.Any(SandboxPrefix+"/*path", sandboxHeaders, gin.WrapH(sb))
+	}
+
+	spa := newSPA(d.SPA)
+	r.NoRoute(func(c *gin.Context) {
+		if isAPIPath(c.Request.URL.Path) {
+			writeError(c, a.logger, apperr.New(apperr.CodeNotFound, "No such endpoint."))
+			return
+		}
+		spa.serve(c)
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeError(c, a.logger, apperr.New(codeMethodNotAllowed, "This endpoint does not accept "+c.Request.Method+"."))
+	})
+	return r, nil
+}
+
+// noStore keeps API answers, which are per user, out of shared caches.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// sandboxHeaders relaxes the policy for the sandbox's own HTML pages.
+func sandboxHeaders(c *gin.Context) {
+	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'")
+	c.Next()
+}
+
+func isAPIPath(p string) bool {
+	return p == "/api" || len(p) >= 5 && p[:5] == "/api/" || len(p) >= 6 && p[:6] == "/auth/" || p == "/metrics"
+}

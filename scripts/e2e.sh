@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the product, starts it on a fresh database with the Instagram
+# sandbox, and runs the browser tests in Debian's Chromium against it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+if [ ! -x /usr/bin/chromium ]; then
+	echo "installing Chromium (Debian package)..."
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "error: /usr/bin/chromium is missing; install the chromium package" >&2
+		exit 1
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+admin_url=${TEST_DATABASE_URL:-$("$root/scripts/test-db.sh")}
+db="e2e_$(date +%s)_$$"
+psql "$admin_url" -qc "CREATE DATABASE $db" >/dev/null
+base_url=${admin_url%%\?*}
+base_url=${base_url%/*}
+query=${admin_url#"${admin_url%%\?*}"}
+
+"$root/scripts/build.sh"
+
+port=${E2E_PORT:-18080}
+log="$root/.data/e2e-server.log"
+mkdir -p "$root/.data"
+export E2E_BASE_URL="http://localhost:$port"
+export E2E_ADMIN_PASSWORD="e2e-admin-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+env -i PATH="$PATH" HOME="${HOME:-/root}" \
+	APP_ENV=test PORT="$port" DATABASE_URL="$base_url/$db$query" \
+	JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
+	TOKEN_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')" \
+	ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" FRONTEND_URL="$E2E_BASE_URL" PUBLIC_URL="$E2E_BASE_URL" \
+	"$root/bin/server" >"$log" 2>&1 &
+pid=$!
+cleanup() {
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	psql "$admin_url" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+	curl -fsS "$E2E_BASE_URL/health" >/dev/null 2>&1 && break
+	kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+	sleep 0.1
+done
+
+cd "$root/web"
+npm run e2e --silent

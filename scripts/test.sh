@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make test: Go tests against a real PostgreSQL, the web unit tests and the
+# browser end-to-end tests. Each step installs what it needs.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+"$root/scripts/toolchain.sh"
+TEST_DATABASE_URL=$("$root/scripts/test-db.sh")
+export TEST_DATABASE_URL
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "go vet"
+go vet ./...
+
+step "go test -race (PostgreSQL: ${TEST_DATABASE_URL%%\?*})"
+go test -race -count=1 -timeout 15m ./...
+
+if [ -x "$root/scripts/fuzz.sh" ]; then
+	step "fuzz targets, a few seconds each"
+	"$root/scripts/fuzz.sh" "${FUZZTIME:-3s}"
+fi
+
+step "web unit tests"
+cd "$root/web"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	npm ci --no-audit --no-fund --loglevel=error
+fi
+npm test --silent
+cd "$root"
+
+step "browser end-to-end tests"
+"$root/scripts/e2e.sh"
