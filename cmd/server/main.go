@@ -80,6 +80,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		Auth:         auth.NewService(postgres.NewUsers(db), hasher, tokens),
 		Tokens:       tokens,
 		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
+		Accounts:     postgres.NewAccounts(db),
 		LimiterStore: store,
 		Limits:       httpapi.DefaultLimits(),
 		SPA:          spaAssets(logger),

@@ -16,6 +16,7 @@ import (
 	"creatorgrowth/internal/apperr"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/waitlist"
 )
 
@@ -27,6 +28,7 @@ type Deps struct {
 	Auth         *auth.Service
 	Tokens       *auth.Tokens
 	Waitlist     *waitlist.Service
+	Accounts     *postgres.Accounts
 	LimiterStore limiter.Store
 	Limits       Limits
 
@@ -49,6 +51,7 @@ type api struct {
 	auth     *auth.Service
 	tokens   *auth.Tokens
 	waitlist *waitlist.Service
+	accounts *postgres.Accounts
 	probe    *dbProbe
 
 	loginLimit    *rateLimiter
@@ -65,6 +68,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		auth:     d.Auth,
 		tokens:   d.Tokens,
 		waitlist: d.Waitlist,
+		accounts: d.Accounts,
 		probe:    &dbProbe{db: d.DB},
 
 		loginLimit:    newRateLimiter("login", d.LimiterStore, d.Limits.Login, d.Logger),
