@@ -1,0 +1,28 @@
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { useSession } from '@/lib/use-session';
+
+/**
+ * ProtectedRoute sends logged-out visitors (or those whose token expired or was cleared by
+ * a 401) to the login page, remembering where they were going.
+ */
+export function ProtectedRoute({ children }: { children: ReactNode }) {
+  const token = useSession();
+  const location = useLocation();
+  if (!token) {
+    const next = `${location.pathname}${location.search}`;
+    return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return children;
+}
+
+/** GuestRoute sends signed-in users away from the login and register pages. */
+export function GuestRoute({ children }: { children: ReactNode }) {
+  const token = useSession();
+  const location = useLocation();
+  if (token) {
+    const next = new URLSearchParams(location.search).get('next');
+    return <Navigate to={next && next.startsWith('/') && !next.startsWith('//') ? next : '/dashboard'} replace />;
+  }
+  return children;
+}

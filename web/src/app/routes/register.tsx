@@ -1,0 +1,11 @@
+import { GuestRoute } from '@/app/protected-route';
+import { AuthForm } from '@/features/auth/components/auth-form';
+
+/** RegisterPage is /register. */
+export default function RegisterPage() {
+  return (
+    <GuestRoute>
+      <AuthForm mode="register" />
+    </GuestRoute>
+  );
+}

@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { Alert } from '@/components/alert';
+import { Button } from '@/components/button';
+import { readCallbackResult, type CallbackResult } from '@/features/instagram/lib/callback-result';
+
+/** CallbackBanner shows the Instagram connection result once, then cleans the query string. */
+export function CallbackBanner() {
+  const [params, setParams] = useSearchParams();
+  const [result, setResult] = useState<CallbackResult | null>(() => readCallbackResult(params));
+
+  useEffect(() => {
+    if (!params.has('instagram') && !params.has('reason')) return;
+    const found = readCallbackResult(params);
+    if (found) setResult(found);
+    const next = new URLSearchParams(params);
+    next.delete('instagram');
+    next.delete('reason');
+    setParams(next, { replace: true });
+  }, [params, setParams]);
+
+  if (!result) return null;
+  return (
+    <Alert
+      tone={result.tone}
+      title={result.tone === 'success' ? 'Instagram connected' : 'Instagram was not connected'}
+      action={
+        <Button variant="ghost" size="sm" onClick={() => setResult(null)} aria-label="Dismiss message">
+          ✕
+        </Button>
+      }
+    >
+      <span data-testid="instagram-callback">{result.text}</span>
+    </Alert>
+  );
+}

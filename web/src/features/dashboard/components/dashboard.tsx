@@ -1,0 +1,70 @@
+import { useCallback, useState } from 'react';
+import { Button } from '@/components/button';
+import { ErrorState } from '@/components/error-state';
+import { CallbackBanner } from '@/features/dashboard/components/callback-banner';
+import { DashboardSkeleton } from '@/features/dashboard/components/dashboard-skeleton';
+import { StatsSection } from '@/features/dashboard/components/stats-section';
+import { getGrowthStats } from '@/features/growth/api/stats';
+import { PeriodSwitch } from '@/features/growth/components/period-switch';
+import { getPosts } from '@/features/instagram/api/instagram';
+import { AccountCard } from '@/features/instagram/components/account-card';
+import { ConnectInstagram } from '@/features/instagram/components/connect-instagram';
+import { DisconnectButton } from '@/features/instagram/components/disconnect-button';
+import { PAGE_SIZE, PostList } from '@/features/instagram/components/post-list';
+import { SyncStatusLine } from '@/features/instagram/components/sync-status';
+import { useSync } from '@/features/instagram/hooks/use-sync';
+import { isApiError } from '@/lib/api-error';
+import { browserTimeZone } from '@/lib/format';
+import { useAsync } from '@/lib/use-async';
+import type { Period } from '@/types/api';
+
+const noAccount = (error: unknown) => isApiError(error) && error.status === 404;
+
+/** Dashboard is the signed-in home: account, period, stats, charts and posts. */
+export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
+  const [period, setPeriod] = useState<Period>(30);
+  const [version, setVersion] = useState(0);
+  const [timeZone] = useState(browserTimeZone);
+  const reloadAll = useCallback(() => setVersion((v) => v + 1), []);
+
+  const posts = useAsync((signal) => getPosts({ limit: PAGE_SIZE }, signal), [version]);
+  const stats = useAsync((signal) => getGrowthStats(period, timeZone, signal), [period, timeZone, version]);
+  const missing = noAccount(posts.error) || (noAccount(stats.error) && !posts.data);
+  const sync = useSync({ onFinished: reloadAll, watch: Boolean(posts.data) && !missing, intervalMs: syncIntervalMs });
+
+  let body;
+  if (missing) {
+    body = <ConnectInstagram />;
+  } else if (posts.status === 'error' && !posts.data) {
+    body = <ErrorState error={posts.error} onRetry={posts.reload} title="Could not load your Instagram account" />;
+  } else if (!posts.data) {
+    body = <DashboardSkeleton />;
+  } else {
+    const account = posts.data.account;
+    body = (
+      <>
+        <AccountCard
+          account={account}
+          actions={<DisconnectButton username={account.username} onDisconnected={reloadAll} />}
+        />
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <PeriodSwitch value={period} onChange={setPeriod} />
+          <Button variant="secondary" onClick={sync.refresh} loading={sync.busy}>
+            {sync.busy ? 'Syncing…' : 'Refresh'}
+          </Button>
+        </div>
+        <SyncStatusLine view={sync.view} />
+        <StatsSection stats={stats} timeZone={timeZone} onRetry={stats.reload} />
+        <PostList key={`${version}-${posts.data.posts[0]?.id ?? 'none'}-${posts.data.posts_count}`} initial={posts.data} />
+      </>
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-4 sm:gap-6">
+      <h1 className="text-2xl font-bold text-white sm:text-3xl">Your growth dashboard</h1>
+      <CallbackBanner />
+      {body}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { api } from '@/lib/api-client';
+import type { InstagramAccount, PostsResponse, SyncStatus } from '@/types/api';
+
+/** getConnectUrl returns the Instagram authorize URL to send the browser to. */
+export async function getConnectUrl(): Promise<string> {
+  const { url } = await api<{ url: string }>('/api/instagram/connect');
+  return url;
+}
+
+/** getPosts reads a page of posts, newest first, older than `before` when given. */
+export function getPosts(params: { limit?: number; before?: string }, signal?: AbortSignal): Promise<PostsResponse> {
+  return api<PostsResponse>('/api/instagram/posts', {
+    query: { limit: params.limit ?? 20, before: params.before },
+    signal,
+  });
+}
+
+/** refreshPosts schedules a post fetch (202). */
+export function refreshPosts(): Promise<{ status: string; account: InstagramAccount }> {
+  return api('/api/instagram/refresh', { method: 'POST' });
+}
+
+/** getSyncStatus reads the state of the post fetch. */
+export function getSyncStatus(signal?: AbortSignal): Promise<SyncStatus> {
+  return api<SyncStatus>('/api/instagram/sync', { signal });
+}
+
+/** disconnectInstagram deletes the account and its posts. */
+export function disconnectInstagram(): Promise<{ message: string }> {
+  return api('/api/instagram/disconnect', { method: 'DELETE' });
+}

@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { Alert } from '@/components/alert';
+import { Button } from '@/components/button';
+import { Card, CardTitle } from '@/components/card';
+import { EmptyState } from '@/components/empty-state';
+import { PostImage } from '@/components/post-image';
+import { getPosts } from '@/features/instagram/api/instagram';
+import { describeError } from '@/lib/api-error';
+import { formatDateTime, formatInteger } from '@/lib/format';
+import type { Post, PostsResponse } from '@/types/api';
+
+/** PAGE_SIZE is how many posts one "Load more" fetches. */
+export const PAGE_SIZE = 20;
+
+function caption(post: Post): string {
+  const text = (post.caption ?? '').replace(/\s+/g, ' ').trim();
+  return text || 'No caption';
+}
+
+/** PostList shows stored posts newest first and pages back with "Load more". */
+export function PostList({ initial }: { initial: PostsResponse }) {
+  const [posts, setPosts] = useState<Post[]>(initial.posts);
+  const [hasMore, setHasMore] = useState(initial.posts.length >= PAGE_SIZE && initial.posts.length < initial.posts_count);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function loadMore() {
+    const last = posts[posts.length - 1];
+    if (!last) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const page = await getPosts({ limit: PAGE_SIZE, before: last.posted_at });
+      const seen = new Set(posts.map((p) => p.id));
+      const fresh = page.posts.filter((p) => !seen.has(p.id));
+      const all = [...posts, ...fresh];
+      setPosts(all);
+      setHasMore(page.posts.length >= PAGE_SIZE && fresh.length > 0 && all.length < page.posts_count);
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card className="flex flex-col gap-4">
+      <div className="flex items-baseline justify-between gap-2">
+        <CardTitle>Your posts</CardTitle>
+        <span className="text-sm text-slate-300" data-testid="posts-count">
+          {formatInteger(initial.posts_count)} stored
+        </span>
+      </div>
+      {posts.length === 0 ? (
+        <EmptyState title="No posts yet">Once your posts are fetched from Instagram they are listed here, newest first.</EmptyState>
+      ) : (
+        <ul className="flex flex-col divide-y divide-white/10" aria-label="Posts, newest first">
+          {posts.map((post) => (
+            <li key={post.id} className="flex gap-3 py-3" data-testid="post-item">
+              <PostImage src={post.media_url} mediaType={post.media_type} alt="" className="size-16 shrink-0 rounded-lg" />
+              <div className="flex min-w-0 flex-1 flex-col gap-1">
+                <p className="line-clamp-2 text-sm text-white">{caption(post)}</p>
+                <p className="flex flex-wrap gap-x-3 text-xs text-slate-300">
+                  <span>{formatDateTime(post.posted_at)}</span>
+                  <span>
+                    <span aria-hidden="true">♥ </span>
+                    {formatInteger(post.like_count)} likes
+                  </span>
+                  <span>
+                    <span aria-hidden="true">💬 </span>
+                    {formatInteger(post.comments_count)} comments
+                  </span>
+                  {post.permalink && (
+                    <a href={post.permalink} target="_blank" rel="noopener noreferrer" className="font-semibold text-fuchsia-300 hover:underline">
+                      Open<span className="sr-only"> this post on Instagram (new tab)</span>
+                    </a>
+                  )}
+                </p>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && <Alert tone="error">{error}</Alert>}
+      {hasMore && (
+        <Button variant="secondary" onClick={loadMore} loading={busy} className="self-center">
+          Load more
+        </Button>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,20 @@
+import { send } from '@/lib/api-client';
+
+/** SignupResult tells whether the email was new (201) or already listed (200). */
+export interface SignupResult {
+  created: boolean;
+  message: string;
+}
+
+/** signupForWaitlist adds an email to the waitlist. */
+export async function signupForWaitlist(email: string): Promise<SignupResult> {
+  const response = await send('/api/waitlist/signup', { method: 'POST', body: { email }, auth: false });
+  let message = '';
+  try {
+    message = ((await response.json()) as { message?: string }).message ?? '';
+  } catch {
+    // A 2xx without a body is still a success.
+  }
+  const created = response.status === 201;
+  return { created, message: message || (created ? 'Signed up successfully' : 'Already on the waitlist') };
+}
