@@ -16,6 +16,7 @@ import (
 	"creatorgrowth/internal/apperr"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/waitlist"
 )
@@ -29,6 +30,7 @@ type Deps struct {
 	Tokens       *auth.Tokens
 	Waitlist     *waitlist.Service
 	Accounts     *postgres.Accounts
+	Instagram    *igsync.Service
 	LimiterStore limiter.Store
 	Limits       Limits
 
@@ -52,6 +54,7 @@ type api struct {
 	tokens   *auth.Tokens
 	waitlist *waitlist.Service
 	accounts *postgres.Accounts
+	igsync   *igsync.Service
 	probe    *dbProbe
 
 	loginLimit    *rateLimiter
@@ -69,6 +72,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		tokens:   d.Tokens,
 		waitlist: d.Waitlist,
 		accounts: d.Accounts,
+		igsync:   d.Instagram,
 		probe:    &dbProbe{db: d.DB},
 
 		loginLimit:    newRateLimiter("login", d.LimiterStore, d.Limits.Login, d.Logger),
@@ -102,6 +106,12 @@ func NewRouter(d Deps) (http.Handler, error) {
 
 	user := apiGroup.Group("", a.requireUser)
 	user.GET("/user/me", a.me)
+	user.GET("/instagram/connect", a.instagramConnect)
+	user.POST("/instagram/refresh", a.instagramRefresh)
+	user.GET("/instagram/sync", a.instagramSync)
+	user.GET("/instagram/posts", a.instagramPosts)
+	user.DELETE("/instagram/disconnect", a.instagramDisconnect)
+	r.GET("/auth/instagram/callback", a.instagramCallback)
 
 	if d.Sandbox != nil {
 		sb := http.StripPrefix(SandboxPrefix, d.Sandbox)

@@ -84,3 +84,136 @@ func (s *Accounts) ByID(ctx context.Context, id string) (Account, error) {
 	}
 	return a, nil
 }
+
+// LinkInput is what a completed OAuth connection stores.
+type LinkInput struct {
+	UserID         string
+	IGUserID       string
+	Username       string
+	AccessToken    string // ciphertext
+	TokenExpiresAt time.Time
+	Followers      *int64
+}
+
+// Link stores a newly authorised account for the user, or renews the token
+// of an account the user had already linked. An account linked to another
+// user is apperr.CodeAlreadyLinked.
+func (s *Accounts) Link(ctx context.Context, in LinkInput) (Account, error) {
+	const q = `
+		INSERT INTO instagram_accounts (user_id, ig_user_id, username, access_token, token_expires_at, token_issued_at, followers)
+		VALUES ($1, $2, $3, $4, $5, now(), $6)
+		ON CONFLICT (ig_user_id) DO UPDATE SET
+			username = EXCLUDED.username,
+			access_token = EXCLUDED.access_token,
+			token_expires_at = EXCLUDED.token_expires_at,
+			token_issued_at = now(),
+			followers = COALESCE(EXCLUDED.followers, instagram_accounts.followers),
+			status = 'active',
+			updated_at = now()
+		WHERE instagram_accounts.user_id = EXCLUDED.user_id
+		RETURNING ` + accountColumns
+	a, err := scanAccount(s.db.QueryRowContext(ctx, q, in.UserID, in.IGUserID, in.Username, in.AccessToken, in.TokenExpiresAt, in.Followers))
+	if errors.Is(err, sql.ErrNoRows) {
+		// The conflict's WHERE filtered the row out: another user has it.
+		return Account{}, apperr.New(apperr.CodeAlreadyLinked, "This Instagram account is already connected to another user.")
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("link account: %w", err)
+	}
+	return a, nil
+}
+
+// Delete removes the user's account and, by cascade, its posts, snapshots
+// and jobs.
+func (s *Accounts) Delete(ctx context.Context, userID, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM instagram_accounts WHERE user_id = $1 AND id = $2`, userID, id)
+	if err != nil {
+		return fmt.Errorf("delete account: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.CodeNoInstagramAccount, "No Instagram account is connected.")
+	}
+	return nil
+}
+
+// UpdateToken stores a refreshed token.
+func (s *Accounts) UpdateToken(ctx context.Context, id, ciphertext string, expiresAt time.Time) error {
+	const q = `UPDATE instagram_accounts SET access_token = $2, token_expires_at = $3, token_issued_at = now(),
+		status = 'active', updated_at = now() WHERE id = $1`
+	if _, err := s.db.ExecContext(ctx, q, id, ciphertext, expiresAt); err != nil {
+		return fmt.Errorf("update token: %w", err)
+	}
+	return nil
+}
+
+// MarkNeedsReauth records that Instagram no longer accepts the account's
+// token.
+func (s *Accounts) MarkNeedsReauth(ctx context.Context, id string) error {
+	const q = `UPDATE instagram_accounts SET status = 'needs_reauth', updated_at = now() WHERE id = $1`
+	if _, err := s.db.ExecContext(ctx, q, id); err != nil {
+		return fmt.Errorf("mark needs_reauth: %w", err)
+	}
+	return nil
+}
+
+// UpdateProfile stores the profile read at the start of a sync and records
+// today's follower snapshot, in one transaction.
+func (s *Accounts) UpdateProfile(ctx context.Context, id, username string, followers int64) error {
+	return WithTx(ctx, s.db, func(tx *sql.Tx) error {
+		const upd = `UPDATE instagram_accounts SET username = $2, followers = $3, updated_at = now() WHERE id = $1`
+		if _, err := tx.ExecContext(ctx, upd, id, username, followers); err != nil {
+			return fmt.Errorf("update profile: %w", err)
+		}
+		const snap = `
+			INSERT INTO follower_snapshots (account_id, taken_on, followers, taken_at)
+			VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2, now())
+			ON CONFLICT (account_id, taken_on) DO UPDATE SET followers = EXCLUDED.followers, taken_at = EXCLUDED.taken_at`
+		if _, err := tx.ExecContext(ctx, snap, id, followers); err != nil {
+			return fmt.Errorf("record follower snapshot: %w", err)
+		}
+		return nil
+	})
+}
+
+// MarkSynced records the end of a successful sync.
+func (s *Accounts) MarkSynced(ctx context.Context, id string) error {
+	const q = `UPDATE instagram_accounts SET last_synced_at = now(), updated_at = now() WHERE id = $1`
+	if _, err := s.db.ExecContext(ctx, q, id); err != nil {
+		return fmt.Errorf("mark synced: %w", err)
+	}
+	return nil
+}
+
+// DueForRefresh returns the ids of active accounts whose token expires
+// within window and is at least minAge old (Instagram refuses younger ones).
+func (s *Accounts) DueForRefresh(ctx context.Context, window, minAge time.Duration) ([]string, error) {
+	const q = `SELECT id FROM instagram_accounts
+		WHERE status = 'active' AND token_expires_at < now() + $1 * interval '1 second'
+		AND token_issued_at <= now() - $2 * interval '1 second' ORDER BY token_expires_at LIMIT 10000`
+	return s.ids(ctx, q, window.Seconds(), minAge.Seconds())
+}
+
+// DueForSync returns the ids of active accounts not synced within age.
+func (s *Accounts) DueForSync(ctx context.Context, age time.Duration) ([]string, error) {
+	const q = `SELECT id FROM instagram_accounts
+		WHERE status = 'active' AND (last_synced_at IS NULL OR last_synced_at < now() - $1 * interval '1 second')
+		ORDER BY last_synced_at NULLS FIRST LIMIT 10000`
+	return s.ids(ctx, q, age.Seconds())
+}
+
+func (s *Accounts) ids(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list accounts: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -49,7 +49,7 @@ func (s *Service) List(ctx context.Context, page, limit int) (Page, error) {
 		return Page{}, apperr.Errorf(apperr.CodeInvalidRequest, "limit must be between 1 and %d.", MaxLimit)
 	}
 	const maxOffset = 1 << 30
-	if (page-1) > maxOffset/limit {
+	if (page - 1) > maxOffset/limit {
 		return Page{}, apperr.New(apperr.CodeInvalidRequest, "page is out of range.")
 	}
 	entries, total, err := s.store.Page(ctx, limit, (page-1)*limit)

@@ -1,0 +1,173 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"creatorgrowth/internal/apperr"
+	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/igsync"
+	"creatorgrowth/internal/instagram"
+	"creatorgrowth/internal/postgres"
+)
+
+// stateCookie binds an OAuth flow to the browser that started it.
+const stateCookie = "cgt_oauth_state"
+
+// Post list limits.
+const (
+	defaultPostsLimit = 50
+	maxPostsLimit     = 200
+)
+
+// accountJSON is the contract's account object; it never carries a token.
+type accountJSON struct {
+	ID             string     `json:"id"`
+	IGUserID       string     `json:"ig_user_id"`
+	Username       string     `json:"username"`
+	Followers      *int64     `json:"followers"`
+	TokenExpiresAt *time.Time `json:"token_expires_at"`
+	Status         string     `json:"status"`
+	LastSyncedAt   *time.Time `json:"last_synced_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+func toAccountJSON(a postgres.Account) accountJSON {
+	return accountJSON{
+		ID:             a.ID,
+		IGUserID:       a.IGUserID,
+		Username:       a.Username,
+		Followers:      a.Followers,
+		TokenExpiresAt: utc(a.TokenExpiresAt),
+		Status:         a.Status,
+		LastSyncedAt:   utc(a.LastSyncedAt),
+		CreatedAt:      a.CreatedAt.UTC(),
+	}
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func (a *api) instagramConnect(c *gin.Context) {
+	u, nonce, err := a.igsync.ConnectURL(c.Request.Context(), c.GetString(ctxUserID))
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name:     stateCookie,
+		Value:    nonce,
+		Path:     "/auth/instagram",
+		MaxAge:   int(auth.StateTTL.Seconds()),
+		HttpOnly: true,
+		Secure:   a.cfg.Production(),
+		SameSite: http.SameSiteLaxMode,
+	})
+	c.JSON(http.StatusOK, gin.H{"url": u})
+}
+
+// instagramCallback finishes the OAuth flow and always redirects to the
+// dashboard, with the outcome in the query string.
+func (a *api) instagramCallback(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Header("Referrer-Policy", "no-referrer") // the URL holds a code
+	var browserNonce string
+	if ck, err := c.Request.Cookie(stateCookie); err == nil {
+		browserNonce = ck.Value
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: stateCookie, Value: "", Path: "/auth/instagram", MaxAge: -1, HttpOnly: true})
+
+	_, reason := a.igsync.Callback(c.Request.Context(), igsync.CallbackInput{
+		Code:         c.Query("code"),
+		State:        c.Query("state"),
+		Error:        c.Query("error"),
+		BrowserNonce: browserNonce,
+	})
+	q := url.Values{}
+	if reason == "" {
+		q.Set("instagram", "connected")
+	} else {
+		q.Set("instagram", "error")
+		q.Set("reason", reason)
+	}
+	c.Redirect(http.StatusFound, a.cfg.FrontendURL+"/dashboard?"+q.Encode())
+}
+
+func (a *api) instagramRefresh(c *gin.Context) {
+	acc, err := a.currentAccount(c)
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	if _, err := a.igsync.ScheduleFetch(c.Request.Context(), acc.ID); err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"status": "fetch scheduled", "account": toAccountJSON(acc)})
+}
+
+func (a *api) instagramSync(c *gin.Context) {
+	acc, err := a.currentAccount(c)
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	st, err := a.igsync.Status(c.Request.Context(), acc)
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+func (a *api) instagramPosts(c *gin.Context) {
+	acc, err := a.currentAccount(c)
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	limit, err := intQuery(c, "limit", defaultPostsLimit)
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	if limit < 1 || limit > maxPostsLimit {
+		writeError(c, a.logger, apperr.Errorf(apperr.CodeInvalidRequest, "limit must be between 1 and %d.", maxPostsLimit))
+		return
+	}
+	var before time.Time
+	if raw := c.Query("before"); raw != "" {
+		before, err = instagram.ParseTimestamp(raw)
+		if err != nil {
+			writeError(c, a.logger, apperr.New(apperr.CodeInvalidRequest, "before must be an RFC 3339 time such as 2026-11-25T20:37:24Z."))
+			return
+		}
+	}
+	posts, count, err := a.igsync.Posts(c.Request.Context(), acc.ID, before, limit)
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"account": toAccountJSON(acc), "posts_count": count, "posts": posts})
+}
+
+func (a *api) instagramDisconnect(c *gin.Context) {
+	acc, err := a.currentAccount(c)
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	if err := a.igsync.Disconnect(c.Request.Context(), c.GetString(ctxUserID), acc.ID); err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, messageJSON{Message: "Instagram account disconnected"})
+}

@@ -1,0 +1,309 @@
+// Package igsync connects Instagram accounts through OAuth and keeps their
+// posts, profile and token fresh with durable background jobs.
+package igsync
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"creatorgrowth/internal/apperr"
+	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/instagram"
+	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/secretbox"
+	"creatorgrowth/internal/worker"
+)
+
+// Tuning of the background work.
+const (
+	// SyncEvery is how often every active account is synced.
+	SyncEvery = 6 * time.Hour
+	// RefreshEvery is how often tokens near expiry are refreshed.
+	RefreshEvery = 12 * time.Hour
+	// RefreshWindow: tokens expiring within it are refreshed.
+	RefreshWindow = 7 * 24 * time.Hour
+	// RefreshMinAge: Instagram refuses to refresh younger tokens.
+	RefreshMinAge = 24 * time.Hour
+	// jobAttempts is how often a job is tried before it fails for good.
+	jobAttempts = 5
+)
+
+// Callback failure reasons of the contract.
+const (
+	ReasonDenied         = "denied"
+	ReasonInvalidState   = "invalid_state"
+	ReasonExchangeFailed = "exchange_failed"
+	ReasonAlreadyLinked  = "already_linked"
+	ReasonInternal       = "internal"
+)
+
+// Service is the Instagram connection and sync service.
+type Service struct {
+	db       *sql.DB
+	client   *instagram.Client
+	accounts *postgres.Accounts
+	posts    *postgres.Posts
+	jobs     *postgres.Jobs
+	states   *postgres.OAuthStates
+	tokens   *auth.Tokens
+	box      *secretbox.Box
+	logger   *slog.Logger
+	maxPosts int
+	hashtags func(string) []string
+
+	// notify wakes the local worker pool after an enqueue; may be nil.
+	notify func()
+}
+
+// Deps is what the service needs.
+type Deps struct {
+	DB       *sql.DB
+	Client   *instagram.Client
+	Tokens   *auth.Tokens
+	Box      *secretbox.Box
+	Logger   *slog.Logger
+	MaxPosts int
+	// Hashtags extracts the hashtags of a caption at ingest.
+	Hashtags func(caption string) []string
+}
+
+// New returns the service.
+func New(d Deps) *Service {
+	return &Service{
+		db:       d.DB,
+		client:   d.Client,
+		accounts: postgres.NewAccounts(d.DB),
+		posts:    postgres.NewPosts(d.DB),
+		jobs:     postgres.NewJobs(d.DB),
+		states:   postgres.NewOAuthStates(d.DB),
+		tokens:   d.Tokens,
+		box:      d.Box,
+		logger:   d.Logger,
+		maxPosts: d.MaxPosts,
+		hashtags: d.Hashtags,
+	}
+}
+
+// SetNotify sets the function called after a job is enqueued.
+func (s *Service) SetNotify(fn func()) { s.notify = fn }
+
+// Handlers are the job handlers to run in a worker pool.
+func (s *Service) Handlers() map[string]worker.Handler {
+	return map[string]worker.Handler{
+		postgres.JobFetchPosts:   s.fetchPosts,
+		postgres.JobRefreshToken: s.refreshToken,
+	}
+}
+
+// Schedules are the periodic tasks: sync every account, refresh tokens.
+func (s *Service) Schedules() []worker.Schedule {
+	return []worker.Schedule{
+		{Name: "sync_accounts", Every: SyncEvery, Run: s.enqueueDueSyncs},
+		{Name: "refresh_tokens", Every: RefreshEvery, Run: s.enqueueDueRefreshes},
+	}
+}
+
+// ConnectURL returns the Instagram authorize URL for the user, with a
+// fresh single-use state, and the state's nonce (for a browser-binding
+// cookie).
+func (s *Service) ConnectURL(ctx context.Context, userID string) (url, nonce string, err error) {
+	state, st, err := s.tokens.IssueState(userID)
+	if err != nil {
+		return "", "", err
+	}
+	if err := s.states.Record(ctx, st.Nonce, userID, st.ExpiresAt); err != nil {
+		return "", "", err
+	}
+	return s.client.AuthorizeURL(state), st.Nonce, nil
+}
+
+// CallbackInput is what the OAuth redirect brings back.
+type CallbackInput struct {
+	Code  string
+	State string
+	Error string // error=access_denied when the user cancelled
+	// BrowserNonce is the nonce of the state this browser started, from
+	// its cookie; empty when the client keeps no cookies.
+	BrowserNonce string
+}
+
+// Callback completes a connection. It returns the linked account, or the
+// contract's failure reason.
+func (s *Service) Callback(ctx context.Context, in CallbackInput) (postgres.Account, string) {
+	st, err := s.tokens.ParseState(in.State)
+	if in.Error != "" {
+		if err == nil {
+			s.states.Consume(ctx, st.Nonce, st.UserID) //nolint:errcheck // spent either way
+		}
+		return postgres.Account{}, ReasonDenied
+	}
+	if err != nil || in.Code == "" || (in.BrowserNonce != "" && in.BrowserNonce != st.Nonce) {
+		return postgres.Account{}, ReasonInvalidState
+	}
+	ok, err := s.states.Consume(ctx, st.Nonce, st.UserID)
+	if err != nil {
+		s.logger.ErrorContext(ctx, "oauth callback: consume state", slog.String("error", err.Error()))
+		return postgres.Account{}, ReasonInternal
+	}
+	if !ok {
+		return postgres.Account{}, ReasonInvalidState
+	}
+
+	short, err := s.client.ExchangeCode(ctx, in.Code)
+	if err != nil {
+		s.logger.WarnContext(ctx, "oauth callback: code exchange", slog.String("error", err.Error()))
+		return postgres.Account{}, ReasonExchangeFailed
+	}
+	long, err := s.client.ExchangeLongLived(ctx, short.AccessToken)
+	if err != nil {
+		s.logger.WarnContext(ctx, "oauth callback: long-lived exchange", slog.String("error", err.Error()))
+		return postgres.Account{}, ReasonExchangeFailed
+	}
+	profile, err := s.client.Me(ctx, long.AccessToken)
+	if err != nil || profile.UserID == "" {
+		s.logger.WarnContext(ctx, "oauth callback: profile", slog.String("error", errString(err)))
+		return postgres.Account{}, ReasonExchangeFailed
+	}
+	sealed, err := s.box.Seal(long.AccessToken, profile.UserID)
+	if err != nil {
+		s.logger.ErrorContext(ctx, "oauth callback: seal token", slog.String("error", err.Error()))
+		return postgres.Account{}, ReasonInternal
+	}
+	followers := int64(profile.FollowersCount)
+	acc, err := s.accounts.Link(ctx, postgres.LinkInput{
+		UserID:         st.UserID,
+		IGUserID:       profile.UserID,
+		Username:       profile.Username,
+		AccessToken:    sealed,
+		TokenExpiresAt: time.Now().Add(long.ExpiresIn),
+		Followers:      &followers,
+	})
+	if apperr.Is(err, apperr.CodeAlreadyLinked) {
+		return postgres.Account{}, ReasonAlreadyLinked
+	}
+	if err != nil {
+		s.logger.ErrorContext(ctx, "oauth callback: link account", slog.String("error", err.Error()))
+		return postgres.Account{}, ReasonInternal
+	}
+	if _, err := s.ScheduleFetch(ctx, acc.ID); err != nil {
+		// The account is linked; the periodic sync will pick it up.
+		s.logger.ErrorContext(ctx, "oauth callback: schedule fetch", slog.String("error", err.Error()))
+	}
+	return acc, ""
+}
+
+// ScheduleFetch enqueues a post fetch for the account to run now.
+func (s *Service) ScheduleFetch(ctx context.Context, accountID string) (bool, error) {
+	created, err := s.jobs.Enqueue(ctx, postgres.JobFetchPosts, accountID, time.Now(), jobAttempts)
+	if err == nil && s.notify != nil {
+		s.notify()
+	}
+	return created, err
+}
+
+// Disconnect deletes the user's account with its posts.
+func (s *Service) Disconnect(ctx context.Context, userID, accountID string) error {
+	return s.accounts.Delete(ctx, userID, accountID)
+}
+
+// Posts returns a page of the account's posts, newest first, and the
+// number stored.
+func (s *Service) Posts(ctx context.Context, accountID string, before time.Time, limit int) ([]postgres.Post, int, error) {
+	return s.posts.List(ctx, accountID, before, limit)
+}
+
+// SyncStatus is the state of an account's post fetching.
+type SyncStatus struct {
+	State        string     `json:"state"` // idle, queued, running, failed
+	PostsFetched int        `json:"posts_fetched"`
+	LastSyncedAt *time.Time `json:"last_synced_at"`
+	Error        *string    `json:"error"`
+}
+
+// Status returns the sync status of the account.
+func (s *Service) Status(ctx context.Context, acc postgres.Account) (SyncStatus, error) {
+	st := SyncStatus{State: "idle", LastSyncedAt: utcPtr(acc.LastSyncedAt)}
+	job, ok, err := s.jobs.Latest(ctx, postgres.JobFetchPosts, acc.ID)
+	if err != nil || !ok {
+		return st, err
+	}
+	st.PostsFetched = job.PostsFetched
+	switch job.State {
+	case postgres.JobQueued, postgres.JobRunning, postgres.JobFailed:
+		st.State = job.State
+	}
+	if job.LastError != "" && job.State != postgres.JobDone {
+		msg := job.LastError
+		st.Error = &msg
+	}
+	return st, nil
+}
+
+func (s *Service) enqueueDueSyncs(ctx context.Context) error {
+	ids, err := s.accounts.DueForSync(ctx, SyncEvery-10*time.Minute)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.jobs.Enqueue(ctx, postgres.JobFetchPosts, id, time.Now(), jobAttempts); err != nil {
+			return err
+		}
+	}
+	if err := s.jobs.Prune(ctx, 30*24*time.Hour); err != nil {
+		return err
+	}
+	if len(ids) > 0 && s.notify != nil {
+		s.notify()
+	}
+	return nil
+}
+
+func (s *Service) enqueueDueRefreshes(ctx context.Context) error {
+	ids, err := s.accounts.DueForRefresh(ctx, RefreshWindow, RefreshMinAge)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.jobs.Enqueue(ctx, postgres.JobRefreshToken, id, time.Now(), jobAttempts); err != nil {
+			return err
+		}
+	}
+	if len(ids) > 0 && s.notify != nil {
+		s.notify()
+	}
+	return nil
+}
+
+// EnqueueDueRefreshes runs the token-refresh schedule now (for tests and
+// operators).
+func (s *Service) EnqueueDueRefreshes(ctx context.Context) error { return s.enqueueDueRefreshes(ctx) }
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "no user_id in profile"
+	}
+	return err.Error()
+}
+
+var errNeedsReauth = errors.New("account needs to be reconnected")
+
+// token opens the account's stored token.
+func (s *Service) token(acc postgres.Account) (string, error) {
+	tok, err := s.box.Open(acc.AccessToken, acc.IGUserID)
+	if err != nil {
+		return "", fmt.Errorf("open token of account %s: %w", acc.ID, err)
+	}
+	return tok, nil
+}

@@ -1,0 +1,137 @@
+package igsync
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"creatorgrowth/internal/apperr"
+	"creatorgrowth/internal/instagram"
+	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/worker"
+)
+
+// fetchPosts is the fetch_posts job: profile, follower snapshot, then every
+// page of media up to the cap, one upsert per page.
+func (s *Service) fetchPosts(ctx context.Context, job postgres.Job) error {
+	acc, err := s.accounts.ByID(ctx, job.AccountID)
+	if apperr.Is(err, apperr.CodeNotFound) {
+		return worker.Permanent(err, "The account was disconnected.")
+	}
+	if err != nil {
+		return err
+	}
+	if acc.Status == postgres.StatusNeedsReauth {
+		return worker.Permanent(errNeedsReauth, reauthMessage)
+	}
+	token, err := s.token(acc)
+	if err != nil {
+		return worker.Permanent(err, "The stored Instagram token cannot be read; reconnect the account.")
+	}
+
+	profile, err := s.client.Me(ctx, token)
+	if err != nil {
+		return s.upstreamError(ctx, acc, err)
+	}
+	if err := s.accounts.UpdateProfile(ctx, acc.ID, profile.Username, int64(profile.FollowersCount)); err != nil {
+		return err
+	}
+
+	fetched := 0
+	err = s.client.Media(ctx, token, s.maxPosts, func(page instagram.MediaPage) error {
+		for _, sk := range page.Skipped {
+			s.logger.WarnContext(ctx, "skipped a post Instagram sent malformed",
+				slog.String("account_id", acc.ID), slog.String("ig_post_id", sk.ID), slog.String("error", errString(sk.Err)))
+		}
+		if len(page.Items) == 0 {
+			return nil
+		}
+		in := make([]postgres.PostInput, len(page.Items))
+		for i, m := range page.Items {
+			var likes *int64
+			if m.LikeCount != nil {
+				n := int64(*m.LikeCount)
+				likes = &n
+			}
+			in[i] = postgres.PostInput{
+				IGPostID:      m.ID,
+				Caption:       m.Caption,
+				MediaType:     m.MediaType,
+				MediaURL:      m.MediaURL,
+				Permalink:     m.Permalink,
+				LikeCount:     likes,
+				CommentsCount: int64(m.CommentsCount),
+				PostedAt:      m.Timestamp,
+				Hashtags:      s.hashtags(m.Caption),
+			}
+		}
+		if err := s.posts.Upsert(ctx, acc.ID, in); err != nil {
+			return err
+		}
+		fetched += len(in)
+		return s.jobs.Progress(ctx, job.ID, fetched)
+	})
+	if err != nil {
+		return s.upstreamError(ctx, acc, err)
+	}
+	return s.accounts.MarkSynced(ctx, acc.ID)
+}
+
+// refreshToken is the refresh_token job.
+func (s *Service) refreshToken(ctx context.Context, job postgres.Job) error {
+	acc, err := s.accounts.ByID(ctx, job.AccountID)
+	if apperr.Is(err, apperr.CodeNotFound) {
+		return worker.Permanent(err, "The account was disconnected.")
+	}
+	if err != nil {
+		return err
+	}
+	if acc.Status == postgres.StatusNeedsReauth {
+		return worker.Permanent(errNeedsReauth, reauthMessage)
+	}
+	token, err := s.token(acc)
+	if err != nil {
+		return worker.Permanent(err, "The stored Instagram token cannot be read; reconnect the account.")
+	}
+	fresh, err := s.client.RefreshToken(ctx, token)
+	if err != nil {
+		return s.upstreamError(ctx, acc, err)
+	}
+	sealed, err := s.box.Seal(fresh.AccessToken, acc.IGUserID)
+	if err != nil {
+		return err
+	}
+	return s.accounts.UpdateToken(ctx, acc.ID, sealed, time.Now().Add(fresh.ExpiresIn))
+}
+
+const reauthMessage = "Instagram no longer accepts this account's access; reconnect it."
+
+// upstreamError classifies an Instagram failure for the job queue: an
+// invalid token marks the account needs_reauth and fails for good;
+// throttling, 5xx, time-outs and unreadable answers are retried.
+func (s *Service) upstreamError(ctx context.Context, acc postgres.Account, err error) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	var apiErr *instagram.APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.TokenInvalid():
+		if mErr := s.accounts.MarkNeedsReauth(context.WithoutCancel(ctx), acc.ID); mErr != nil {
+			return mErr
+		}
+		return worker.Permanent(err, reauthMessage)
+	case errors.As(err, &apiErr) && apiErr.Throttled():
+		return worker.Retry(err, "Instagram is limiting requests right now.", apiErr.RetryAfter)
+	case errors.As(err, &apiErr) && apiErr.Temporary():
+		return worker.Retry(err, "Instagram is not answering properly right now.", apiErr.RetryAfter)
+	case errors.As(err, &apiErr):
+		return worker.Permanent(err, "Instagram refused the request (error "+strconv.Itoa(apiErr.Code)+").")
+	case errors.Is(err, instagram.ErrTimeout):
+		return worker.Retry(err, "Instagram did not answer in time.", 0)
+	case errors.Is(err, instagram.ErrMalformedResponse):
+		return worker.Retry(err, "Instagram sent an answer that could not be read.", 0)
+	}
+	return worker.Retry(err, "The sync failed.", 0)
+}

@@ -1,0 +1,226 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Job kinds and states.
+const (
+	JobFetchPosts   = "fetch_posts"
+	JobRefreshToken = "refresh_token"
+
+	JobQueued  = "queued"
+	JobRunning = "running"
+	JobDone    = "done"
+	JobFailed  = "failed"
+)
+
+// Job is a row of jobs.
+type Job struct {
+	ID           string
+	Kind         string
+	AccountID    string
+	State        string
+	Attempts     int
+	MaxAttempts  int
+	RunAt        time.Time
+	LastError    string
+	PostsFetched int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	FinishedAt   *time.Time
+}
+
+// Jobs is the durable job queue.
+type Jobs struct{ db *sql.DB }
+
+// NewJobs returns the job queue store.
+func NewJobs(db *sql.DB) *Jobs { return &Jobs{db: db} }
+
+const jobColumns = `id, kind, account_id, state, attempts, max_attempts, run_at, COALESCE(last_error, ''),
+	posts_fetched, created_at, updated_at, finished_at`
+
+func scanJob(row interface{ Scan(...any) error }) (Job, error) {
+	var j Job
+	err := row.Scan(&j.ID, &j.Kind, &j.AccountID, &j.State, &j.Attempts, &j.MaxAttempts, &j.RunAt, &j.LastError,
+		&j.PostsFetched, &j.CreatedAt, &j.UpdatedAt, &j.FinishedAt)
+	return j, err
+}
+
+// Enqueue schedules a job of kind for the account at runAt, unless one is
+// already queued or running; a queued one is moved earlier when runAt is.
+// It reports whether a new job was created.
+func (s *Jobs) Enqueue(ctx context.Context, kind, accountID string, runAt time.Time, maxAttempts int) (bool, error) {
+	const q = `
+		INSERT INTO jobs (kind, account_id, run_at, max_attempts) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (kind, account_id) WHERE state IN ('queued', 'running') DO UPDATE
+			SET run_at = LEAST(jobs.run_at, EXCLUDED.run_at), updated_at = now()
+			WHERE jobs.state = 'queued'
+		RETURNING (xmax = 0)`
+	var created bool
+	err := s.db.QueryRowContext(ctx, q, kind, accountID, runAt, maxAttempts).Scan(&created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // one is running already
+	}
+	if IsForeignKeyViolation(err) {
+		return false, nil // the account was disconnected meanwhile
+	}
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s: %w", kind, err)
+	}
+	return created, nil
+}
+
+// Claim takes up to one due job for worker, leasing it until lease from
+// now. Rows locked by other claimers are skipped, so replicas never take the
+// same job. Jobs whose lease ran out (their worker died) are due again.
+func (s *Jobs) Claim(ctx context.Context, worker string, lease time.Duration) (Job, bool, error) {
+	const q = `
+		UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
+			locked_until = now() + $2 * interval '1 second', updated_at = now()
+		WHERE id = (
+			SELECT id FROM jobs
+			WHERE (state = 'queued' AND run_at <= now())
+			   OR (state = 'running' AND locked_until < now())
+			ORDER BY run_at
+			FOR UPDATE SKIP LOCKED
+			LIMIT 1)
+		RETURNING ` + jobColumns
+	j, err := scanJob(s.db.QueryRowContext(ctx, q, worker, lease.Seconds()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Job{}, false, nil
+	}
+	if err != nil {
+		return Job{}, false, fmt.Errorf("claim job: %w", err)
+	}
+	return j, true, nil
+}
+
+// Extend renews the lease of a running job held by worker.
+func (s *Jobs) Extend(ctx context.Context, id, worker string, lease time.Duration) error {
+	const q = `UPDATE jobs SET locked_until = now() + $3 * interval '1 second'
+		WHERE id = $1 AND locked_by = $2 AND state = 'running'`
+	if _, err := s.db.ExecContext(ctx, q, id, worker, lease.Seconds()); err != nil {
+		return fmt.Errorf("extend lease: %w", err)
+	}
+	return nil
+}
+
+// Progress records how many posts a running fetch has stored.
+func (s *Jobs) Progress(ctx context.Context, id string, postsFetched int) error {
+	const q = `UPDATE jobs SET posts_fetched = $2, updated_at = now() WHERE id = $1`
+	if _, err := s.db.ExecContext(ctx, q, id, postsFetched); err != nil {
+		return fmt.Errorf("job progress: %w", err)
+	}
+	return nil
+}
+
+// Finish marks a job done.
+func (s *Jobs) Finish(ctx context.Context, id, worker string) error {
+	const q = `UPDATE jobs SET state = 'done', last_error = NULL, locked_by = NULL, locked_until = NULL,
+		finished_at = now(), updated_at = now() WHERE id = $1 AND locked_by = $2`
+	if _, err := s.db.ExecContext(ctx, q, id, worker); err != nil {
+		return fmt.Errorf("finish job: %w", err)
+	}
+	return nil
+}
+
+// Retry puts a job back in the queue to run at runAt, keeping msg as its
+// last error, or fails it for good when its attempts are spent.
+func (s *Jobs) Retry(ctx context.Context, id, worker, msg string, runAt time.Time) error {
+	const q = `UPDATE jobs SET
+			state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+			finished_at = CASE WHEN attempts >= max_attempts THEN now() END,
+			run_at = $3, last_error = $4, locked_by = NULL, locked_until = NULL, updated_at = now()
+		WHERE id = $1 AND locked_by = $2`
+	if _, err := s.db.ExecContext(ctx, q, id, worker, runAt, msg); err != nil {
+		return fmt.Errorf("retry job: %w", err)
+	}
+	return nil
+}
+
+// Fail marks a job failed for good.
+func (s *Jobs) Fail(ctx context.Context, id, worker, msg string) error {
+	const q = `UPDATE jobs SET state = 'failed', last_error = $3, locked_by = NULL, locked_until = NULL,
+		finished_at = now(), updated_at = now() WHERE id = $1 AND locked_by = $2`
+	if _, err := s.db.ExecContext(ctx, q, id, worker, msg); err != nil {
+		return fmt.Errorf("fail job: %w", err)
+	}
+	return nil
+}
+
+// Release hands a running job back to the queue untouched (its attempt not
+// counted), as a worker does when the server shuts down.
+func (s *Jobs) Release(ctx context.Context, id, worker string) error {
+	const q = `UPDATE jobs SET state = 'queued', attempts = GREATEST(attempts - 1, 0), locked_by = NULL,
+		locked_until = NULL, run_at = now(), updated_at = now() WHERE id = $1 AND locked_by = $2 AND state = 'running'`
+	if _, err := s.db.ExecContext(ctx, q, id, worker); err != nil {
+		return fmt.Errorf("release job: %w", err)
+	}
+	return nil
+}
+
+// Latest returns the most recent job of kind for the account.
+func (s *Jobs) Latest(ctx context.Context, kind, accountID string) (Job, bool, error) {
+	const q = `SELECT ` + jobColumns + ` FROM jobs WHERE account_id = $1 AND kind = $2
+		ORDER BY created_at DESC, id DESC LIMIT 1`
+	j, err := scanJob(s.db.QueryRowContext(ctx, q, accountID, kind))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Job{}, false, nil
+	}
+	if err != nil {
+		return Job{}, false, fmt.Errorf("latest job: %w", err)
+	}
+	return j, true, nil
+}
+
+// Prune deletes finished jobs older than age.
+func (s *Jobs) Prune(ctx context.Context, age time.Duration) error {
+	const q = `DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < now() - $1 * interval '1 second'`
+	if _, err := s.db.ExecContext(ctx, q, age.Seconds()); err != nil {
+		return fmt.Errorf("prune jobs: %w", err)
+	}
+	return nil
+}
+
+// QueueDepth counts jobs by state, for metrics.
+func (s *Jobs) QueueDepth(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM jobs WHERE state IN ('queued', 'running') GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("queue depth: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{JobQueued: 0, JobRunning: 0}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("queue depth: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// ClaimSchedule advances the named schedule by every and reports whether
+// this caller won it: of all replicas polling, one runs each occurrence.
+func ClaimSchedule(ctx context.Context, db *sql.DB, name string, every time.Duration) (bool, error) {
+	if _, err := db.ExecContext(ctx, `INSERT INTO schedules (name, next_run_at) VALUES ($1, now()) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+		return false, fmt.Errorf("schedule %s: %w", name, err)
+	}
+	const q = `UPDATE schedules SET next_run_at = now() + $2 * interval '1 second'
+		WHERE name = $1 AND next_run_at <= now()`
+	res, err := db.ExecContext(ctx, q, name, every.Seconds())
+	if err != nil {
+		return false, fmt.Errorf("schedule %s: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("schedule %s: %w", name, err)
+	}
+	return n == 1, nil
+}

@@ -1,0 +1,143 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Post is a row of instagram_posts.
+type Post struct {
+	ID            string    `json:"id"`
+	IGPostID      string    `json:"ig_post_id"`
+	Caption       string    `json:"caption"`
+	MediaType     string    `json:"media_type"`
+	MediaURL      string    `json:"media_url"`
+	Permalink     string    `json:"permalink"`
+	LikeCount     *int64    `json:"like_count"`
+	CommentsCount int64     `json:"comments_count"`
+	PostedAt      time.Time `json:"posted_at"`
+	FetchedAt     time.Time `json:"fetched_at"`
+}
+
+// PostInput is one post to store, as fetched.
+type PostInput struct {
+	IGPostID      string
+	Caption       string
+	MediaType     string
+	MediaURL      string
+	Permalink     string
+	LikeCount     *int64
+	CommentsCount int64
+	PostedAt      time.Time
+	Hashtags      []string
+}
+
+// Posts stores Instagram posts.
+type Posts struct{ db *sql.DB }
+
+// NewPosts returns the posts store.
+func NewPosts(db *sql.DB) *Posts { return &Posts{db: db} }
+
+// PostColumns are the columns scanned by ScanPost, for queries of other
+// packages that return posts.
+const PostColumns = `id, ig_post_id, COALESCE(caption, ''), COALESCE(media_type, ''), COALESCE(media_url, ''),
+	COALESCE(permalink, ''), like_count, COALESCE(comments_count, 0), posted_at, fetched_at`
+
+// ScanPost scans the PostColumns of a row.
+func ScanPost(row interface{ Scan(...any) error }) (Post, error) {
+	var p Post
+	err := row.Scan(&p.ID, &p.IGPostID, &p.Caption, &p.MediaType, &p.MediaURL, &p.Permalink,
+		&p.LikeCount, &p.CommentsCount, &p.PostedAt, &p.FetchedAt)
+	p.PostedAt, p.FetchedAt = p.PostedAt.UTC(), p.FetchedAt.UTC()
+	return p, err
+}
+
+// Upsert stores a page of posts in one statement, updating the engagement
+// of posts already stored.
+func (s *Posts) Upsert(ctx context.Context, accountID string, posts []PostInput) error {
+	if len(posts) == 0 {
+		return nil
+	}
+	n := len(posts)
+	var (
+		ids, captions, types, urls, links, tags = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		likes                                   = make([]sql.NullInt64, n)
+		comments                                = make([]int64, n)
+		posted                                  = make([]string, n)
+	)
+	for i, p := range posts {
+		ids[i], captions[i], types[i], urls[i], links[i] = p.IGPostID, p.Caption, p.MediaType, p.MediaURL, p.Permalink
+		if p.LikeCount != nil {
+			likes[i] = sql.NullInt64{Int64: *p.LikeCount, Valid: true}
+		}
+		comments[i] = p.CommentsCount
+		posted[i] = p.PostedAt.UTC().Format(time.RFC3339Nano)
+		tags[i] = strings.Join(p.Hashtags, " ")
+	}
+	const q = `
+		INSERT INTO instagram_posts (account_id, ig_post_id, caption, media_type, media_url, permalink,
+			like_count, comments_count, posted_at, hashtags, fetched_at)
+		SELECT $1, t.ig_post_id, NULLIF(t.caption, ''), t.media_type, NULLIF(t.media_url, ''), NULLIF(t.permalink, ''),
+			t.like_count, t.comments_count, t.posted_at, string_to_array(t.tags, ' '), now()
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::timestamptz[], $10::text[])
+			AS t(ig_post_id, caption, media_type, media_url, permalink, like_count, comments_count, posted_at, tags)
+		ON CONFLICT (account_id, ig_post_id) DO UPDATE SET
+			caption = EXCLUDED.caption,
+			media_type = EXCLUDED.media_type,
+			media_url = EXCLUDED.media_url,
+			permalink = EXCLUDED.permalink,
+			like_count = EXCLUDED.like_count,
+			comments_count = EXCLUDED.comments_count,
+			posted_at = EXCLUDED.posted_at,
+			hashtags = EXCLUDED.hashtags,
+			fetched_at = EXCLUDED.fetched_at`
+	_, err := s.db.ExecContext(ctx, q, accountID, pq.Array(ids), pq.Array(captions), pq.Array(types), pq.Array(urls),
+		pq.Array(links), pq.Array(likes), pq.Array(comments), pq.Array(posted), pq.Array(tags))
+	if err != nil {
+		return fmt.Errorf("upsert posts: %w", err)
+	}
+	return nil
+}
+
+// List returns up to limit posts of the account posted before before (all
+// when zero), newest first, and the number of posts stored.
+func (s *Posts) List(ctx context.Context, accountID string, before time.Time, limit int) ([]Post, int, error) {
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if before.IsZero() {
+		const q = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1
+			ORDER BY posted_at DESC NULLS LAST, id DESC LIMIT $2`
+		rows, err = s.db.QueryContext(ctx, q, accountID, limit)
+	} else {
+		const q = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1 AND posted_at < $3
+			ORDER BY posted_at DESC, id DESC LIMIT $2`
+		rows, err = s.db.QueryContext(ctx, q, accountID, limit, before)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("list posts: %w", err)
+	}
+	defer rows.Close()
+	posts := []Post{}
+	for rows.Next() {
+		p, err := ScanPost(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list posts: %w", err)
+		}
+		posts = append(posts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list posts: %w", err)
+	}
+	var count int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM instagram_posts WHERE account_id = $1`, accountID).Scan(&count); err != nil {
+		return nil, 0, fmt.Errorf("count posts: %w", err)
+	}
+	return posts, count, nil
+}

@@ -1,0 +1,291 @@
+// Package worker runs the durable jobs of the jobs table with a pool of
+// goroutines, and the periodic schedules that enqueue them. Jobs are
+// claimed with FOR UPDATE SKIP LOCKED, so any number of replicas can run
+// pools on one database and each job runs once at a time.
+package worker
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	"creatorgrowth/internal/postgres"
+)
+
+// Handler runs one job. A nil error finishes it; an error is retried with
+// backoff unless it is Permanent; RetryAt names a time to retry at.
+type Handler func(ctx context.Context, job postgres.Job) error
+
+// permanentError is a failure that retrying will not fix.
+type permanentError struct {
+	err error
+	msg string
+}
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// Permanent marks err as not worth retrying; msg is what the user sees.
+func Permanent(err error, msg string) error { return &permanentError{err: err, msg: msg} }
+
+// retryError is a failure to retry no sooner than after.
+type retryError struct {
+	err   error
+	msg   string
+	after time.Duration
+}
+
+func (e *retryError) Error() string { return e.err.Error() }
+func (e *retryError) Unwrap() error { return e.err }
+
+// Retry marks err as temporary: retry no sooner than after (zero: the
+// pool's backoff); msg is what the user sees meanwhile.
+func Retry(err error, msg string, after time.Duration) error {
+	return &retryError{err: err, msg: msg, after: after}
+}
+
+// Options tune a Pool.
+type Options struct {
+	Workers      int           // goroutines running jobs; default 2
+	PollInterval time.Duration // how often idle workers look for due jobs; default 1 s
+	Lease        time.Duration // how long a claim holds before another worker may take over; default 2 min
+	BaseBackoff  time.Duration // first retry delay; default 30 s
+	MaxBackoff   time.Duration // longest retry delay; default 30 min
+	JobTimeout   time.Duration // deadline of one run; default 10 min
+}
+
+func (o *Options) defaults() {
+	if o.Workers <= 0 {
+		o.Workers = 2
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = time.Second
+	}
+	if o.Lease <= 0 {
+		o.Lease = 2 * time.Minute
+	}
+	if o.BaseBackoff <= 0 {
+		o.BaseBackoff = 30 * time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Minute
+	}
+	if o.JobTimeout <= 0 {
+		o.JobTimeout = 10 * time.Minute
+	}
+}
+
+// Pool runs jobs until Stop.
+type Pool struct {
+	jobs     *postgres.Jobs
+	handlers map[string]Handler
+	logger   *slog.Logger
+	opts     Options
+	id       string
+
+	wake   chan struct{}
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	// OnOutcome, when set before Start, is told how each run ended
+	// ("done", "retry", "failed", "released"), for metrics.
+	OnOutcome func(kind, outcome string)
+}
+
+// New returns a pool running the given handlers by job kind.
+func New(jobs *postgres.Jobs, handlers map[string]Handler, logger *slog.Logger, opts Options) *Pool {
+	opts.defaults()
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b) //nolint:errcheck // crypto/rand never fails
+	return &Pool{
+		jobs:     jobs,
+		handlers: handlers,
+		logger:   logger,
+		opts:     opts,
+		id:       fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b)),
+		wake:     make(chan struct{}, 1),
+	}
+}
+
+// ID names this pool in job leases.
+func (p *Pool) ID() string { return p.id }
+
+// Start launches the workers. They run until Stop or ctx ends.
+func (p *Pool) Start(ctx context.Context) {
+	ctx, p.cancel = context.WithCancel(ctx)
+	for i := range p.opts.Workers {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.loop(ctx, fmt.Sprintf("%s/%d", p.id, i))
+		}()
+	}
+}
+
+// Stop ends the workers and waits for them. A job that is running is
+// cancelled and handed back to the queue, so that it runs again at once
+// on the next start or on another replica.
+func (p *Pool) Stop() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+	p.wg.Wait()
+}
+
+// Notify wakes an idle worker, for a job just enqueued by this process.
+func (p *Pool) Notify() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (p *Pool) loop(ctx context.Context, worker string) {
+	ticker := time.NewTicker(p.opts.PollInterval)
+	defer ticker.Stop()
+	for {
+		// Drain every due job before sleeping.
+		for ctx.Err() == nil && p.runOne(ctx, worker) {
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		case <-p.wake:
+		}
+	}
+}
+
+// runOne claims and runs one job; it reports whether there was one.
+func (p *Pool) runOne(ctx context.Context, worker string) bool {
+	claimCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	job, ok, err := p.jobs.Claim(claimCtx, worker, p.opts.Lease)
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil {
+			p.logger.Warn("claim job", slog.String("error", err.Error()))
+		}
+		return false
+	}
+	if !ok {
+		return false
+	}
+	p.run(ctx, worker, job)
+	return true
+}
+
+func (p *Pool) run(ctx context.Context, worker string, job postgres.Job) {
+	log := p.logger.With(slog.Group("job", slog.String("id", job.ID), slog.String("kind", job.Kind),
+		slog.String("account_id", job.AccountID), slog.Int("attempt", job.Attempts)))
+	// Book-keeping outlives a cancelled run, bounded on its own.
+	bk := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	}
+
+	h, ok := p.handlers[job.Kind]
+	if !ok {
+		c, cancel := bk()
+		defer cancel()
+		p.jobs.Fail(c, job.ID, worker, "unknown job kind") //nolint:errcheck
+		return
+	}
+
+	runCtx, cancelRun := context.WithTimeout(ctx, p.opts.JobTimeout)
+	defer cancelRun()
+	stopBeat := p.heartbeat(runCtx, job.ID, worker)
+	start := time.Now()
+	err := h(runCtx, job)
+	stopBeat()
+
+	c, cancel := bk()
+	defer cancel()
+	var (
+		perm  *permanentError
+		retry *retryError
+	)
+	switch {
+	case err == nil:
+		if err := p.jobs.Finish(c, job.ID, worker); err != nil {
+			log.Error("finish job", slog.String("error", err.Error()))
+		}
+		log.Info("job done", slog.Duration("took", time.Since(start)))
+		p.outcome(job.Kind, "done")
+	case ctx.Err() != nil:
+		// Shutting down: hand the job back untouched.
+		if err := p.jobs.Release(c, job.ID, worker); err != nil {
+			log.Error("release job", slog.String("error", err.Error()))
+		}
+		log.Info("job released for shutdown")
+		p.outcome(job.Kind, "released")
+	case errors.As(err, &perm):
+		if err := p.jobs.Fail(c, job.ID, worker, perm.msg); err != nil {
+			log.Error("fail job", slog.String("error", err.Error()))
+		}
+		log.Warn("job failed", slog.String("error", err.Error()))
+		p.outcome(job.Kind, "failed")
+	default:
+		msg, wait := "The job failed; it will be retried.", p.backoff(job.Attempts)
+		if errors.As(err, &retry) {
+			msg = retry.msg
+			wait = max(wait, retry.after)
+		}
+		if job.Attempts >= job.MaxAttempts {
+			log.Warn("job failed after its last attempt", slog.String("error", err.Error()))
+			p.outcome(job.Kind, "failed")
+		} else {
+			log.Warn("job will be retried", slog.String("error", err.Error()), slog.Duration("in", wait))
+			p.outcome(job.Kind, "retry")
+		}
+		if err := p.jobs.Retry(c, job.ID, worker, msg, time.Now().Add(wait)); err != nil {
+			log.Error("retry job", slog.String("error", err.Error()))
+		}
+	}
+}
+
+func (p *Pool) outcome(kind, outcome string) {
+	if p.OnOutcome != nil {
+		p.OnOutcome(kind, outcome)
+	}
+}
+
+// heartbeat renews the job's lease while it runs; the returned function
+// stops it and waits for it.
+func (p *Pool) heartbeat(ctx context.Context, id, worker string) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(p.opts.Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				c, cancel := context.WithTimeout(ctx, 5*time.Second)
+				if err := p.jobs.Extend(c, id, worker, p.opts.Lease); err != nil && ctx.Err() == nil {
+					p.logger.Warn("extend lease", slog.String("job", id), slog.String("error", err.Error()))
+				}
+				cancel()
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// backoff is exponential in the attempt with full jitter, capped.
+func (p *Pool) backoff(attempt int) time.Duration {
+	d := p.opts.BaseBackoff << min(max(attempt-1, 0), 16)
+	if d <= 0 || d > p.opts.MaxBackoff {
+		d = p.opts.MaxBackoff
+	}
+	return d/2 + time.Duration(mrand.Int64N(int64(d/2)+1))
+}
