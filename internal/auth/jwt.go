@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
 )
 
 // TokenTTL is the lifetime of an access token.
@@ -51,7 +52,8 @@ func (t *Tokens) Issue(userID, email string) (string, error) {
 }
 
 // Parse verifies token (HS256 only, signature, expiry) and returns its
-// claims.
+// claims. A user_id that is not a UUID makes the token invalid, so that no
+// query ever sees it.
 func (t *Tokens) Parse(token string) (*Claims, error) {
 	var c Claims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil },
@@ -60,7 +62,10 @@ func (t *Tokens) Parse(token string) (*Claims, error) {
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(t.now),
 	)
-	if err != nil || c.UserID == "" {
+	if err != nil {
+		return nil, ErrInvalidToken
+	}
+	if _, err := uuid.Parse(c.UserID); err != nil {
 		return nil, ErrInvalidToken
 	}
 	return &c, nil
