@@ -22,9 +22,15 @@ import (
 
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/httpapi"
+	"creatorgrowth/internal/igsync"
+	"creatorgrowth/internal/instagram"
+	"creatorgrowth/internal/instagram/sandbox"
 	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/secretbox"
 	"creatorgrowth/internal/waitlist"
+	"creatorgrowth/internal/worker"
 	"creatorgrowth/migrations"
 	"creatorgrowth/web"
 )
@@ -32,6 +38,10 @@ import (
 func main() {
 	// .env fills in what the environment leaves unset; it never overrides.
 	_ = godotenv.Load()
+	if len(os.Args) > 1 && os.Args[1] == "-healthcheck" {
+		// For container HEALTHCHECKs in images without curl.
+		os.Exit(healthcheck(os.Getenv("PORT")))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
@@ -71,7 +81,25 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	}
 	defer closeStore() //nolint:errcheck
 
+	box, err := secretbox.New(cfg.TokenEncryptionKey)
+	if err != nil {
+		return err
+	}
 	tokens := auth.NewTokens(cfg.JWTSecret)
+	client, sb := instagramClient(cfg, logger)
+	ig := igsync.New(igsync.Deps{
+		DB:       db,
+		Client:   client,
+		Tokens:   tokens,
+		Box:      box,
+		Logger:   logger,
+		MaxPosts: cfg.Instagram.MaxPosts,
+		Hashtags: growth.ExtractHashtags,
+	})
+	pool := worker.New(postgres.NewJobs(db), ig.Handlers(), logger, worker.Options{})
+	ig.SetNotify(pool.Notify)
+	scheduler := worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...)
+
 	hasher := auth.NewHasher(auth.BcryptCost, 4)
 	router, err := httpapi.NewRouter(httpapi.Deps{
 		Config:       cfg,
@@ -81,6 +109,8 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		Tokens:       tokens,
 		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
 		Accounts:     postgres.NewAccounts(db),
+		Instagram:    ig,
+		Sandbox:      sb,
 		LimiterStore: store,
 		Limits:       httpapi.DefaultLimits(),
 		SPA:          spaAssets(logger),
@@ -104,6 +134,13 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	}
+	// The workers outlive in-flight requests at shutdown, so they get their
+	// own context and are stopped after the server.
+	pool.Start(context.WithoutCancel(ctx))
+	defer pool.Stop()
+	scheduler.Start(context.WithoutCancel(ctx))
+	defer scheduler.Stop()
+
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	logger.Info("server started", slog.Int("port", cfg.Port), slog.String("env", cfg.Env),
@@ -120,8 +157,40 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	scheduler.Stop()
+	pool.Stop()
 	logger.Info("stopped")
 	return nil
+}
+
+// instagramClient returns the Instagram client: for the configured app,
+// or, without one, for the built-in sandbox, which it also returns so that
+// the router serves its pages. The client reaches the sandbox in-process.
+func instagramClient(cfg *config.Config, logger *slog.Logger) (*instagram.Client, http.Handler) {
+	ic := cfg.Instagram
+	c := instagram.Config{
+		ClientID:     ic.ClientID,
+		ClientSecret: ic.ClientSecret,
+		RedirectURI:  ic.RedirectURI,
+		AuthURL:      ic.AuthURL,
+		APIURL:       ic.APIURL,
+		GraphURL:     ic.GraphURL,
+		Logger:       logger,
+	}
+	if !ic.Sandbox {
+		return instagram.NewClient(c), nil
+	}
+	base := cfg.PublicURL + httpapi.SandboxPrefix
+	c.ClientID, c.ClientSecret = "sandbox-client", "sandbox-secret"
+	sb := sandbox.New(sandbox.Options{
+		BaseURL:      base,
+		ClientID:     c.ClientID,
+		ClientSecret: c.ClientSecret,
+		RedirectURIs: []string{ic.RedirectURI},
+	})
+	c.AuthURL, c.APIURL, c.GraphURL = base+"/oauth/authorize", base, base
+	c.HTTPClient = &http.Client{Transport: sb.Transport(httpapi.SandboxPrefix), Timeout: 10 * time.Second}
+	return instagram.NewClient(c), sb
 }
 
 // spaAssets returns the embedded web app, or web/dist from disk when the
@@ -138,6 +207,25 @@ func spaAssets(logger *slog.Logger) fs.FS {
 	}
 	logger.Warn("the web app is not built; serving the API only")
 	return nil
+}
+
+// healthcheck asks the local server's /health and returns the exit code.
+func healthcheck(port string) int {
+	if port == "" {
+		port = "8080"
+	}
+	c := &http.Client{Timeout: 3 * time.Second}
+	resp, err := c.Get("http://127.0.0.1:" + port + "/health")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "healthcheck:", err)
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(os.Stderr, "healthcheck: status", resp.StatusCode)
+		return 1
+	}
+	return 0
 }
 
 func logLevel(s string) slog.Level {
