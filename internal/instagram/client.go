@@ -70,6 +70,9 @@ type Config struct {
 	BaseBackoff, MaxBackoff time.Duration
 	// Logger receives retry warnings and debug traces; default discards.
 	Logger *slog.Logger
+	// OnCall, when set, is told of every request sent, retries included:
+	// its endpoint and Outcome, for metrics.
+	OnCall func(endpoint, outcome string)
 }
 
 // Client calls Instagram. It is safe for concurrent use.
@@ -255,6 +258,9 @@ type request struct {
 func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 	for attempt := 0; ; attempt++ {
 		body, err := c.attempt(ctx, r)
+		if c.cfg.OnCall != nil {
+			c.cfg.OnCall(r.endpoint, Outcome(err))
+		}
 		if err == nil {
 			return body, nil
 		}
