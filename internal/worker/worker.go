@@ -216,7 +216,7 @@ func (p *Pool) run(ctx context.Context, worker string, job postgres.Job) {
 		if err := p.jobs.Finish(c, job.ID, worker); err != nil {
 			log.Error("finish job", slog.String("error", err.Error()))
 		}
-		log.Info("job done", slog.Duration("took", time.Since(start)))
+		log.Info("job done", slog.Float64("took_ms", float64(time.Since(start).Microseconds())/1000))
 		p.outcome(job.Kind, "done")
 	case ctx.Err() != nil:
 		// Shutting down: hand the job back untouched.
