@@ -24,7 +24,7 @@ export function Layout() {
   const navigate = useNavigate();
 
   function logOut() {
-    clearToken();
+    clearToken('logout');
     navigate('/', { replace: true });
   }
 

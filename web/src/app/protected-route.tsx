@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
+import { lastClearReason } from '@/lib/auth-token';
 import { useSession } from '@/lib/use-session';
 
 /**
@@ -10,6 +11,8 @@ export function ProtectedRoute({ children }: { children: ReactNode }) {
   const token = useSession();
   const location = useLocation();
   if (!token) {
+    // A deliberate log-out goes home; an ended session comes back here after logging in.
+    if (lastClearReason() === 'logout') return <Navigate to="/" replace />;
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
   }

@@ -58,7 +58,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   } catch {
     // Not JSON (a proxy's HTML 502 page, say).
   }
-  const code = response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'unavailable' : 'http_error';
+  const code = response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'server_unreachable' : 'http_error';
   return new ApiError(response.status, code, statusText(response.status), retryAfter);
 }
 

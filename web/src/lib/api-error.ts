@@ -43,6 +43,7 @@ const codeMessages: Record<string, string> = {
   no_instagram_account: 'No Instagram account is connected yet.',
   already_linked: 'That Instagram account is already linked to another user.',
   invalid_period: 'That period is not supported. Choose 7, 14, 30 or 90 days.',
+  server_unreachable: 'The server is not reachable right now. Please try again in a moment.',
   unavailable: 'This part of the service is unavailable right now. Please try again later.',
   internal: 'Something went wrong on our side. Please try again in a moment.',
   body_too_large: 'That request was too large.',

@@ -1,5 +1,9 @@
 const TOKEN_KEY = 'cgt.token';
 const listeners = new Set<() => void>();
+let lastClear: ClearReason | null = null;
+
+/** ClearReason tells a deliberate log-out from a session that ended on its own. */
+export type ClearReason = 'logout' | 'expired';
 
 function notify(): void {
   for (const listener of listeners) listener();
@@ -23,12 +27,14 @@ export function getToken(): string | null {
 
 /** setToken stores the JWT and notifies subscribers. */
 export function setToken(token: string): void {
+  lastClear = null;
   window.localStorage.setItem(TOKEN_KEY, token);
   notify();
 }
 
 /** clearToken forgets the JWT (log out or a 401) and notifies subscribers. */
-export function clearToken(): void {
+export function clearToken(reason: ClearReason = 'expired'): void {
+  lastClear = reason;
   try {
     const had = window.localStorage.getItem(TOKEN_KEY) !== null;
     window.localStorage.removeItem(TOKEN_KEY);
@@ -36,6 +42,11 @@ export function clearToken(): void {
   } catch {
     // Storage unavailable: nothing to clear.
   }
+}
+
+/** lastClearReason says why the token was last cleared in this tab, if it was. */
+export function lastClearReason(): ClearReason | null {
+  return lastClear;
 }
 
 /** subscribeToken registers a listener for token changes, also from other tabs. */

@@ -17,7 +17,7 @@ export function AdminPasswordForm({ onSubmit, error }: { onSubmit: (password: st
     <Card className="mx-auto w-full max-w-md">
       <h1 className="text-2xl font-bold text-white">Waitlist admin</h1>
       <p className="mt-2 text-sm text-slate-300">The password stays in this browser tab and is forgotten when you close it.</p>
-      <form onSubmit={submit} className="mt-6 flex flex-col gap-4" aria-label="Admin password">
+      <form onSubmit={submit} className="mt-6 flex flex-col gap-4" aria-label="Unlock the waitlist">
         {error && <Alert tone="error">{error}</Alert>}
         <Input
           label="Admin password"

@@ -1,0 +1,75 @@
+import type { GrowthStats, InstagramAccount, Post, PostsResponse, SyncStatus } from '@/types/api';
+
+/** account is a linked Instagram account. */
+export function account(overrides: Partial<InstagramAccount> = {}): InstagramAccount {
+  return {
+    id: 'acc-1',
+    ig_user_id: '17890001',
+    username: 'sunny.creator',
+    followers: 1234,
+    token_expires_at: '2027-01-01T00:00:00Z',
+    status: 'active',
+    last_synced_at: '2026-11-25T10:00:00Z',
+    created_at: '2026-10-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+/** post is one stored post. */
+export function post(n: number, overrides: Partial<Post> = {}): Post {
+  return {
+    id: `post-${n}`,
+    ig_post_id: `ig-${n}`,
+    caption: `Post number ${n} #travel`,
+    media_type: 'IMAGE',
+    media_url: `https://cdn.example.com/${n}.jpg`,
+    permalink: `https://www.instagram.com/p/${n}/`,
+    like_count: 100 + n,
+    comments_count: 10 + n,
+    posted_at: new Date(Date.UTC(2026, 10, 25) - n * 3_600_000).toISOString(),
+    fetched_at: '2026-11-25T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/** postsPage is a page of posts numbered from `from`. */
+export function postsPage(count: number, total: number, from = 1): PostsResponse {
+  return { account: account(), posts_count: total, posts: Array.from({ length: count }, (_, i) => post(from + i)) };
+}
+
+/** stats is a full stats answer for 7 days. */
+export function stats(overrides: Partial<GrowthStats> = {}): GrowthStats {
+  return {
+    period_days: 7,
+    period_start: '2026-11-18T12:00:00Z',
+    period_end: '2026-11-25T12:00:00Z',
+    total_posts: 12,
+    total_likes: 3400,
+    total_comments: 210,
+    avg_likes: 283.33,
+    avg_comments: 17.5,
+    previous: { total_posts: 9, total_likes: 2800, total_comments: 190 },
+    likes_trend: 21.4,
+    comments_trend: -10.5,
+    posts_this_week: 3,
+    posts_per_week: 2.8,
+    best_post: post(1, { caption: 'Sunset over the bay #travel', like_count: 450, comments_count: 31 }),
+    message: "🔥 You're on fire! Engagement is way up.",
+    followers: 1234,
+    followers_trend: null,
+    engagement_rate: 24.4,
+    daily: [
+      { date: '2026-11-24', posts: 1, likes: 250, comments: 12 },
+      { date: '2026-11-25', posts: 0, likes: 0, comments: 0 },
+    ],
+    media_types: [{ media_type: 'IMAGE', posts: 8, avg_likes: 270, avg_comments: 15.2 }],
+    best_posting_times: [{ weekday: 2, hour: 18, posts: 3, avg_engagement: 410 }],
+    top_hashtags: [{ tag: '#travel', posts: 4, avg_engagement: 380.5 }],
+    ...overrides,
+  };
+}
+
+/** sync is a sync state answer. */
+export function sync(state: SyncStatus['state'], posts_fetched = 0, error: string | null = null): SyncStatus {
+  return { state, posts_fetched, last_synced_at: '2026-11-25T10:00:00Z', error };
+}
