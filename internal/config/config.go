@@ -3,6 +3,8 @@
 package config
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -37,6 +39,10 @@ type Config struct {
 	LogLevel       string
 
 	Instagram Instagram
+
+	// Warnings are settings that work but should be fixed; the server logs
+	// them at start-up.
+	Warnings []string
 }
 
 // Instagram is the Instagram app and the hosts it is reached on.
@@ -97,9 +103,15 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.DatabaseURL == "" {
 		bad("DATABASE_URL is required (a PostgreSQL URL)")
 	}
-	if len(c.JWTSecret) == 0 {
-		bad("JWT_SECRET is required")
-	} else if c.Production() && len(c.JWTSecret) < 32 {
+	switch {
+	case len(c.JWTSecret) == 0 && c.Production():
+		bad("JWT_SECRET is required in production (32 bytes or more)")
+	case len(c.JWTSecret) == 0:
+		// Development without a secret still runs; logins end with the process.
+		c.JWTSecret = make([]byte, 32)
+		rand.Read(c.JWTSecret) //nolint:errcheck // crypto/rand never fails
+		c.Warnings = append(c.Warnings, "JWT_SECRET is unset: using a random one, so logins end when the server stops")
+	case c.Production() && len(c.JWTSecret) < 32:
 		bad("JWT_SECRET must be at least 32 bytes in production")
 	}
 
@@ -110,9 +122,13 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 		c.TokenEncryptionKey = key
 	} else if c.Production() {
-		bad("TOKEN_ENCRYPTION_KEY is required in production")
+		bad("TOKEN_ENCRYPTION_KEY is required in production (openssl rand -base64 32)")
 	} else {
-		bad("TOKEN_ENCRYPTION_KEY is required (32 bytes, base64; make run generates one in .env)")
+		// Development: a key derived from the JWT secret keeps stored tokens
+		// readable across restarts without another setting.
+		sum := sha256.Sum256(append([]byte("creator-growth-tool/token-encryption/"), c.JWTSecret...))
+		c.TokenEncryptionKey = sum[:]
+		c.Warnings = append(c.Warnings, "TOKEN_ENCRYPTION_KEY is unset: deriving one from JWT_SECRET (development only)")
 	}
 
 	if _, err := url.ParseRequestURI(c.FrontendURL); err != nil {
