@@ -166,9 +166,12 @@ func (p *Pool) loop(ctx context.Context, worker string) {
 
 // runOne claims and runs one job; it reports whether there was one.
 func (p *Pool) runOne(ctx context.Context, worker string) bool {
-	claimCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	// The claim is not cancelled by Stop: a cancelled query may still
+	// commit on the server, and the job would then sit under the lease of a
+	// worker that never heard of it. A job won while stopping goes back.
+	claimCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	job, ok, err := p.jobs.Claim(claimCtx, worker, p.opts.Lease)
-	cancel()
 	if err != nil {
 		if ctx.Err() == nil {
 			p.logger.Warn("claim job", slog.String("error", err.Error()))
@@ -176,6 +179,13 @@ func (p *Pool) runOne(ctx context.Context, worker string) bool {
 		return false
 	}
 	if !ok {
+		return false
+	}
+	if ctx.Err() != nil {
+		if err := p.jobs.Release(claimCtx, job.ID, worker); err != nil {
+			p.logger.Error("release job", slog.String("job", job.ID), slog.String("error", err.Error()))
+		}
+		p.outcome(job.Kind, "released")
 		return false
 	}
 	p.run(ctx, worker, job)
