@@ -1,0 +1,191 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/testdb"
+)
+
+// newAccount inserts a user with one Instagram account and returns its id.
+func newAccount(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	ctx := context.Background()
+	var user, acc string
+	tag := fmt.Sprint(time.Now().UnixNano())
+	if err := db.QueryRowContext(ctx, `INSERT INTO users (email, password) VALUES ($1, 'x') RETURNING id`, "j"+tag+"@example.com").Scan(&user); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `INSERT INTO instagram_accounts (user_id, ig_user_id, access_token) VALUES ($1, $2, 'v1:x') RETURNING id`, user, tag).Scan(&acc); err != nil {
+		t.Fatal(err)
+	}
+	return acc
+}
+
+type jobState struct {
+	State    string
+	Attempts int
+	LockedBy sql.NullString
+	RunAt    time.Time
+	Error    sql.NullString
+}
+
+func readJob(t *testing.T, db *sql.DB, id string) jobState {
+	t.Helper()
+	var j jobState
+	if err := db.QueryRow(`SELECT state, attempts, locked_by, run_at, last_error FROM jobs WHERE id = $1`, id).
+		Scan(&j.State, &j.Attempts, &j.LockedBy, &j.RunAt, &j.Error); err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func TestJobs_Enqueue(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OneJobUnderConcurrentEnqueues", func(t *testing.T) {
+		db := testdb.New(t)
+		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
+		var wg sync.WaitGroup
+		created := make(chan bool, 20)
+		for range 20 {
+			wg.Go(func() {
+				ok, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5)
+				if err != nil {
+					t.Error(err)
+				}
+				created <- ok
+			})
+		}
+		wg.Wait()
+		close(created)
+		n := 0
+		for ok := range created {
+			if ok {
+				n++
+			}
+		}
+		var rows int
+		if err := db.QueryRow(`SELECT count(*) FROM jobs`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 || rows != 1 {
+			t.Errorf("created %d, rows %d; want 1 and 1", n, rows)
+		}
+	})
+	t.Run("MovesAQueuedJobEarlier", func(t *testing.T) {
+		db := testdb.New(t)
+		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
+		later := time.Now().Add(time.Hour)
+		if _, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, later, 5); err != nil {
+			t.Fatal(err)
+		}
+		if created, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5); err != nil || created {
+			t.Fatalf("second enqueue: created %v, err %v", created, err)
+		}
+		j, ok, err := jobs.Claim(ctx, "w", time.Minute)
+		if err != nil || !ok || j.AccountID != acc {
+			t.Fatalf("claim: %v %v %v, want the job moved to now", j, ok, err)
+		}
+	})
+	t.Run("NoSecondJobWhileOneRuns", func(t *testing.T) {
+		db := testdb.New(t)
+		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
+		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5) //nolint:errcheck
+		if _, ok, err := jobs.Claim(ctx, "w", time.Minute); !ok || err != nil {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		if created, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5); err != nil || created {
+			t.Errorf("enqueue while running: created %v, err %v", created, err)
+		}
+		if created, err := jobs.Enqueue(ctx, postgres.JobRefreshToken, acc, time.Now(), 5); err != nil || !created {
+			t.Errorf("enqueue of another kind: created %v, err %v", created, err)
+		}
+	})
+	t.Run("GoneAccount", func(t *testing.T) {
+		db := testdb.New(t)
+		jobs := postgres.NewJobs(db)
+		created, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, "00000000-0000-0000-0000-000000000001", time.Now(), 5)
+		if err != nil || created {
+			t.Errorf("enqueue for a missing account: created %v, err %v", created, err)
+		}
+	})
+}
+
+func TestJobs_Claim(t *testing.T) {
+	ctx := context.Background()
+	t.Run("NotBeforeRunAt", func(t *testing.T) {
+		db := testdb.New(t)
+		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
+		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now().Add(time.Minute), 5) //nolint:errcheck
+		if _, ok, err := jobs.Claim(ctx, "w", time.Minute); ok || err != nil {
+			t.Errorf("claimed a future job: %v %v", ok, err)
+		}
+	})
+	t.Run("ExpiredLease", func(t *testing.T) {
+		db := testdb.New(t)
+		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
+		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5) //nolint:errcheck
+		first, ok, err := jobs.Claim(ctx, "dead", time.Minute)
+		if !ok || err != nil {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		if _, ok, _ := jobs.Claim(ctx, "other", time.Minute); ok {
+			t.Fatal("claimed a job under a live lease")
+		}
+		if _, err := db.Exec(`UPDATE jobs SET locked_until = now() - interval '1 second'`); err != nil {
+			t.Fatal(err)
+		}
+		second, ok, err := jobs.Claim(ctx, "other", time.Minute)
+		if !ok || err != nil || second.ID != first.ID || second.Attempts != 2 {
+			t.Fatalf("take over: %+v %v %v, want the same job, attempt 2", second, ok, err)
+		}
+		// The dead worker's late book-keeping does not touch the job.
+		if err := jobs.Finish(ctx, first.ID, "dead"); err != nil {
+			t.Fatal(err)
+		}
+		if j := readJob(t, db, first.ID); j.State != postgres.JobRunning || j.LockedBy.String != "other" {
+			t.Errorf("after the dead worker's Finish: %+v", j)
+		}
+	})
+	t.Run("Release", func(t *testing.T) {
+		db := testdb.New(t)
+		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
+		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5) //nolint:errcheck
+		j, _, err := jobs.Claim(ctx, "w", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.Release(ctx, j.ID, "w"); err != nil {
+			t.Fatal(err)
+		}
+		if got := readJob(t, db, j.ID); got.State != postgres.JobQueued || got.Attempts != 0 || got.LockedBy.Valid {
+			t.Errorf("after Release: %+v, want queued, attempts 0, unlocked", got)
+		}
+	})
+	t.Run("RetryThenFail", func(t *testing.T) {
+		db := testdb.New(t)
+		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
+		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 2) //nolint:errcheck
+		for attempt := 1; attempt <= 2; attempt++ {
+			j, ok, err := jobs.Claim(ctx, "w", time.Minute)
+			if !ok || err != nil {
+				t.Fatalf("attempt %d: claim %v %v", attempt, ok, err)
+			}
+			if err := jobs.Retry(ctx, j.ID, "w", "try again", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			want := postgres.JobQueued
+			if attempt == 2 {
+				want = postgres.JobFailed
+			}
+			if got := readJob(t, db, j.ID); got.State != want || got.Error.String != "try again" {
+				t.Errorf("attempt %d: %+v, want %s with the error", attempt, got, want)
+			}
+		}
+	})
+}
