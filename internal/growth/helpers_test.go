@@ -1,0 +1,145 @@
+package growth_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"creatorgrowth/internal/growth"
+	"creatorgrowth/internal/postgres"
+)
+
+// testPost is a post as stored, with the NULLs the table allows.
+type testPost struct {
+	ID            string
+	IGPostID      string
+	Caption       *string
+	MediaType     *string
+	MediaURL      string
+	Permalink     string
+	LikeCount     *int64
+	CommentsCount *int64
+	PostedAt      *time.Time
+	FetchedAt     time.Time
+}
+
+// testSnapshot is a row of follower_snapshots.
+type testSnapshot struct {
+	TakenOn   string // YYYY-MM-DD
+	TakenAt   time.Time
+	Followers int64
+}
+
+// createAccount inserts a user and an Instagram account with the given
+// follower count and returns the account as the accounts store reads it.
+func createAccount(t testing.TB, db *sql.DB, followers *int64) postgres.Account {
+	t.Helper()
+	ctx := context.Background()
+	var userID string
+	err := db.QueryRowContext(ctx, `INSERT INTO users (email, password) VALUES ($1, 'x') RETURNING id`,
+		uuid.NewString()+"@example.test").Scan(&userID)
+	if err != nil {
+		t.Fatalf("insert user: %v", err)
+	}
+	var id string
+	err = db.QueryRowContext(ctx, `INSERT INTO instagram_accounts (user_id, ig_user_id, username, access_token, followers)
+		VALUES ($1, $2, 'creator', 'ciphertext', $3) RETURNING id`, userID, uuid.NewString(), followers).Scan(&id)
+	if err != nil {
+		t.Fatalf("insert account: %v", err)
+	}
+	acc, err := postgres.NewAccounts(db).ByID(ctx, id)
+	if err != nil {
+		t.Fatalf("read account: %v", err)
+	}
+	return acc
+}
+
+// insertPosts stores posts in one statement, their hashtags extracted as
+// the Instagram sync does it.
+func insertPosts(t testing.TB, db *sql.DB, accountID string, posts []testPost) {
+	t.Helper()
+	type row struct {
+		ID            string     `json:"id"`
+		IGPostID      string     `json:"ig_post_id"`
+		Caption       *string    `json:"caption"`
+		MediaType     *string    `json:"media_type"`
+		MediaURL      string     `json:"media_url"`
+		Permalink     string     `json:"permalink"`
+		LikeCount     *int64     `json:"like_count"`
+		CommentsCount *int64     `json:"comments_count"`
+		PostedAt      *time.Time `json:"posted_at"`
+		FetchedAt     time.Time  `json:"fetched_at"`
+		Hashtags      []string   `json:"hashtags"`
+	}
+	rows := make([]row, len(posts))
+	for i, p := range posts {
+		tags := []string{}
+		if p.Caption != nil {
+			tags = append(tags, growth.ExtractHashtags(*p.Caption)...)
+		}
+		rows[i] = row{p.ID, p.IGPostID, p.Caption, p.MediaType, p.MediaURL, p.Permalink, p.LikeCount,
+			p.CommentsCount, p.PostedAt, p.FetchedAt, tags}
+	}
+	raw, err := json.Marshal(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const q = `
+		INSERT INTO instagram_posts (id, account_id, ig_post_id, caption, media_type, media_url, permalink,
+			like_count, comments_count, posted_at, fetched_at, hashtags)
+		SELECT r.id, $1, r.ig_post_id, r.caption, r.media_type, r.media_url, r.permalink,
+			r.like_count, r.comments_count, r.posted_at, r.fetched_at, r.hashtags
+		FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, ig_post_id text, caption text, media_type text,
+			media_url text, permalink text, like_count int, comments_count int, posted_at timestamptz,
+			fetched_at timestamptz, hashtags text[])`
+	if _, err := db.ExecContext(context.Background(), q, accountID, raw); err != nil {
+		t.Fatalf("insert posts: %v", err)
+	}
+}
+
+// insertSnapshots stores follower snapshots in one statement.
+func insertSnapshots(t testing.TB, db *sql.DB, accountID string, snaps []testSnapshot) {
+	t.Helper()
+	if len(snaps) == 0 {
+		return
+	}
+	raw, err := json.Marshal(snaps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const q = `
+		INSERT INTO follower_snapshots (account_id, taken_on, taken_at, followers)
+		SELECT $1, r."TakenOn", r."TakenAt", r."Followers"
+		FROM jsonb_to_recordset($2::jsonb) AS r("TakenOn" date, "TakenAt" timestamptz, "Followers" bigint)`
+	if _, err := db.ExecContext(context.Background(), q, accountID, raw); err != nil {
+		t.Fatalf("insert snapshots: %v", err)
+	}
+}
+
+// newPost returns a post with every column set, posted at at.
+func newPost(at time.Time, likes *int64, comments int64, mediaType, caption string) testPost {
+	id := uuid.NewString()
+	return testPost{
+		ID: id, IGPostID: "ig_" + id[:8], Caption: &caption, MediaType: &mediaType,
+		MediaURL: "https://cdn.example.test/" + id, Permalink: "https://instagram.example.test/p/" + id[:8],
+		LikeCount: likes, CommentsCount: &comments, PostedAt: &at, FetchedAt: at.Add(time.Hour),
+	}
+}
+
+func i64(v int64) *int64 { return &v }
+
+func f64(v float64) *float64 { return &v }
+
+// mustJSON marshals v or fails the test.
+func mustJSON(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,143 @@
+package growth
+
+// statsQuery computes the whole growth report of one account in a single
+// statement. Parameters:
+//
+//	$1 account id            $5 start of the last 7 days (exclusive)
+//	$2 previous window start  $6 IANA time zone of the daily buckets and posting times
+//	$3 current window start   $7 period in days
+//	$4 now (window end)       $8 the account's follower count, NULL when unknown
+//
+// Windows are half-open on posted_at: current = ($3, $4], previous =
+// ($2, $3]. A hidden like count counts as 0 likes, a missing comment count
+// as 0 comments. Rounding is PostgreSQL's round(numeric, n): half away from
+// zero on exact decimal values. Averages ranked against each other are
+// compared at 30 decimal places, which separates any two different averages
+// of the sizes involved, so ties are real ties and go to the documented
+// tie-breakers. Text is ordered with COLLATE "C" (byte order), whatever the
+// database's collation.
+const statsQuery = `
+WITH win AS (
+	SELECT p.id, p.posted_at, p.media_type, p.hashtags,
+		COALESCE(p.like_count, 0)::bigint AS likes,
+		COALESCE(p.comments_count, 0)::bigint AS comments,
+		p.posted_at > $3::timestamptz AS cur
+	FROM instagram_posts p
+	WHERE p.account_id = $1::uuid AND p.posted_at > $2::timestamptz AND p.posted_at <= $4::timestamptz
+),
+cur AS (
+	SELECT id, posted_at, likes, comments, likes + comments AS eng, media_type, hashtags,
+		posted_at AT TIME ZONE $6::text AS local_at
+	FROM win WHERE cur
+),
+tot AS (
+	SELECT count(*) FILTER (WHERE cur) AS posts,
+		COALESCE(sum(likes) FILTER (WHERE cur), 0)::bigint AS likes,
+		COALESCE(sum(comments) FILTER (WHERE cur), 0)::bigint AS comments,
+		count(*) FILTER (WHERE NOT cur) AS prev_posts,
+		COALESCE(sum(likes) FILTER (WHERE NOT cur), 0)::bigint AS prev_likes,
+		COALESCE(sum(comments) FILTER (WHERE NOT cur), 0)::bigint AS prev_comments,
+		count(*) FILTER (WHERE posted_at > $5::timestamptz) AS week_posts
+	FROM win
+),
+best AS (
+	SELECT id FROM cur ORDER BY eng DESC, posted_at DESC, id DESC LIMIT 1
+),
+snap AS (
+	SELECT s.followers FROM (
+		(SELECT followers, taken_at, taken_on FROM follower_snapshots
+		 WHERE account_id = $1::uuid AND taken_at <= $3::timestamptz
+		 ORDER BY taken_at DESC, taken_on ASC LIMIT 1)
+		UNION ALL
+		(SELECT followers, taken_at, taken_on FROM follower_snapshots
+		 WHERE account_id = $1::uuid AND taken_at > $3::timestamptz AND taken_at <= $4::timestamptz
+		 ORDER BY taken_at ASC, taken_on ASC LIMIT 1)
+	) s
+	ORDER BY abs(extract(epoch FROM s.taken_at - $3::timestamptz)), s.taken_at, s.taken_on
+	LIMIT 1
+),
+daily AS (
+	SELECT COALESCE(json_agg(json_build_object(
+			'date', to_char(d.day, 'YYYY-MM-DD'),
+			'posts', COALESCE(pd.posts, 0),
+			'likes', COALESCE(pd.likes, 0),
+			'comments', COALESCE(pd.comments, 0)) ORDER BY d.day), '[]'::json) AS j
+	FROM (
+		SELECT ($3::timestamptz AT TIME ZONE $6::text)::date + i AS day
+		FROM generate_series(0, ($4::timestamptz AT TIME ZONE $6::text)::date - ($3::timestamptz AT TIME ZONE $6::text)::date) AS i
+	) d
+	LEFT JOIN (
+		SELECT local_at::date AS day, count(*) AS posts, sum(likes) AS likes, sum(comments) AS comments
+		FROM cur GROUP BY 1
+	) pd ON pd.day = d.day
+),
+media AS (
+	SELECT COALESCE(json_agg(json_build_object(
+			'media_type', m.mt,
+			'posts', m.n,
+			'avg_likes', round(m.l::numeric / m.n, 2),
+			'avg_comments', round(m.c::numeric / m.n, 2)) ORDER BY m.n DESC, m.mt COLLATE "C"), '[]'::json) AS j
+	FROM (
+		SELECT COALESCE(media_type, '') AS mt, count(*) AS n, sum(likes) AS l, sum(comments) AS c
+		FROM cur GROUP BY 1
+	) m
+),
+slots AS (
+	SELECT COALESCE(json_agg(json_build_object(
+			'weekday', r.weekday,
+			'hour', r.hour,
+			'posts', r.n,
+			'avg_engagement', round(r.e::numeric / r.n, 2)) ORDER BY r.rk), '[]'::json) AS j
+	FROM (
+		SELECT weekday, hour, n, e,
+			row_number() OVER (ORDER BY e::numeric(60, 30) / n DESC, n DESC, weekday, hour) AS rk
+		FROM (
+			SELECT extract(dow FROM local_at)::int AS weekday, extract(hour FROM local_at)::int AS hour,
+				count(*) AS n, sum(eng) AS e
+			FROM cur GROUP BY 1, 2 HAVING count(*) >= 2
+		) s
+	) r
+	WHERE r.rk <= 3
+),
+tags AS (
+	SELECT COALESCE(json_agg(json_build_object(
+			'tag', r.tag,
+			'posts', r.n,
+			'avg_engagement', round(r.e::numeric / r.n, 2)) ORDER BY r.rk), '[]'::json) AS j
+	FROM (
+		SELECT tag, n, e,
+			row_number() OVER (ORDER BY e::numeric(60, 30) / n DESC, n DESC, tag COLLATE "C") AS rk
+		FROM (
+			SELECT t.tag, count(*) AS n, sum(c.eng) AS e
+			FROM cur c CROSS JOIN LATERAL unnest(c.hashtags) AS t(tag)
+			GROUP BY t.tag HAVING count(*) >= 2
+		) s
+	) r
+	WHERE r.rk <= 5
+)
+SELECT t.posts, t.likes, t.comments,
+	CASE WHEN t.posts = 0 THEN 0 ELSE round(t.likes::numeric / t.posts, 2) END,
+	CASE WHEN t.posts = 0 THEN 0 ELSE round(t.comments::numeric / t.posts, 2) END,
+	t.prev_posts, t.prev_likes, t.prev_comments,
+	CASE WHEN t.prev_likes = 0 THEN CASE WHEN t.likes > 0 THEN 100 ELSE 0 END
+		ELSE round((t.likes - t.prev_likes)::numeric * 100 / t.prev_likes, 1) END,
+	CASE WHEN t.prev_comments = 0 THEN CASE WHEN t.comments > 0 THEN 100 ELSE 0 END
+		ELSE round((t.comments - t.prev_comments)::numeric * 100 / t.prev_comments, 1) END,
+	t.week_posts,
+	round(t.posts::numeric * 7 / $7::int, 2),
+	CASE WHEN $8::bigint IS NULL OR sn.followers IS NULL THEN NULL
+		WHEN sn.followers = 0 THEN CASE WHEN $8::bigint > 0 THEN 100 ELSE 0 END
+		ELSE round(($8::bigint - sn.followers)::numeric * 100 / sn.followers, 1) END,
+	CASE WHEN t.posts = 0 OR $8::bigint IS NULL OR $8::bigint = 0 THEN NULL
+		ELSE round((t.likes + t.comments)::numeric * 100 / (t.posts::numeric * $8::bigint), 1) END,
+	bp.id, bp.ig_post_id, COALESCE(bp.caption, ''), COALESCE(bp.media_type, ''), COALESCE(bp.media_url, ''),
+	COALESCE(bp.permalink, ''), bp.like_count, COALESCE(bp.comments_count, 0), bp.posted_at, bp.fetched_at,
+	daily.j, media.j, slots.j, tags.j
+FROM tot t
+CROSS JOIN daily
+CROSS JOIN media
+CROSS JOIN slots
+CROSS JOIN tags
+LEFT JOIN snap sn ON true
+LEFT JOIN best b ON true
+LEFT JOIN instagram_posts bp ON bp.id = b.id`

@@ -1,0 +1,221 @@
+// Package growth computes the growth report of an Instagram account: the
+// contract's GET /api/growth/stats. The numbers are computed by PostgreSQL
+// in one statement; the package adds the pure rules (the message, hashtag
+// extraction) and the types of the response.
+package growth
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/lib/pq"
+
+	"creatorgrowth/internal/apperr"
+	"creatorgrowth/internal/postgres"
+)
+
+// Periods are the report periods, in days, that the contract allows.
+var periods = [...]int{7, 14, 30, 90}
+
+// ValidPeriod reports whether days is one of the contract's periods.
+func ValidPeriod(days int) bool {
+	for _, p := range periods {
+		if p == days {
+			return true
+		}
+	}
+	return false
+}
+
+// Stats is the contract's growth report.
+type Stats struct {
+	PeriodDays       int           `json:"period_days"`
+	PeriodStart      time.Time     `json:"period_start"`
+	PeriodEnd        time.Time     `json:"period_end"`
+	TotalPosts       int64         `json:"total_posts"`
+	TotalLikes       int64         `json:"total_likes"`
+	TotalComments    int64         `json:"total_comments"`
+	AvgLikes         float64       `json:"avg_likes"`
+	AvgComments      float64       `json:"avg_comments"`
+	Previous         Totals        `json:"previous"`
+	LikesTrend       float64       `json:"likes_trend"`
+	CommentsTrend    float64       `json:"comments_trend"`
+	PostsThisWeek    int64         `json:"posts_this_week"`
+	PostsPerWeek     float64       `json:"posts_per_week"`
+	BestPost         *Post         `json:"best_post"`
+	Message          string        `json:"message"`
+	Followers        *int64        `json:"followers"`
+	FollowersTrend   *float64      `json:"followers_trend"`
+	EngagementRate   *float64      `json:"engagement_rate"`
+	Daily            []Day         `json:"daily"`
+	MediaTypes       []MediaType   `json:"media_types"`
+	BestPostingTimes []PostingTime `json:"best_posting_times"`
+	TopHashtags      []Hashtag     `json:"top_hashtags"`
+}
+
+// Totals are the sums of the previous window.
+type Totals struct {
+	TotalPosts    int64 `json:"total_posts"`
+	TotalLikes    int64 `json:"total_likes"`
+	TotalComments int64 `json:"total_comments"`
+}
+
+// Post is the contract's post object.
+type Post struct {
+	ID            string    `json:"id"`
+	IGPostID      string    `json:"ig_post_id"`
+	Caption       string    `json:"caption"`
+	MediaType     string    `json:"media_type"`
+	MediaURL      string    `json:"media_url"`
+	Permalink     string    `json:"permalink"`
+	LikeCount     *int64    `json:"like_count"`
+	CommentsCount int64     `json:"comments_count"`
+	PostedAt      time.Time `json:"posted_at"`
+	FetchedAt     time.Time `json:"fetched_at"`
+}
+
+// Day is one calendar date of the window, in the report's time zone.
+type Day struct {
+	Date     string `json:"date"`
+	Posts    int64  `json:"posts"`
+	Likes    int64  `json:"likes"`
+	Comments int64  `json:"comments"`
+}
+
+// MediaType sums up the current window's posts of one media type.
+type MediaType struct {
+	MediaType   string  `json:"media_type"`
+	Posts       int64   `json:"posts"`
+	AvgLikes    float64 `json:"avg_likes"`
+	AvgComments float64 `json:"avg_comments"`
+}
+
+// PostingTime is a weekday (0 = Sunday) and hour of the report's time zone.
+type PostingTime struct {
+	Weekday       int     `json:"weekday"`
+	Hour          int     `json:"hour"`
+	Posts         int64   `json:"posts"`
+	AvgEngagement float64 `json:"avg_engagement"`
+}
+
+// Hashtag is a tag of the current window's captions.
+type Hashtag struct {
+	Tag           string  `json:"tag"`
+	Posts         int64   `json:"posts"`
+	AvgEngagement float64 `json:"avg_engagement"`
+}
+
+// Service computes growth reports.
+type Service struct {
+	db *sql.DB
+
+	mu   sync.Mutex
+	stmt *sql.Stmt
+
+	zones sync.Map // IANA name → *time.Location
+}
+
+// NewService returns the growth service on db.
+func NewService(db *sql.DB) *Service { return &Service{db: db} }
+
+// statement returns the prepared report statement, preparing it on first
+// use; a failed preparation is retried by the next call.
+func (s *Service) statement(ctx context.Context) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stmt != nil {
+		return s.stmt, nil
+	}
+	st, err := s.db.PrepareContext(ctx, statsQuery)
+	if err != nil {
+		return nil, fmt.Errorf("prepare growth stats: %w", err)
+	}
+	s.stmt = st
+	return st, nil
+}
+
+// Stats returns the growth report of acc for the period (days) ending at
+// now, with daily buckets and posting times in tz.
+//
+// The windows are current = (now − period, now] and previous =
+// (now − 2·period, now − period], on posted_at, with days of 24 hours.
+// now is truncated to the microsecond, PostgreSQL's precision. See the
+// field documentation in docs (the contract) and statsQuery for the rules.
+func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) (Stats, error) {
+	if !ValidPeriod(period) {
+		return Stats{}, apperr.New(apperr.CodeInvalidPeriod, "period must be one of 7, 14, 30 or 90 (days).")
+	}
+	if tz == nil {
+		tz = time.UTC
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	span := time.Duration(period) * 24 * time.Hour
+	start, prevStart, weekStart := now.Add(-span), now.Add(-2*span), now.Add(-7*24*time.Hour)
+
+	st, err := s.statement(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Followers: acc.Followers}
+	var (
+		bp                          nullPost
+		daily, media, slots, hashes []byte
+	)
+	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, tz.String(), period, acc.Followers).Scan(
+		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
+		&out.Previous.TotalPosts, &out.Previous.TotalLikes, &out.Previous.TotalComments,
+		&out.LikesTrend, &out.CommentsTrend, &out.PostsThisWeek, &out.PostsPerWeek,
+		&out.FollowersTrend, &out.EngagementRate,
+		&bp.ID, &bp.IGPostID, &bp.Caption, &bp.MediaType, &bp.MediaURL, &bp.Permalink,
+		&bp.LikeCount, &bp.CommentsCount, &bp.PostedAt, &bp.FetchedAt,
+		&daily, &media, &slots, &hashes,
+	)
+	if err != nil {
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "22023" {
+			// invalid_parameter_value: a zone Go knows and PostgreSQL does not.
+			return Stats{}, apperr.Wrap(err, apperr.CodeInvalidRequest, zoneMessage)
+		}
+		return Stats{}, fmt.Errorf("growth stats: %w", err)
+	}
+	out.BestPost = bp.post()
+	out.Daily, out.MediaTypes, out.BestPostingTimes, out.TopHashtags = []Day{}, []MediaType{}, []PostingTime{}, []Hashtag{}
+	for _, part := range []struct {
+		raw []byte
+		dst any
+	}{{daily, &out.Daily}, {media, &out.MediaTypes}, {slots, &out.BestPostingTimes}, {hashes, &out.TopHashtags}} {
+		if err := json.Unmarshal(part.raw, part.dst); err != nil {
+			return Stats{}, fmt.Errorf("growth stats: decode: %w", err)
+		}
+	}
+	out.Message = Message(out.LikesTrend, int(out.TotalPosts), int(out.PostsThisWeek))
+	return out, nil
+}
+
+// nullPost scans the best post's columns, all NULL when there is none.
+type nullPost struct {
+	ID, IGPostID, Caption, MediaType, MediaURL, Permalink sql.NullString
+	LikeCount, CommentsCount                              sql.NullInt64
+	PostedAt, FetchedAt                                   sql.NullTime
+}
+
+func (n nullPost) post() *Post {
+	if !n.ID.Valid {
+		return nil
+	}
+	p := &Post{
+		ID: n.ID.String, IGPostID: n.IGPostID.String, Caption: n.Caption.String, MediaType: n.MediaType.String,
+		MediaURL: n.MediaURL.String, Permalink: n.Permalink.String, CommentsCount: n.CommentsCount.Int64,
+		PostedAt: n.PostedAt.Time.UTC(), FetchedAt: n.FetchedAt.Time.UTC(),
+	}
+	if n.LikeCount.Valid {
+		v := n.LikeCount.Int64
+		p.LikeCount = &v
+	}
+	return p
+}
