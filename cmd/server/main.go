@@ -27,6 +27,7 @@ import (
 	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/instagram"
 	"creatorgrowth/internal/instagram/sandbox"
+	"creatorgrowth/internal/metrics"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/secretbox"
 	"creatorgrowth/internal/waitlist"
@@ -86,7 +87,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	tokens := auth.NewTokens(cfg.JWTSecret)
-	client, sb := instagramClient(cfg, logger)
+	jobs := postgres.NewJobs(db)
+	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Logger: logger})
+	client, sb := instagramClient(cfg, logger, mx.InstagramCall)
 	ig := igsync.New(igsync.Deps{
 		DB:       db,
 		Client:   client,
@@ -96,7 +99,8 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		MaxPosts: cfg.Instagram.MaxPosts,
 		Hashtags: growth.ExtractHashtags,
 	})
-	pool := worker.New(postgres.NewJobs(db), ig.Handlers(), logger, worker.Options{})
+	pool := worker.New(jobs, ig.Handlers(), logger, worker.Options{})
+	pool.OnOutcome = mx.JobOutcome
 	ig.SetNotify(pool.Notify)
 	scheduler := worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...)
 
@@ -114,6 +118,8 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		LimiterStore: store,
 		Limits:       httpapi.DefaultLimits(),
 		SPA:          spaAssets(logger),
+		Observe:      mx.ObserveRequest,
+		Metrics:      mx.Handler(),
 	})
 	if err != nil {
 		return err
@@ -166,7 +172,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 // instagramClient returns the Instagram client: for the configured app,
 // or, without one, for the built-in sandbox, which it also returns so that
 // the router serves its pages. The client reaches the sandbox in-process.
-func instagramClient(cfg *config.Config, logger *slog.Logger) (*instagram.Client, http.Handler) {
+func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoint, outcome string)) (*instagram.Client, http.Handler) {
 	ic := cfg.Instagram
 	c := instagram.Config{
 		ClientID:     ic.ClientID,
@@ -176,6 +182,7 @@ func instagramClient(cfg *config.Config, logger *slog.Logger) (*instagram.Client
 		APIURL:       ic.APIURL,
 		GraphURL:     ic.GraphURL,
 		Logger:       logger,
+		OnCall:       onCall,
 	}
 	if !ic.Sandbox {
 		return instagram.NewClient(c), nil

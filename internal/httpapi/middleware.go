@@ -47,7 +47,7 @@ func withRequestID() gin.HandlerFunc {
 
 // accessLog writes one structured line per request. It logs the path, never
 // the query string, which may carry a password, an OAuth code or a state.
-func accessLog(logger *slog.Logger, observe func(route string, status int, d time.Duration)) gin.HandlerFunc {
+func accessLog(logger *slog.Logger, observe func(route, method string, status int, d time.Duration)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
@@ -58,7 +58,7 @@ func accessLog(logger *slog.Logger, observe func(route string, status int, d tim
 			route = "unmatched"
 		}
 		if observe != nil {
-			observe(route, status, d)
+			observe(route, c.Request.Method, status, d)
 		}
 		if c.Request.URL.Path == "/health" && status == http.StatusOK {
 			return // uptime monitors poll it; successes are noise

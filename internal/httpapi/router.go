@@ -39,8 +39,12 @@ type Deps struct {
 	SPA fs.FS
 	// Sandbox is the fake Instagram, mounted at SandboxPrefix when set.
 	Sandbox http.Handler
-	// Observe, when set, is told of every request (metrics).
-	Observe func(route string, status int, d time.Duration)
+	// Observe, when set, is told of every request (metrics): the route
+	// template ("unmatched" when none), the method, the status and the time.
+	Observe func(route, method string, status int, d time.Duration)
+	// Metrics, when set, serves GET /metrics behind METRICS_TOKEN (see
+	// metricsRoute); nil answers 404.
+	Metrics http.Handler
 }
 
 // SandboxPrefix is where the built-in Instagram sandbox is served.
@@ -96,6 +100,12 @@ func NewRouter(d Deps) (http.Handler, error) {
 
 	r.GET("/health", a.health)
 	r.HEAD("/health", a.health)
+	openAPI, err := newOpenAPIHandler()
+	if err != nil {
+		return nil, err
+	}
+	r.GET("/api/openapi.json", openAPI)
+	a.metricsRoute(r, d.Metrics)
 
 	apiGroup := r.Group("/api", noStore)
 

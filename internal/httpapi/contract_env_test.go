@@ -1,0 +1,251 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ulule/limiter/v3"
+	"github.com/ulule/limiter/v3/drivers/store/memory"
+	"golang.org/x/crypto/bcrypt"
+
+	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/httpapi"
+	"creatorgrowth/internal/igsync"
+	"creatorgrowth/internal/instagram"
+	"creatorgrowth/internal/instagram/sandbox"
+	"creatorgrowth/internal/metrics"
+	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/secretbox"
+	"creatorgrowth/internal/testdb"
+	"creatorgrowth/internal/waitlist"
+	"creatorgrowth/internal/worker"
+)
+
+// ctAdminPassword is the admin password of the contract environment.
+const ctAdminPassword = "contract-admin-Pa55word"
+
+// ctEnv is the whole server as main wires it (Instagram through the
+// sandbox, a worker pool, metrics) on a fresh database.
+type ctEnv struct {
+	h    http.Handler
+	db   *sql.DB
+	cfg  *config.Config
+	sb   *sandbox.Sandbox
+	mx   *metrics.Metrics
+	pool *worker.Pool
+}
+
+// ctConfig is the environment of the contract tests; extra overrides it
+// (an empty value unsets a variable).
+func ctConfig(tb testing.TB, extra map[string]string) *config.Config {
+	tb.Helper()
+	env := map[string]string{
+		"APP_ENV":              "test",
+		"DATABASE_URL":         "postgres://unused",
+		"JWT_SECRET":           "contract-jwt-secret-0123456789abcdef-0123",
+		"TOKEN_ENCRYPTION_KEY": "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+		"FRONTEND_URL":         "http://app.example.test",
+		"PUBLIC_URL":           "http://api.example.test",
+		"ADMIN_PASSWORD":       ctAdminPassword,
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		tb.Fatalf("config: %v", err)
+	}
+	return cfg
+}
+
+// ctHighLimits are limits no test reaches by accident.
+func ctHighLimits() httpapi.Limits {
+	return httpapi.Limits{
+		Login:       limiter.Rate{Period: time.Minute, Limit: 100_000},
+		Waitlist:    limiter.Rate{Period: time.Minute, Limit: 100_000},
+		AdminFailed: limiter.Rate{Period: time.Minute, Limit: 100_000},
+	}
+}
+
+// newCtEnv builds the server on a fresh database. The worker pool is
+// started, and stopped when the test ends.
+func newCtEnv(tb testing.TB, cfg *config.Config, limits httpapi.Limits) *ctEnv {
+	tb.Helper()
+	db := testdb.New(tb)
+	logger := slog.New(slog.DiscardHandler)
+	box, err := secretbox.New(cfg.TokenEncryptionKey)
+	if err != nil {
+		tb.Fatalf("secretbox: %v", err)
+	}
+	tokens := auth.NewTokens(cfg.JWTSecret)
+	jobs := postgres.NewJobs(db)
+	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Logger: logger})
+
+	base := cfg.PublicURL + httpapi.SandboxPrefix
+	sb := sandbox.New(sandbox.Options{
+		BaseURL:      base,
+		ClientID:     "sandbox-client",
+		ClientSecret: "sandbox-secret",
+		RedirectURIs: []string{cfg.Instagram.RedirectURI},
+		Accounts: []sandbox.AccountSpec{
+			{UserID: "17841400000000101", Username: "contract.creator", Followers: 2500, Posts: 60},
+		},
+	})
+	client := instagram.NewClient(instagram.Config{
+		ClientID: "sandbox-client", ClientSecret: "sandbox-secret",
+		RedirectURI: cfg.Instagram.RedirectURI,
+		AuthURL:     base + "/oauth/authorize", APIURL: base, GraphURL: base,
+		HTTPClient: &http.Client{Transport: sb.Transport(httpapi.SandboxPrefix), Timeout: 10 * time.Second},
+		Logger:     logger,
+		OnCall:     mx.InstagramCall,
+	})
+	ig := igsync.New(igsync.Deps{
+		DB: db, Client: client, Tokens: tokens, Box: box, Logger: logger, MaxPosts: 100,
+		Hashtags: func(string) []string { return nil },
+	})
+	pool := worker.New(jobs, ig.Handlers(), logger, worker.Options{Workers: 1, PollInterval: 20 * time.Millisecond})
+	pool.OnOutcome = mx.JobOutcome
+	ig.SetNotify(pool.Notify)
+
+	h, err := httpapi.NewRouter(httpapi.Deps{
+		Config:       cfg,
+		DB:           db,
+		Logger:       logger,
+		Auth:         auth.NewService(postgres.NewUsers(db), auth.NewHasher(bcrypt.MinCost, 4), tokens),
+		Tokens:       tokens,
+		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
+		Accounts:     postgres.NewAccounts(db),
+		Instagram:    ig,
+		Sandbox:      sb,
+		LimiterStore: memory.NewStore(),
+		Limits:       limits,
+		Observe:      mx.ObserveRequest,
+		Metrics:      mx.Handler(),
+	})
+	if err != nil {
+		tb.Fatalf("NewRouter: %v", err)
+	}
+	pool.Start(context.Background())
+	tb.Cleanup(pool.Stop)
+	return &ctEnv{h: h, db: db, cfg: cfg, sb: sb, mx: mx, pool: pool}
+}
+
+// ctResponse is a recorded answer; Body is the decoded JSON object, when
+// the answer is one.
+type ctResponse struct {
+	Status int
+	Header http.Header
+	Body   map[string]any
+	Raw    []byte
+}
+
+// ctRequest builds a request; body is sent as JSON unless it is a string.
+func ctRequest(tb testing.TB, method, target string, body any, header http.Header) *http.Request {
+	tb.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			tb.Fatalf("marshal: %v", err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequestWithContext(context.Background(), method, target, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	return req
+}
+
+// ctServe sends req through h and decodes a JSON answer.
+func ctServe(tb testing.TB, h http.Handler, req *http.Request) ctResponse {
+	tb.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := ctResponse{Status: rec.Code, Header: rec.Header(), Raw: rec.Body.Bytes()}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") && req.Method != http.MethodHead {
+		if err := json.Unmarshal(res.Raw, &res.Body); err != nil {
+			tb.Fatalf("%s %s: decode %q: %v", req.Method, req.URL.Path, res.Raw, err)
+		}
+	}
+	return res
+}
+
+// ctBearer is the header of a bearer token.
+func ctBearer(token string) http.Header {
+	return http.Header{"Authorization": {"Bearer " + token}}
+}
+
+// ctConnect links the sandbox account to the user behind token through
+// the real OAuth flow: connect, consent in the sandbox, callback with the
+// browser's state cookie. It returns the callback's answer.
+func ctConnect(tb testing.TB, h http.Handler, sb *sandbox.Sandbox, token string) ctResponse {
+	tb.Helper()
+	res := ctServe(tb, h, ctRequest(tb, http.MethodGet, "/api/instagram/connect", nil, ctBearer(token)))
+	if res.Status != http.StatusOK {
+		tb.Fatalf("connect: %d %s", res.Status, res.Raw)
+	}
+	authURL, err := url.Parse(res.Body["url"].(string))
+	if err != nil {
+		tb.Fatalf("connect url: %v", err)
+	}
+	var cookie *http.Cookie
+	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
+		if c.Name == "cgt_oauth_state" {
+			cookie = c
+		}
+	}
+	if cookie == nil {
+		tb.Fatalf("connect set no cgt_oauth_state cookie: %v", res.Header)
+	}
+
+	form := authURL.Query()
+	form.Set("action", "allow")
+	form.Set("account", sb.Accounts()[0].UserID)
+	consent := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/oauth/authorize", strings.NewReader(form.Encode()))
+	consent.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	sb.ServeHTTP(rec, consent)
+	if rec.Code != http.StatusFound {
+		tb.Fatalf("sandbox consent: %d %s", rec.Code, rec.Body)
+	}
+	back, err := url.Parse(rec.Header().Get("Location"))
+	if err != nil {
+		tb.Fatalf("sandbox redirect: %v", err)
+	}
+	cb := ctRequest(tb, http.MethodGet, "/auth/instagram/callback?"+back.RawQuery, nil, nil)
+	cb.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+	return ctServe(tb, h, cb)
+}
+
+// ctWaitSynced waits until the account's first fetch has stored posts.
+func ctWaitSynced(tb testing.TB, h http.Handler, token string) {
+	tb.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		res := ctServe(tb, h, ctRequest(tb, http.MethodGet, "/api/instagram/sync", nil, ctBearer(token)))
+		if res.Status == http.StatusOK && res.Body["state"] == "idle" && res.Body["last_synced_at"] != nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tb.Fatal("the first post fetch did not finish within 30 s")
+}

@@ -1,0 +1,152 @@
+// Package metrics exposes the server's Prometheus metrics on a registry of
+// its own: HTTP requests by route template, background job outcomes and
+// queue depth, Instagram calls, the database pool, and the Go runtime and
+// process.
+package metrics
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// queueDepthTimeout bounds the database query a scrape makes.
+const queueDepthTimeout = time.Second
+
+// QueueDepther counts queued and running jobs; postgres.Jobs is one.
+type QueueDepther interface {
+	QueueDepth(ctx context.Context) (map[string]int, error)
+}
+
+// Options are the sources of the metrics; nil ones are left out.
+type Options struct {
+	// DB is reported through its pool statistics (db.Stats()).
+	DB *sql.DB
+	// Jobs is asked for the queue depth at every scrape.
+	Jobs QueueDepther
+	// Logger receives scrape-time failures; default discards.
+	Logger *slog.Logger
+}
+
+// Metrics holds the collectors. Its methods are safe for concurrent use.
+type Metrics struct {
+	reg       *prometheus.Registry
+	requests  *prometheus.CounterVec
+	duration  *prometheus.HistogramVec
+	jobs      *prometheus.CounterVec
+	instagram *prometheus.CounterVec
+}
+
+// New returns the metrics registered on a fresh registry.
+func New(o Options) *Metrics {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "http_requests_total",
+			Help: "HTTP requests answered, by route template, method and status.",
+		}, []string{"route", "method", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by route template and method.",
+			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15},
+		}, []string{"route", "method"}),
+		jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jobs_total",
+			Help: "Background job runs, by kind and outcome (done, retry, failed, released).",
+		}, []string{"kind", "outcome"}),
+		instagram: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "instagram_requests_total",
+			Help: "Requests sent to Instagram, retries included, by endpoint and outcome.",
+		}, []string{"endpoint", "outcome"}),
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.jobs, m.instagram,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	if o.DB != nil {
+		m.reg.MustRegister(collectors.NewDBStatsCollector(o.DB, "main"))
+	}
+	if o.Jobs != nil {
+		m.reg.MustRegister(&queueCollector{jobs: o.Jobs, logger: o.Logger, desc: prometheus.NewDesc(
+			"job_queue_depth", "Jobs in the queue, by state (queued, running), counted at scrape time.",
+			[]string{"state"}, nil)})
+	}
+	return m
+}
+
+// ObserveRequest records one answered HTTP request. route must be the
+// route template (never the raw path), so that the label set stays small.
+func (m *Metrics) ObserveRequest(route, method string, status int, d time.Duration) {
+	method = knownMethod(method)
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+// JobOutcome records how a background job run ended.
+func (m *Metrics) JobOutcome(kind, outcome string) {
+	m.jobs.WithLabelValues(kind, outcome).Inc()
+}
+
+// InstagramCall records one request to Instagram.
+func (m *Metrics) InstagramCall(endpoint, outcome string) {
+	m.instagram.WithLabelValues(endpoint, outcome).Inc()
+}
+
+// Gatherer returns the registry, for tests and for other exporters.
+func (m *Metrics) Gatherer() prometheus.Gatherer { return m.reg }
+
+// Handler serves the metrics in the Prometheus text format. It does no
+// access control: the router decides who may scrape.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		ErrorHandling:       promhttp.ContinueOnError,
+		MaxRequestsInFlight: 4,
+		Timeout:             10 * time.Second,
+	})
+}
+
+// knownMethod keeps client-chosen method names out of the label values.
+func knownMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "OTHER"
+}
+
+// queueCollector asks the database for the queue depth at each scrape.
+type queueCollector struct {
+	jobs   QueueDepther
+	logger *slog.Logger
+	desc   *prometheus.Desc
+}
+
+// Describe implements prometheus.Collector.
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+// Collect implements prometheus.Collector. When the database does not
+// answer within a second the gauge is left out of this scrape, so that a
+// slow database never stalls the rest of the metrics.
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), queueDepthTimeout)
+	defer cancel()
+	depth, err := c.jobs.QueueDepth(ctx)
+	if err != nil {
+		c.logger.Warn("metrics: queue depth", slog.String("error", err.Error()))
+		return
+	}
+	for state, n := range depth {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), state)
+	}
+}
