@@ -33,8 +33,9 @@ export interface Post {
   media_type: string | null;
   media_url: string | null;
   permalink: string | null;
-  like_count: number;
-  comments_count: number;
+  /** null when the owner hides like counts. */
+  like_count: number | null;
+  comments_count: number | null;
   posted_at: string;
   fetched_at: string;
 }

@@ -18,7 +18,7 @@ import { browserTimeZone } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
 import type { Period } from '@/types/api';
 
-const noAccount = (error: unknown) => isApiError(error) && error.status === 404;
+const noAccount = (error: unknown) => isApiError(error) && error.code === 'no_instagram_account';
 
 /** Dashboard is the signed-in home: account, period, stats, charts and posts. */
 export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
@@ -29,7 +29,9 @@ export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
 
   const posts = useAsync((signal) => getPosts({ limit: PAGE_SIZE }, signal), [version]);
   const stats = useAsync((signal) => getGrowthStats(period, timeZone, signal), [period, timeZone, version]);
-  const missing = noAccount(posts.error) || (noAccount(stats.error) && !posts.data);
+  // Posts decide whether an account exists; stats only while posts have not answered yet.
+  const missing =
+    (isApiError(posts.error) && posts.error.status === 404) || (noAccount(stats.error) && !posts.data && !posts.error);
   const sync = useSync({ onFinished: reloadAll, watch: Boolean(posts.data) && !missing, intervalMs: syncIntervalMs });
 
   let body;

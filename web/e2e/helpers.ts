@@ -1,0 +1,96 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+/** PASSWORD is used for every test account. */
+export const PASSWORD = 'e2e-password-123';
+
+/** freshEmail returns an address no earlier run has used. */
+export function freshEmail(prefix = 'creator'): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+/** register signs up through the UI and waits for the dashboard. */
+export async function register(page: Page, email = freshEmail()): Promise<string> {
+  await page.goto('/register');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return email;
+}
+
+/** tokenOf reads the JWT the app keeps in localStorage. */
+export async function tokenOf(page: Page): Promise<string> {
+  const token = await page.evaluate(() => window.localStorage.getItem('cgt.token'));
+  expect(token, 'JWT in localStorage').toBeTruthy();
+  return token as string;
+}
+
+/** authHeaders are the headers the app sends. */
+export function authHeaders(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}
+
+/** Sandbox accounts of the built-in Instagram sandbox. */
+export const SANDBOX = { creator: 'sandbox.creator', studio: 'sandbox.studio' } as const;
+
+/**
+ * connectInstagram goes through the sandbox's consent page: Connect → pick the account →
+ * Allow (or Cancel), and waits for the dashboard to come back.
+ */
+export async function connectInstagram(page: Page, username: string, decision: 'allow' | 'cancel' = 'allow') {
+  await page.getByRole('button', { name: 'Connect Instagram' }).click();
+  await page.waitForURL(/\/sandbox\/instagram\//);
+  const select = page.locator('select[name="account"]');
+  const value = await select.locator('option', { hasText: `@${username}` }).first().getAttribute('value');
+  expect(value, `sandbox account @${username}`).toBeTruthy();
+  await select.selectOption(value as string);
+  await page.locator(decision === 'allow' ? '#allow' : '#cancel').click();
+  await page.waitForURL(/\/dashboard/);
+}
+
+/** waitForSync polls the API until the account's post fetch is finished. */
+export async function waitForSync(request: APIRequestContext, token: string) {
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get('/api/instagram/sync', { headers: authHeaders(token) });
+        if (!res.ok()) return `http ${res.status()}`;
+        const body = (await res.json()) as { state: string; last_synced_at: string | null };
+        return body.state === 'idle' && body.last_synced_at ? 'done' : body.state;
+      },
+      { timeout: 60_000, intervals: [500, 1000] },
+    )
+    .toBe('done');
+}
+
+/** disconnectQuietly frees the sandbox account for the next test, whatever happened. */
+export async function disconnectQuietly(request: APIRequestContext, token: string | null) {
+  if (!token) return;
+  for (let i = 0; i < 5; i++) {
+    const res = await request.delete('/api/instagram/disconnect', { headers: authHeaders(token) });
+    if (!res.ok()) return;
+  }
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const twoDecimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** fmt mirrors how the dashboard prints numbers, to compare with the API. */
+export const fmt = {
+  int: (v: number | null) => (v === null ? '—' : integer.format(v)),
+  dec: (v: number | null) => (v === null ? '—' : twoDecimals.format(v)),
+  pct: (v: number | null) => (v === null ? '—' : `${oneDecimal.format(v)}%`),
+  trend: (v: number | null) => {
+    if (v === null) return '—';
+    const r = Math.round(v * 10) / 10;
+    if (r > 0) return `+${r.toFixed(1)}%`;
+    if (r < 0) return `−${Math.abs(r).toFixed(1)}%`;
+    return '0.0%';
+  },
+};
+
+/** hasNoHorizontalScroll tells whether the page fits its viewport width. */
+export async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
