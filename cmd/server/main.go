@@ -17,6 +17,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // zones for ?tz= where the system has no zone database
 
 	"github.com/joho/godotenv"
 
@@ -113,6 +114,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		Tokens:       tokens,
 		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
 		Accounts:     postgres.NewAccounts(db),
+		Growth:       growth.NewService(db),
 		Instagram:    ig,
 		Sandbox:      sb,
 		LimiterStore: store,

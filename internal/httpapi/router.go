@@ -16,6 +16,7 @@ import (
 	"creatorgrowth/internal/apperr"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/waitlist"
@@ -30,6 +31,7 @@ type Deps struct {
 	Tokens       *auth.Tokens
 	Waitlist     *waitlist.Service
 	Accounts     *postgres.Accounts
+	Growth       *growth.Service
 	Instagram    *igsync.Service
 	LimiterStore limiter.Store
 	Limits       Limits
@@ -58,6 +60,7 @@ type api struct {
 	tokens   *auth.Tokens
 	waitlist *waitlist.Service
 	accounts *postgres.Accounts
+	growth   *growth.Service
 	igsync   *igsync.Service
 	probe    *dbProbe
 
@@ -76,6 +79,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		tokens:   d.Tokens,
 		waitlist: d.Waitlist,
 		accounts: d.Accounts,
+		growth:   d.Growth,
 		igsync:   d.Instagram,
 		probe:    &dbProbe{db: d.DB},
 
@@ -116,6 +120,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 
 	user := apiGroup.Group("", a.requireUser)
 	user.GET("/user/me", a.me)
+	user.GET("/growth/stats", a.growthStats)
 	user.GET("/instagram/connect", a.instagramConnect)
 	user.POST("/instagram/refresh", a.instagramRefresh)
 	user.GET("/instagram/sync", a.instagramSync)
