@@ -131,8 +131,8 @@ func Load(getenv func(string) string) (*Config, error) {
 		c.Warnings = append(c.Warnings, "TOKEN_ENCRYPTION_KEY is unset: deriving one from JWT_SECRET (development only)")
 	}
 
-	if _, err := url.ParseRequestURI(c.FrontendURL); err != nil {
-		bad("FRONTEND_URL must be an absolute URL")
+	if u, err := url.Parse(c.FrontendURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("FRONTEND_URL must be an absolute URL like https://app.example.com")
 	}
 	c.AllowedOrigins = splitList(get("ALLOWED_ORIGINS", c.FrontendURL))
 	for _, o := range c.AllowedOrigins {
