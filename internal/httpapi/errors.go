@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"creatorgrowth/internal/apperr"
+	"creatorgrowth/internal/postgres"
 )
 
 // statusOf maps each contract code to its HTTP status. It is the one place
@@ -47,7 +48,12 @@ type errorBody struct {
 func writeError(c *gin.Context, logger *slog.Logger, err error) {
 	var ae *apperr.Error
 	if !errors.As(err, &ae) {
-		ae = apperr.Wrap(err, apperr.CodeInternal, "Something went wrong on our side. Please try again.")
+		if postgres.IsUnavailable(err) {
+			// The database is down or restarting: the contract's 503.
+			ae = apperr.Wrap(err, apperr.CodeUnavailable, "The service is briefly unavailable. Please try again in a moment.")
+		} else {
+			ae = apperr.Wrap(err, apperr.CodeInternal, "Something went wrong on our side. Please try again.")
+		}
 	}
 	status, ok := statusOf[ae.Code]
 	if !ok {

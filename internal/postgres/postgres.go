@@ -5,8 +5,11 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -62,4 +65,27 @@ func IsUniqueViolation(err error) bool {
 func IsForeignKeyViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23503"
+}
+
+// IsUnavailable reports whether err means the database cannot be reached
+// or is not accepting work right now (refused or dropped connections, a
+// shutdown or start-up in progress, too many connections), as opposed to a
+// failure of the statement itself.
+func IsUnavailable(err error) bool {
+	var (
+		pqErr *pq.Error
+		opErr *net.OpError
+	)
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &pqErr):
+		// 08: connection exception; 57P01-03: admin shutdown, crash
+		// shutdown, cannot connect now; 53300: too many connections.
+		c := string(pqErr.Code)
+		return strings.HasPrefix(c, "08") || c == "57P01" || c == "57P02" || c == "57P03" || c == "53300"
+	case errors.Is(err, driver.ErrBadConn), errors.As(err, &opErr):
+		return true
+	}
+	return false
 }
