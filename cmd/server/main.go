@@ -100,7 +100,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		MaxPosts: cfg.Instagram.MaxPosts,
 		Hashtags: growth.ExtractHashtags,
 	})
-	pool := worker.New(jobs, ig.Handlers(), logger, worker.Options{})
+	pool := worker.New(jobs, ig.Handlers(), logger, worker.Options{Lease: cfg.JobLease, BaseBackoff: cfg.JobBackoff})
 	pool.OnOutcome = mx.JobOutcome
 	ig.SetNotify(pool.Notify)
 	scheduler := worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...)

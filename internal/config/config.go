@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Environments.
@@ -37,6 +38,10 @@ type Config struct {
 	TrustedProxies []string
 	MetricsToken   string
 	LogLevel       string
+	// JobLease and JobBackoff override the worker pool's claim lease and
+	// first retry delay (JOB_LEASE, JOB_BACKOFF); zero keeps the pool's
+	// defaults (2 min, 30 s). Meant for tests and fault drills.
+	JobLease, JobBackoff time.Duration
 
 	Instagram Instagram
 
@@ -141,6 +146,19 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.TrustedProxies = splitList(get("TRUSTED_PROXIES", ""))
+	for _, d := range []struct {
+		key string
+		min time.Duration
+		dst *time.Duration
+	}{{"JOB_LEASE", time.Second, &c.JobLease}, {"JOB_BACKOFF", 10 * time.Millisecond, &c.JobBackoff}} {
+		if raw := get(d.key, ""); raw != "" {
+			v, err := time.ParseDuration(raw)
+			if err != nil || v < d.min || v > time.Hour {
+				bad("%s must be a duration between %s and 1h, like 30s", d.key, d.min)
+			}
+			*d.dst = v
+		}
+	}
 
 	ig := Instagram{
 		ClientID:     get("INSTAGRAM_CLIENT_ID", ""),
