@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { compressPng } from './compress-png';
 import {
   authHeaders,
   connectInstagram,
@@ -87,7 +88,8 @@ test('connects Instagram through the sandbox, shows the right numbers and switch
   await expect(page.getByTestId('post-item').first()).toBeVisible();
 
   const seven = page.waitForResponse((r) => r.url().includes('/api/growth/stats') && r.url().includes('period=7'));
-  await page.getByLabel('7 days').check();
+  await page.getByText('7 days', { exact: true }).click();
+  await expect(page.getByLabel('7 days')).toBeChecked();
   const sevenUrl = new URL((await seven).url());
   expect(sevenUrl.searchParams.get('tz')).toBe(TZ);
   await expectStatsShown(page, await apiStats(request, jwt, 7));
@@ -100,7 +102,7 @@ test('connects Instagram through the sandbox, shows the right numbers and switch
   await expect(page.getByLabel('14 days')).toBeChecked();
   await expectStatsShown(page, await apiStats(request, jwt, 14));
 
-  await page.getByLabel('90 days').check();
+  await page.getByText('90 days', { exact: true }).click();
   await expectStatsShown(page, await apiStats(request, jwt, 90));
 });
 
@@ -147,6 +149,7 @@ test('dashboard screenshots at desktop and phone widths', async ({ page, request
   mkdirSync(screenshots, { recursive: true });
   await expect(page.getByTestId('recommendation')).toBeVisible();
   await page.screenshot({ path: `${screenshots}dashboard-desktop.png`, animations: 'disabled' });
+  expect(compressPng(`${screenshots}dashboard-desktop.png`)).toBeLessThan(300 * 1024);
 
   await page.setViewportSize({ width: 375, height: 812 });
   await page.reload();
@@ -154,4 +157,5 @@ test('dashboard screenshots at desktop and phone widths', async ({ page, request
   await page.waitForTimeout(300);
   expect(await hasNoHorizontalScroll(page)).toBe(true);
   await page.screenshot({ path: `${screenshots}dashboard-phone.png`, animations: 'disabled' });
+  expect(compressPng(`${screenshots}dashboard-phone.png`)).toBeLessThan(300 * 1024);
 });

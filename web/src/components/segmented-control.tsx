@@ -38,7 +38,7 @@ export function SegmentedControl<T extends string | number>({
             <label
               key={String(option.value)}
               className={cn(
-                'cursor-pointer rounded-lg px-3 py-1.5 text-sm font-medium transition-colors has-focus-visible:outline-2 has-focus-visible:outline-amber-300',
+                'relative cursor-pointer rounded-lg px-3 py-1.5 text-sm font-medium transition-colors has-focus-visible:outline-2 has-focus-visible:outline-amber-300',
                 checked ? 'bg-white text-slate-900' : 'text-slate-200 hover:bg-white/10',
               )}
             >
