@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -212,7 +213,7 @@ func (p *Pool) run(ctx context.Context, worker string, job postgres.Job) {
 	defer cancelRun()
 	stopBeat := p.heartbeat(runCtx, job.ID, worker)
 	start := time.Now()
-	err := h(runCtx, job)
+	err := safeRun(h, runCtx, job)
 	stopBeat()
 
 	c, cancel := bk()
@@ -258,6 +259,17 @@ func (p *Pool) run(ctx context.Context, worker string, job postgres.Job) {
 			log.Error("retry job", slog.String("error", err.Error()))
 		}
 	}
+}
+
+// safeRun runs h, turning a panic into a permanent failure: one broken job
+// must not take the server, and every other job, down with it.
+func safeRun(h Handler, ctx context.Context, job postgres.Job) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = Permanent(fmt.Errorf("job panicked: %v\n%s", v, debug.Stack()), "The job failed unexpectedly.")
+		}
+	}()
+	return h(ctx, job)
 }
 
 func (p *Pool) outcome(kind, outcome string) {

@@ -226,3 +226,27 @@ func TestPool_Failures(t *testing.T) {
 		})
 	}
 }
+
+func TestPool_PanickingJobFailsAlone(t *testing.T) {
+	db := testdb.New(t)
+	ids := newAccounts(t, db, 2)
+	jobs := postgres.NewJobs(db)
+	for _, id := range ids {
+		if _, err := jobs.Enqueue(context.Background(), postgres.JobFetchPosts, id, time.Now(), 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start(t, db, map[string]worker.Handler{postgres.JobFetchPosts: func(_ context.Context, job postgres.Job) error {
+		if job.AccountID == ids[0] {
+			var m map[string]int
+			m["boom"]++ // a nil map write: a bug in a handler
+		}
+		return nil
+	}})
+	waitFor(t, "both jobs to end", func() bool {
+		return jobOf(t, db, ids[0]).State == postgres.JobFailed && jobOf(t, db, ids[1]).State == postgres.JobDone
+	})
+	if j := jobOf(t, db, ids[0]); j.Attempts != 1 || j.Error.String != "The job failed unexpectedly." {
+		t.Errorf("panicking job: %+v", j)
+	}
+}
