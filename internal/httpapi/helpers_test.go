@@ -48,7 +48,6 @@ type testOptions struct {
 	env    map[string]string
 	limits httpapi.Limits
 	db     *sql.DB
-	hasher *auth.Hasher
 }
 
 // option changes how newTestAPI builds the router.
@@ -68,11 +67,6 @@ func withLimits(l httpapi.Limits) option {
 // withDB runs the router on db instead of a fresh test database.
 func withDB(db *sql.DB) option {
 	return func(o *testOptions) { o.db = db }
-}
-
-// withHasher replaces the fast test password hasher.
-func withHasher(h *auth.Hasher) option {
-	return func(o *testOptions) { o.hasher = h }
 }
 
 // highLimits are limits no test reaches by accident.
@@ -111,10 +105,7 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 	if db == nil {
 		db = testdb.New(t)
 	}
-	hasher := o.hasher
-	if hasher == nil {
-		hasher = auth.NewHasher(bcrypt.MinCost, 8)
-	}
+	hasher := auth.NewHasher(bcrypt.MinCost, 8)
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	tokens := auth.NewTokens(cfg.JWTSecret)
