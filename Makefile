@@ -1,5 +1,5 @@
 # Creator Growth Tool. `make run` starts everything; `make test` tests everything.
-.PHONY: run test test-go test-web e2e bench lint build clean
+.PHONY: run test test-go test-web e2e bench loadtest faults lint build clean
 
 run: ## Start the product on http://localhost:8080 (PostgreSQL, .env, web app, sandbox)
 	@scripts/run.sh
@@ -18,6 +18,12 @@ e2e: ## Browser tests only
 
 bench: ## Benchmarks: Instagram sync and the stats endpoint
 	@scripts/bench.sh
+
+loadtest: ## Load test of bin/server on a private PostgreSQL; figures in docs/performance.md
+	@scripts/loadtest.sh
+
+faults: ## Fault drills: database restart, SIGKILL mid-sync, Instagram down, SIGTERM under load
+	@scripts/faults.sh
 
 lint: ## gofmt, go vet, staticcheck (when installed)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
