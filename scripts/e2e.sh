@@ -28,10 +28,11 @@ log="$root/.data/e2e-server.log"
 mkdir -p "$root/.data"
 export E2E_BASE_URL="http://localhost:$port"
 export E2E_ADMIN_PASSWORD="e2e-admin-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+jwt_secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
+enc_key=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 env -i PATH="$PATH" HOME="${HOME:-/root}" \
 	APP_ENV=test PORT="$port" DATABASE_URL="$base_url/$db$query" \
-	JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
-	TOKEN_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')" \
+	JWT_SECRET="$jwt_secret" TOKEN_ENCRYPTION_KEY="$enc_key" \
 	ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" FRONTEND_URL="$E2E_BASE_URL" PUBLIC_URL="$E2E_BASE_URL" \
 	"$root/bin/server" >"$log" 2>&1 &
 pid=$!
@@ -50,3 +51,6 @@ done
 
 cd "$root/web"
 npm run e2e --silent
+
+# The server's log of the whole run must hold no secret.
+SCAN_SECRETS="$jwt_secret"$'\n'"$enc_key"$'\n'"$E2E_ADMIN_PASSWORD" "$root/scripts/scan-logs.sh" "$log"
