@@ -3,42 +3,50 @@ package growth
 // statsQuery computes the whole growth report of one account in a single
 // statement. Parameters:
 //
-//	$1 account id            $5 start of the last 7 days (exclusive)
-//	$2 previous window start  $6 IANA time zone of the daily buckets and posting times
-//	$3 current window start   $7 period in days
-//	$4 now (window end)       $8 the account's follower count, NULL when unknown
+//	$1 account id              $5 start of the last 7 days (exclusive)
+//	$2 previous window start   $6 IANA zone of the daily buckets and posting times
+//	$3 current window start    $7 period in days
+//	$4 now (window end)        $8 the account's follower count, NULL when unknown
 //
 // Windows are half-open on posted_at: current = ($3, $4], previous =
-// ($2, $3]. A hidden like count counts as 0 likes, a missing comment count
-// as 0 comments. Rounding is PostgreSQL's round(numeric, n): half away from
-// zero on exact decimal values. Averages ranked against each other are
-// compared at 30 decimal places, which separates any two different averages
-// of the sizes involved, so ties are real ties and go to the documented
-// tie-breakers. Text is ordered with COLLATE "C" (byte order), whatever the
-// database's collation.
+// ($2, $3]. Only the current window's rows are read whole (cur); the
+// previous window needs its sums only. A hidden like count counts as 0
+// likes, a missing comment count as 0 comments.
+//
+// Rounding is PostgreSQL's round(numeric, n): half away from zero, on exact
+// decimal values. Averages ranked against each other are compared at 30
+// decimal places, which separates any two different averages of the sizes
+// involved, so ties are real ties and go to the documented tie-breakers.
+// Text is ordered with COLLATE "C" (byte order) whatever the database's
+// collation.
 const statsQuery = `
-WITH win AS (
+WITH cur AS MATERIALIZED (
 	SELECT p.id, p.posted_at, p.media_type, p.hashtags,
 		COALESCE(p.like_count, 0)::bigint AS likes,
 		COALESCE(p.comments_count, 0)::bigint AS comments,
-		p.posted_at > $3::timestamptz AS cur
+		COALESCE(p.like_count, 0)::bigint + COALESCE(p.comments_count, 0)::bigint AS eng,
+		p.posted_at AT TIME ZONE $6::text AS local_at
 	FROM instagram_posts p
-	WHERE p.account_id = $1::uuid AND p.posted_at > $2::timestamptz AND p.posted_at <= $4::timestamptz
+	WHERE p.account_id = $1::uuid AND p.posted_at > $3::timestamptz AND p.posted_at <= $4::timestamptz
 ),
-cur AS (
-	SELECT id, posted_at, likes, comments, likes + comments AS eng, media_type, hashtags,
-		posted_at AT TIME ZONE $6::text AS local_at
-	FROM win WHERE cur
+prev AS (
+	-- Sums only: an index-only scan of instagram_posts_account_posted_idx.
+	SELECT count(*) AS posts,
+		COALESCE(sum(like_count), 0)::bigint AS likes,
+		COALESCE(sum(comments_count), 0)::bigint AS comments
+	FROM instagram_posts
+	WHERE account_id = $1::uuid AND posted_at > $2::timestamptz AND posted_at <= $3::timestamptz
 ),
 tot AS (
-	SELECT count(*) FILTER (WHERE cur) AS posts,
-		COALESCE(sum(likes) FILTER (WHERE cur), 0)::bigint AS likes,
-		COALESCE(sum(comments) FILTER (WHERE cur), 0)::bigint AS comments,
-		count(*) FILTER (WHERE NOT cur) AS prev_posts,
-		COALESCE(sum(likes) FILTER (WHERE NOT cur), 0)::bigint AS prev_likes,
-		COALESCE(sum(comments) FILTER (WHERE NOT cur), 0)::bigint AS prev_comments,
-		count(*) FILTER (WHERE posted_at > $5::timestamptz) AS week_posts
-	FROM win
+	SELECT c.posts, c.likes, c.comments, c.week_posts,
+		p.posts AS prev_posts, p.likes AS prev_likes, p.comments AS prev_comments
+	FROM (
+		SELECT count(*) AS posts,
+			COALESCE(sum(likes), 0)::bigint AS likes,
+			COALESCE(sum(comments), 0)::bigint AS comments,
+			count(*) FILTER (WHERE posted_at > $5::timestamptz) AS week_posts
+		FROM cur
+	) c CROSS JOIN prev p
 ),
 best AS (
 	SELECT id FROM cur ORDER BY eng DESC, posted_at DESC, id DESC LIMIT 1
