@@ -1,0 +1,312 @@
+// Command benchstats measures GET /api/growth/stats: it seeds a benchmark
+// database once (1,000 accounts × 1,000 posts and one account with 100,000
+// posts over three years), then drives the real router on a loopback
+// listener with real JWTs from many concurrent clients, and runs the same
+// report straight through the growth service, and prints a table.
+//
+//	benchstats -admin-url postgres://...:54330/postgres -db bench_stats
+//
+// scripts/bench-stats.sh starts the test cluster and runs it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ulule/limiter/v3/drivers/store/memory"
+
+	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/growth"
+	"creatorgrowth/internal/httpapi"
+	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/waitlist"
+)
+
+type options struct {
+	adminURL string
+	dbName   string
+	duration time.Duration
+	clients  int
+	bigRuns  int
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.adminURL, "admin-url", os.Getenv("TEST_DATABASE_URL"), "PostgreSQL URL of a database on the cluster to create the benchmark database from")
+	flag.StringVar(&o.dbName, "db", "bench_stats", "name of the benchmark database (created and seeded when missing)")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each concurrent run")
+	flag.IntVar(&o.clients, "clients", 32, "concurrent clients")
+	flag.IntVar(&o.bigRuns, "big-runs", 60, "sequential requests for the 100,000-post account")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "benchstats:", err)
+		os.Exit(1)
+	}
+}
+
+// periods and zones of the typical requests, drawn at random.
+var (
+	benchPeriods = []int{7, 14, 30, 90}
+	benchZones   = []string{"UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"}
+)
+
+func run(ctx context.Context, o options, out io.Writer) error {
+	if o.adminURL == "" {
+		return errors.New("-admin-url (or TEST_DATABASE_URL) is required")
+	}
+	u, err := url.Parse(o.adminURL)
+	if err != nil {
+		return fmt.Errorf("admin URL: %w", err)
+	}
+	u.Path = "/" + o.dbName
+	dbURL := u.String()
+	if err := ensureDatabase(ctx, o.adminURL, dbURL); err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	logf := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+	if err := ensureSeed(ctx, db, logf); err != nil {
+		return err
+	}
+	typical, big, err := loadAccounts(ctx, db)
+	if err != nil {
+		return err
+	}
+
+	// The server as cmd/server wires it, on a loopback listener.
+	secret := []byte("benchstats-jwt-secret-0123456789abcdef")
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"APP_ENV": "development", "DATABASE_URL": dbURL, "JWT_SECRET": string(secret)}[k]
+	})
+	if err != nil {
+		return err
+	}
+	tokens := auth.NewTokens(secret)
+	svc := growth.NewService(db)
+	h, err := httpapi.NewRouter(httpapi.Deps{
+		Config:       cfg,
+		DB:           db,
+		Logger:       slog.New(slog.NewJSONHandler(io.Discard, nil)), // formatted as in production, then dropped
+		Auth:         auth.NewService(postgres.NewUsers(db), auth.NewHasher(auth.BcryptCost, 2), tokens),
+		Tokens:       tokens,
+		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
+		Accounts:     postgres.NewAccounts(db),
+		Growth:       svc,
+		LimiterStore: memory.NewStore(),
+		Limits:       httpapi.DefaultLimits(),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)                         //nolint:errcheck // ends with Shutdown below
+	defer srv.Shutdown(context.Background()) //nolint:errcheck
+	base := "http://" + ln.Addr().String()
+
+	tokenOf := map[string]string{}
+	for _, a := range append(slices.Clone(typical), big) {
+		if tokenOf[a.UserID], err = tokens.Issue(a.UserID, a.Email); err != nil {
+			return err
+		}
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}, Timeout: 30 * time.Second}
+	accountsOf := postgres.NewAccounts(db)
+	accs := make([]postgres.Account, len(typical))
+	for i, a := range typical {
+		if accs[i], err = accountsOf.ByID(ctx, a.ID); err != nil {
+			return err
+		}
+	}
+	bigAcc, err := accountsOf.ByID(ctx, big.ID)
+	if err != nil {
+		return err
+	}
+	zones := make([]*time.Location, len(benchZones))
+	for i, z := range benchZones {
+		if zones[i], err = svc.Location(z); err != nil {
+			return err
+		}
+	}
+
+	httpTypical := func(rng *rand.Rand) error {
+		i := rng.IntN(len(typical))
+		path := fmt.Sprintf("/api/growth/stats?period=%d&tz=%s", benchPeriods[rng.IntN(len(benchPeriods))], benchZones[rng.IntN(len(benchZones))])
+		return get(ctx, client, base+path, tokenOf[typical[i].UserID])
+	}
+	sqlTypical := func(rng *rand.Rand) error {
+		_, err := svc.Stats(ctx, accs[rng.IntN(len(accs))], benchPeriods[rng.IntN(len(benchPeriods))], zones[rng.IntN(len(zones))], time.Now())
+		return err
+	}
+	httpBig := func(*rand.Rand) error {
+		return get(ctx, client, base+"/api/growth/stats?period=90&tz=Europe/Berlin", tokenOf[big.UserID])
+	}
+	sqlBig := func(*rand.Rand) error {
+		_, err := svc.Stats(ctx, bigAcc, 90, zones[1], time.Now())
+		return err
+	}
+
+	logf("warming up...")
+	if _, err := measure(ctx, o.clients, 2*time.Second, 0, httpTypical); err != nil {
+		return err
+	}
+	logf("running: %d clients × %s per run, %d sequential requests for the big account", o.clients, o.duration, o.bigRuns)
+	results := []struct {
+		name string
+		r    result
+	}{}
+	for _, m := range []struct {
+		name     string
+		clients  int
+		duration time.Duration
+		n        int
+		fn       func(*rand.Rand) error
+	}{
+		{"HTTP, typical accounts", o.clients, o.duration, 0, httpTypical},
+		{"service, typical accounts", o.clients, o.duration, 0, sqlTypical},
+		{"HTTP, typical, 1 client", 1, o.duration / 2, 0, httpTypical},
+		{"service, typical, 1 client", 1, o.duration / 2, 0, sqlTypical},
+		{"HTTP, 100k posts, period 90", 1, 0, o.bigRuns, httpBig},
+		{"service, 100k posts, period 90", 1, 0, o.bigRuns, sqlBig},
+	} {
+		r, err := measure(ctx, m.clients, m.duration, m.n, m.fn)
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+		results = append(results, struct {
+			name string
+			r    result
+		}{m.name, r})
+	}
+
+	fmt.Fprintf(out, "\n%-32s %8s %9s %9s %9s %9s\n", "growth stats", "clients", "requests", "req/s", "p50 ms", "p99 ms")
+	for _, x := range results {
+		fmt.Fprintf(out, "%-32s %8d %9d %9.0f %9.2f %9.2f\n", x.name, x.r.clients, x.r.n, x.r.rate, ms(x.r.p50), ms(x.r.p99))
+	}
+	ratio := func(a, b result) float64 { return float64(a.p50) / float64(b.p50) }
+	fmt.Fprintf(out, "\nendpoint/service p50: %.2f× at %d clients, %.2f× with 1 client, %.2f× for the 100k-post account\n",
+		ratio(results[0].r, results[1].r), o.clients, ratio(results[2].r, results[3].r), ratio(results[4].r, results[5].r))
+	fmt.Fprintf(out, "targets: typical p99 ≤ 20 ms and ≥ 1,500 req/s at 32 clients; 100k-post p50 ≤ 30 ms; endpoint p50 ≤ 1.5× service\n")
+	return nil
+}
+
+// get requests url with the token and requires a 200.
+func get(ctx context.Context, c *http.Client, url, token string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: status %d", url, res.StatusCode)
+	}
+	return nil
+}
+
+// result is one measured run.
+type result struct {
+	clients  int
+	n        int
+	rate     float64
+	p50, p99 time.Duration
+}
+
+// measure calls fn from clients goroutines for d, or n times in all when
+// n > 0, and returns the latency percentiles and the rate.
+func measure(ctx context.Context, clients int, d time.Duration, n int, fn func(*rand.Rand) error) (result, error) {
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		firstErr  error
+		wg        sync.WaitGroup
+		remaining = n
+	)
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(c), 42))
+			var mine []time.Duration
+			defer func() {
+				mu.Lock()
+				latencies = append(latencies, mine...)
+				mu.Unlock()
+			}()
+			for ctx.Err() == nil {
+				if n > 0 {
+					mu.Lock()
+					if remaining == 0 {
+						mu.Unlock()
+						return
+					}
+					remaining--
+					mu.Unlock()
+				} else if time.Now().After(deadline) {
+					return
+				}
+				t := time.Now()
+				if err := fn(rng); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+				mine = append(mine, time.Since(t))
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return result{}, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return result{}, err
+	}
+	slices.Sort(latencies)
+	pct := func(p float64) time.Duration {
+		if len(latencies) == 0 {
+			return 0
+		}
+		return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))]
+	}
+	return result{clients: clients, n: len(latencies), rate: float64(len(latencies)) / elapsed.Seconds(), p50: pct(0.50), p99: pct(0.99)}, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
