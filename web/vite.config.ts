@@ -31,7 +31,7 @@ export default defineConfig(({ mode }) => {
       setupFiles: ['./src/testing/setup.ts'],
       include: ['src/**/*.test.{ts,tsx}'],
       restoreMocks: true,
-      testTimeout: 15000,
+      testTimeout: 60000,
       unstubGlobals: true,
     },
   };

@@ -20,6 +20,7 @@ import (
 
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/httpapi"
 	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/instagram"
@@ -112,7 +113,7 @@ func newCtEnv(tb testing.TB, cfg *config.Config, limits httpapi.Limits) *ctEnv {
 	})
 	ig := igsync.New(igsync.Deps{
 		DB: db, Client: client, Tokens: tokens, Box: box, Logger: logger, MaxPosts: 100,
-		Hashtags: func(string) []string { return nil },
+		Hashtags: growth.ExtractHashtags,
 	})
 	pool := worker.New(jobs, ig.Handlers(), logger, worker.Options{Workers: 1, PollInterval: 20 * time.Millisecond})
 	pool.OnOutcome = mx.JobOutcome
@@ -126,6 +127,7 @@ func newCtEnv(tb testing.TB, cfg *config.Config, limits httpapi.Limits) *ctEnv {
 		Tokens:       tokens,
 		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
 		Accounts:     postgres.NewAccounts(db),
+		Growth:       growth.NewService(db),
 		Instagram:    ig,
 		Sandbox:      sb,
 		LimiterStore: memory.NewStore(),

@@ -343,11 +343,7 @@ func TestOpenAPI_Contract(t *testing.T) {
 	other := res.Body["token"].(string)
 	want(do(http.MethodGet, "/api/instagram/posts?account_id="+accountID, nil, ctBearer(other)), http.StatusNotFound)
 
-	if res := ctServe(t, env.h, ctRequest(t, http.MethodGet, "/api/growth/stats", nil, nil)); res.Status == http.StatusNotFound {
-		t.Log("GET /api/growth/stats is not routed yet")
-	} else {
-		growthStatsScenario(t, do, token, other)
-	}
+	growthStatsScenario(t, do, token, other)
 
 	// Metrics are open in the test environment.
 	want(do(http.MethodGet, "/metrics", nil, nil), http.StatusOK)
@@ -370,6 +366,7 @@ func TestOpenAPI_Contract(t *testing.T) {
 		"instagramSync":       {200, 404},
 		"instagramPosts":      {200, 400, 401, 404},
 		"instagramDisconnect": {200, 404},
+		"growthStats":         {200, 400, 401, 404},
 		"getMetrics":          {200},
 	})
 }
@@ -438,6 +435,12 @@ func growthStatsScenario(t *testing.T, do func(method, target string, body any, 
 		if res.Status != http.StatusOK {
 			t.Errorf("stats%s: %d %s", q, res.Status, res.Raw)
 		}
+	}
+	// A window with posts, so that best_post and the lists are validated
+	// with content.
+	res := do(http.MethodGet, "/api/growth/stats?period=90", nil, ctBearer(token))
+	if n, _ := res.Body["total_posts"].(float64); n == 0 || res.Body["best_post"] == nil {
+		t.Errorf("stats over 90 days of the sandbox account: no posts: %s", res.Raw)
 	}
 	for _, q := range []string{"?period=8", "?period=abc", "?tz=Mars/Olympus"} {
 		res := do(http.MethodGet, "/api/growth/stats"+q, nil, ctBearer(token))

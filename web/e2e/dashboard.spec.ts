@@ -44,7 +44,7 @@ async function connected(page: Page, request: APIRequestContext, account: string
   await register(page);
   token = await tokenOf(page);
   await connectInstagram(page, account);
-  await expect(page.getByTestId('instagram-callback')).toHaveText(/Instagram connected!/);
+  await expect(page.getByTestId('instagram-callback')).toHaveText(/Your account is linked/);
   await expect(page).toHaveURL(/\/dashboard$/);
   await waitForSync(request, token);
   await page.reload();

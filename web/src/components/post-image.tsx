@@ -40,7 +40,7 @@ export function PostImage({
       decoding="async"
       referrerPolicy="no-referrer"
       onError={() => setFailed(true)}
-      className={cn('object-cover', className)}
+      className={cn('bg-white/10 object-cover', className)}
     />
   );
 }

@@ -117,6 +117,12 @@ describe('Dashboard', () => {
     expect(screen.getByTestId('stat-engagement-rate-value')).toHaveTextContent('—');
   });
 
+  it('says when a post hides its like count', async () => {
+    mockFetch(connected({ 'GET /api/instagram/posts': { body: { ...postsPage(0, 1), posts: [post(1, { like_count: null })] } } }));
+    renderDashboard();
+    expect(await screen.findByText('likes hidden')).toBeInTheDocument();
+  });
+
   it('shows an empty post list before the first sync', async () => {
     mockFetch(connected({ 'GET /api/instagram/posts': { body: { account: account({ last_synced_at: null }), posts_count: 0, posts: [] } } }));
     renderDashboard();
@@ -164,7 +170,7 @@ describe('Dashboard', () => {
   it('welcomes ?instagram=connected and follows the first sync', async () => {
     const { callsTo } = mockFetch(connected({ 'GET /api/instagram/sync': [{ body: sync('running', 4) }, { body: sync('idle', 9) }] }));
     renderDashboard('/dashboard?instagram=connected');
-    expect(await screen.findByTestId('instagram-callback')).toHaveTextContent('Instagram connected!');
+    expect(await screen.findByTestId('instagram-callback')).toHaveTextContent('Your account is linked.');
     expect(await screen.findByText('Sync finished: 9 posts fetched. Your stats are up to date.')).toBeInTheDocument();
     await waitFor(() => expect(callsTo('GET /api/growth/stats').length).toBeGreaterThanOrEqual(2));
   });

@@ -19,12 +19,12 @@ export function BestPost({ post }: { post: Post | null }) {
       {!post ? (
         <EmptyState title="No posts in this period">Your best post shows up here once you publish.</EmptyState>
       ) : (
-        <div className="flex flex-col gap-4 sm:flex-row">
+        <div className="flex gap-4">
           <PostImage
             src={post.media_url}
             mediaType={post.media_type}
             alt={captionPreview(post.caption, 100)}
-            className="aspect-square w-full shrink-0 rounded-xl sm:w-40"
+            className="aspect-square w-24 shrink-0 self-start rounded-xl sm:w-40"
           />
           <div className="flex min-w-0 flex-col gap-3">
             <p className="line-clamp-4 text-sm text-slate-100" data-testid="best-post-caption">

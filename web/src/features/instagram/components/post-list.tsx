@@ -62,14 +62,8 @@ export function PostList({ initial }: { initial: PostsResponse }) {
                 <p className="line-clamp-2 text-sm text-white">{caption(post)}</p>
                 <p className="flex flex-wrap gap-x-3 text-xs text-slate-300">
                   <span>{formatDateTime(post.posted_at)}</span>
-                  <span>
-                    <span aria-hidden="true">♥ </span>
-                    {formatInteger(post.like_count)} likes
-                  </span>
-                  <span>
-                    <span aria-hidden="true">💬 </span>
-                    {formatInteger(post.comments_count)} comments
-                  </span>
+                  <span>{post.like_count === null ? 'likes hidden' : `${formatInteger(post.like_count)} likes`}</span>
+                  <span>{formatInteger(post.comments_count)} comments</span>
                   {post.permalink && (
                     <a href={post.permalink} target="_blank" rel="noopener noreferrer" className="font-semibold text-fuchsia-300 hover:underline">
                       Open<span className="sr-only"> this post on Instagram (new tab)</span>

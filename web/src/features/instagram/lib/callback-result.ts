@@ -16,7 +16,7 @@ const reasons: Record<string, string> = {
 export function readCallbackResult(params: URLSearchParams): CallbackResult | null {
   const outcome = params.get('instagram');
   if (outcome === 'connected') {
-    return { tone: 'success', text: 'Instagram connected! We are fetching your posts now; your stats fill in as they arrive.' };
+    return { tone: 'success', text: 'Your account is linked. We are fetching your posts now; your stats fill in as they arrive.' };
   }
   if (outcome === 'error') {
     const reason = params.get('reason') ?? 'internal';
