@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"syscall"
@@ -43,6 +44,7 @@ type options struct {
 	duration time.Duration
 	clients  int
 	bigRuns  int
+	cpuProf  string
 }
 
 func main() {
@@ -52,6 +54,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each concurrent run")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients")
 	flag.IntVar(&o.bigRuns, "big-runs", 60, "sequential requests for the 100,000-post account")
+	flag.StringVar(&o.cpuProf, "cpuprofile", "", "write a CPU profile of the runs (server and clients) to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -173,6 +176,17 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	logf("warming up...")
 	if _, err := measure(ctx, o.clients, 2*time.Second, 0, httpTypical); err != nil {
 		return err
+	}
+	if o.cpuProf != "" {
+		f, err := os.Create(o.cpuProf)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	logf("running: %d clients × %s per run, %d sequential requests for the big account", o.clients, o.duration, o.bigRuns)
 	results := []struct {

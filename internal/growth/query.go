@@ -65,11 +65,12 @@ snap AS (
 	LIMIT 1
 ),
 daily AS (
-	SELECT COALESCE(json_agg(json_build_object(
-			'date', to_char(d.day, 'YYYY-MM-DD'),
-			'posts', COALESCE(pd.posts, 0),
-			'likes', COALESCE(pd.likes, 0),
-			'comments', COALESCE(pd.comments, 0)) ORDER BY d.day), '[]'::json) AS j
+	-- Parallel arrays, one element per local date from the first; Go
+	-- builds the entries (cheaper than JSON objects on both sides).
+	SELECT min(d.day) AS first,
+		array_agg(COALESCE(pd.posts, 0) ORDER BY d.day) AS posts,
+		array_agg(COALESCE(pd.likes, 0) ORDER BY d.day) AS likes,
+		array_agg(COALESCE(pd.comments, 0) ORDER BY d.day) AS comments
 	FROM (
 		SELECT ($3::timestamptz AT TIME ZONE $6::text)::date + i AS day
 		FROM generate_series(0, ($4::timestamptz AT TIME ZONE $6::text)::date - ($3::timestamptz AT TIME ZONE $6::text)::date) AS i
@@ -140,7 +141,7 @@ SELECT t.posts, t.likes, t.comments,
 		ELSE round((t.likes + t.comments)::numeric * 100 / (t.posts::numeric * $8::bigint), 1) END,
 	bp.id, bp.ig_post_id, COALESCE(bp.caption, ''), COALESCE(bp.media_type, ''), COALESCE(bp.media_url, ''),
 	COALESCE(bp.permalink, ''), bp.like_count, COALESCE(bp.comments_count, 0), bp.posted_at, bp.fetched_at,
-	daily.j, media.j, slots.j, tags.j
+	to_char(daily.first, 'YYYY-MM-DD'), daily.posts, daily.likes, daily.comments, media.j, slots.j, tags.j
 FROM tot t
 CROSS JOIN daily
 CROSS JOIN media

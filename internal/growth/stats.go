@@ -163,8 +163,10 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 	}
 	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Followers: acc.Followers}
 	var (
-		bp                          nullPost
-		daily, media, slots, hashes []byte
+		bp                              nullPost
+		first                           string
+		dayPosts, dayLikes, dayComments pq.Int64Array
+		media, slots, hashes            []byte
 	)
 	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, tz.String(), period, acc.Followers).Scan(
 		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
@@ -173,7 +175,7 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 		&out.FollowersTrend, &out.EngagementRate,
 		&bp.ID, &bp.IGPostID, &bp.Caption, &bp.MediaType, &bp.MediaURL, &bp.Permalink,
 		&bp.LikeCount, &bp.CommentsCount, &bp.PostedAt, &bp.FetchedAt,
-		&daily, &media, &slots, &hashes,
+		&first, &dayPosts, &dayLikes, &dayComments, &media, &slots, &hashes,
 	)
 	if err != nil {
 		var pqErr *pq.Error
@@ -184,16 +186,33 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 		return Stats{}, fmt.Errorf("growth stats: %w", err)
 	}
 	out.BestPost = bp.post()
-	out.Daily, out.MediaTypes, out.BestPostingTimes, out.TopHashtags = []Day{}, []MediaType{}, []PostingTime{}, []Hashtag{}
+	if out.Daily, err = days(first, dayPosts, dayLikes, dayComments); err != nil {
+		return Stats{}, err
+	}
+	out.MediaTypes, out.BestPostingTimes, out.TopHashtags = []MediaType{}, []PostingTime{}, []Hashtag{}
 	for _, part := range []struct {
 		raw []byte
 		dst any
-	}{{daily, &out.Daily}, {media, &out.MediaTypes}, {slots, &out.BestPostingTimes}, {hashes, &out.TopHashtags}} {
+	}{{media, &out.MediaTypes}, {slots, &out.BestPostingTimes}, {hashes, &out.TopHashtags}} {
 		if err := json.Unmarshal(part.raw, part.dst); err != nil {
 			return Stats{}, fmt.Errorf("growth stats: decode: %w", err)
 		}
 	}
 	out.Message = Message(out.LikesTrend, int(out.TotalPosts), int(out.PostsThisWeek))
+	return out, nil
+}
+
+// days builds the daily entries from the first local date and the
+// per-date arrays.
+func days(first string, posts, likes, comments []int64) ([]Day, error) {
+	d, err := time.Parse(time.DateOnly, first)
+	if err != nil || len(likes) != len(posts) || len(comments) != len(posts) {
+		return nil, fmt.Errorf("growth stats: daily from %q: %d/%d/%d values: %v", first, len(posts), len(likes), len(comments), err)
+	}
+	out := make([]Day, len(posts))
+	for i := range posts {
+		out[i] = Day{Date: d.AddDate(0, 0, i).Format(time.DateOnly), Posts: posts[i], Likes: likes[i], Comments: comments[i]}
+	}
 	return out, nil
 }
 
