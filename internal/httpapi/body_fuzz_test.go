@@ -8,6 +8,11 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/ulule/limiter/v3"
+
+	"creatorgrowth/internal/httpapi"
 )
 
 // fuzzCodes are the error codes each status may carry.
@@ -61,9 +66,12 @@ func fuzzPost(t *testing.T, h http.Handler, path string, body []byte, ok ...int)
 	return got
 }
 
-// fuzzEnv is the real server on a fresh database, without its workers.
+// fuzzEnv is the real server on a fresh database, without its workers,
+// and with rate limits that even a fuzzer's thousands of requests a
+// second stay under.
 func fuzzEnv(f *testing.F) *ctEnv {
-	env := newCtEnv(f, ctConfig(f, nil), ctHighLimits())
+	unlimited := limiter.Rate{Period: time.Minute, Limit: 1 << 40}
+	env := newCtEnv(f, ctConfig(f, nil), httpapi.Limits{Login: unlimited, Waitlist: unlimited, AdminFailed: unlimited})
 	env.pool.Stop()
 	return env
 }
