@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"sync"
@@ -207,9 +208,13 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		{"HTTP, 100k posts, period 90", 1, 0, o.bigRuns, httpBig},
 		{"service, 100k posts, period 90", 1, 0, o.bigRuns, sqlBig},
 	} {
+		meter := startCPU(ctx, db)
 		r, err := measure(ctx, m.clients, m.duration, m.n, m.fn)
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.name, err)
+		}
+		if self, pg, ok := meter.stop(ctx); ok && r.n > 0 {
+			r.goCPU, r.pgCPU = self/time.Duration(r.n), pg/time.Duration(r.n)
 		}
 		results = append(results, struct {
 			name string
@@ -217,9 +222,17 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}{m.name, r})
 	}
 
-	fmt.Fprintf(out, "\n%-32s %8s %9s %9s %9s %9s\n", "growth stats", "clients", "requests", "req/s", "p50 ms", "p99 ms")
+	fmt.Fprintf(out, "\n%-32s %8s %9s %9s %9s %9s %10s %10s\n", "growth stats", "clients", "requests", "req/s", "p50 ms", "p99 ms", "Go CPU ms", "PG CPU ms")
 	for _, x := range results {
-		fmt.Fprintf(out, "%-32s %8d %9d %9.0f %9.2f %9.2f\n", x.name, x.r.clients, x.r.n, x.r.rate, ms(x.r.p50), ms(x.r.p99))
+		fmt.Fprintf(out, "%-32s %8d %9d %9.0f %9.2f %9.2f %10.3f %10.3f\n", x.name, x.r.clients, x.r.n, x.r.rate,
+			ms(x.r.p50), ms(x.r.p99), msf(x.r.goCPU), msf(x.r.pgCPU))
+	}
+	if c := results[0].r.goCPU + results[0].r.pgCPU; c > 0 {
+		fmt.Fprintf(out, "\nCPU per typical HTTP request: %.3f ms (Go server and clients %.3f, PostgreSQL %.3f): at most %.0f req/s on %d idle cores\n",
+			msf(c), msf(results[0].r.goCPU), msf(results[0].r.pgCPU), float64(runtime.NumCPU())*float64(time.Second)/float64(c), runtime.NumCPU())
+	}
+	if l, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Fprintf(out, "load average at the end: %s", l)
 	}
 	ratio := func(a, b result) float64 { return float64(a.p50) / float64(b.p50) }
 	fmt.Fprintf(out, "\nendpoint/service p50: %.2f× at %d clients, %.2f× with 1 client, %.2f× for the 100k-post account\n",
@@ -255,6 +268,9 @@ type result struct {
 	n        int
 	rate     float64
 	p50, p99 time.Duration
+	// cpu is the CPU time per request of this process (server, clients)
+	// and of the PostgreSQL backends; 0 when unknown.
+	goCPU, pgCPU time.Duration
 }
 
 // measure calls fn from clients goroutines for d, or n times in all when
@@ -324,3 +340,5 @@ func measure(ctx context.Context, clients int, d time.Duration, n int, fn func(*
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func msf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

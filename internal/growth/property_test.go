@@ -216,6 +216,11 @@ func randomSnapshots(rng *rand.Rand, now time.Time) []testSnapshot {
 		add(start.Add(d), rng.Int64N(50_000))
 	}
 	add(now.Add(36*time.Hour), 1) // after now: never used
+	// Two snapshots at one instant (dates that no other has): the later
+	// date is the one read at or before a window start.
+	same := now.Add(-7*24*time.Hour - 30*time.Minute).Truncate(time.Microsecond)
+	out = append(out, testSnapshot{TakenOn: "2001-01-01", TakenAt: same, Followers: rng.Int64N(50_000)},
+		testSnapshot{TakenOn: "2001-01-02", TakenAt: same, Followers: rng.Int64N(50_000)})
 	for day := 200; day >= 0; day-- {
 		if rng.IntN(3) != 0 {
 			continue

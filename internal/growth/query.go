@@ -52,33 +52,37 @@ best AS (
 	SELECT id FROM cur ORDER BY eng DESC, posted_at DESC, id DESC LIMIT 1
 ),
 snap AS (
-	SELECT s.followers FROM (
-		(SELECT followers, taken_at, taken_on FROM follower_snapshots
-		 WHERE account_id = $1::uuid AND taken_at <= $3::timestamptz
-		 ORDER BY taken_at DESC, taken_on ASC LIMIT 1)
-		UNION ALL
-		(SELECT followers, taken_at, taken_on FROM follower_snapshots
-		 WHERE account_id = $1::uuid AND taken_at > $3::timestamptz AND taken_at <= $4::timestamptz
-		 ORDER BY taken_at ASC, taken_on ASC LIMIT 1)
-	) s
-	ORDER BY abs(extract(epoch FROM s.taken_at - $3::timestamptz)), s.taken_at, s.taken_on
-	LIMIT 1
+	-- The snapshot closest to the window start: the last one at or before
+	-- it and the first one after it (up to now), in (taken_at, taken_on)
+	-- order, each one index-only probe; the one after wins only when it is
+	-- strictly closer.
+	SELECT CASE
+			WHEN af.taken_at IS NULL THEN be.followers
+			WHEN be.taken_at IS NULL THEN af.followers
+			WHEN af.taken_at - $3::timestamptz < $3::timestamptz - be.taken_at THEN af.followers
+			ELSE be.followers END AS followers
+	FROM (SELECT 1) one
+	LEFT JOIN LATERAL (
+		SELECT followers, taken_at FROM follower_snapshots
+		WHERE account_id = $1::uuid AND taken_at <= $3::timestamptz
+		ORDER BY taken_at DESC, taken_on DESC LIMIT 1
+	) be ON true
+	LEFT JOIN LATERAL (
+		SELECT followers, taken_at FROM follower_snapshots
+		WHERE account_id = $1::uuid AND taken_at > $3::timestamptz AND taken_at <= $4::timestamptz
+		ORDER BY taken_at, taken_on LIMIT 1
+	) af ON true
 ),
 daily AS (
-	-- Parallel arrays, one element per local date from the first; Go
-	-- builds the entries (cheaper than JSON objects on both sides).
-	SELECT min(d.day) AS first,
-		array_agg(COALESCE(pd.posts, 0) ORDER BY d.day) AS posts,
-		array_agg(COALESCE(pd.likes, 0) ORDER BY d.day) AS likes,
-		array_agg(COALESCE(pd.comments, 0) ORDER BY d.day) AS comments
+	-- The dates that have posts, as offsets from the local date of the
+	-- window start; Go fills in the dates without posts. The four arrays
+	-- are built from the same rows in the same order.
+	SELECT array_agg(day - ($3::timestamptz AT TIME ZONE $6::text)::date) AS offs,
+		array_agg(posts) AS posts, array_agg(likes) AS likes, array_agg(comments) AS comments
 	FROM (
-		SELECT ($3::timestamptz AT TIME ZONE $6::text)::date + i AS day
-		FROM generate_series(0, ($4::timestamptz AT TIME ZONE $6::text)::date - ($3::timestamptz AT TIME ZONE $6::text)::date) AS i
-	) d
-	LEFT JOIN (
-		SELECT local_at::date AS day, count(*) AS posts, sum(likes) AS likes, sum(comments) AS comments
+		SELECT local_at::date AS day, count(*) AS posts, sum(likes)::bigint AS likes, sum(comments)::bigint AS comments
 		FROM cur GROUP BY 1
-	) pd ON pd.day = d.day
+	) pd
 ),
 media AS (
 	SELECT COALESCE(json_agg(json_build_object(
@@ -96,33 +100,25 @@ slots AS (
 			'weekday', r.weekday,
 			'hour', r.hour,
 			'posts', r.n,
-			'avg_engagement', round(r.e::numeric / r.n, 2)) ORDER BY r.rk), '[]'::json) AS j
+			'avg_engagement', round(r.avg, 2)) ORDER BY r.avg DESC, r.n DESC, r.weekday, r.hour), '[]'::json) AS j
 	FROM (
-		SELECT weekday, hour, n, e,
-			row_number() OVER (ORDER BY e::numeric(60, 30) / n DESC, n DESC, weekday, hour) AS rk
-		FROM (
-			SELECT extract(dow FROM local_at)::int AS weekday, extract(hour FROM local_at)::int AS hour,
-				count(*) AS n, sum(eng) AS e
-			FROM cur GROUP BY 1, 2 HAVING count(*) >= 2
-		) s
+		SELECT date_part('dow', local_at)::int AS weekday, date_part('hour', local_at)::int AS hour,
+			count(*) AS n, sum(eng)::numeric(60, 30) / count(*) AS avg
+		FROM cur GROUP BY 1, 2 HAVING count(*) >= 2
+		ORDER BY avg DESC, n DESC, weekday, hour LIMIT 3
 	) r
-	WHERE r.rk <= 3
 ),
 tags AS (
 	SELECT COALESCE(json_agg(json_build_object(
 			'tag', r.tag,
 			'posts', r.n,
-			'avg_engagement', round(r.e::numeric / r.n, 2)) ORDER BY r.rk), '[]'::json) AS j
+			'avg_engagement', round(r.avg, 2)) ORDER BY r.avg DESC, r.n DESC, r.tag COLLATE "C"), '[]'::json) AS j
 	FROM (
-		SELECT tag, n, e,
-			row_number() OVER (ORDER BY e::numeric(60, 30) / n DESC, n DESC, tag COLLATE "C") AS rk
-		FROM (
-			SELECT t.tag, count(*) AS n, sum(c.eng) AS e
-			FROM cur c CROSS JOIN LATERAL unnest(c.hashtags) AS t(tag)
-			GROUP BY t.tag HAVING count(*) >= 2
-		) s
+		SELECT t.tag, count(*) AS n, sum(c.eng)::numeric(60, 30) / count(*) AS avg
+		FROM cur c CROSS JOIN LATERAL unnest(c.hashtags) AS t(tag)
+		GROUP BY t.tag HAVING count(*) >= 2
+		ORDER BY avg DESC, n DESC, t.tag COLLATE "C" LIMIT 5
 	) r
-	WHERE r.rk <= 5
 )
 SELECT t.posts, t.likes, t.comments,
 	CASE WHEN t.posts = 0 THEN 0 ELSE round(t.likes::numeric / t.posts, 2) END,
@@ -141,7 +137,9 @@ SELECT t.posts, t.likes, t.comments,
 		ELSE round((t.likes + t.comments)::numeric * 100 / (t.posts::numeric * $8::bigint), 1) END,
 	bp.id, bp.ig_post_id, COALESCE(bp.caption, ''), COALESCE(bp.media_type, ''), COALESCE(bp.media_url, ''),
 	COALESCE(bp.permalink, ''), bp.like_count, COALESCE(bp.comments_count, 0), bp.posted_at, bp.fetched_at,
-	to_char(daily.first, 'YYYY-MM-DD'), daily.posts, daily.likes, daily.comments, media.j, slots.j, tags.j
+	to_char(($3::timestamptz AT TIME ZONE $6::text)::date, 'YYYY-MM-DD'),
+	to_char(($4::timestamptz AT TIME ZONE $6::text)::date, 'YYYY-MM-DD'),
+	daily.offs, daily.posts, daily.likes, daily.comments, media.j, slots.j, tags.j
 FROM tot t
 CROSS JOIN daily
 CROSS JOIN media

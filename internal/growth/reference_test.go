@@ -88,22 +88,29 @@ func referenceStats(posts []testPost, followers *int64, snaps []testSnapshot, pe
 
 	// Followers.
 	if followers != nil {
-		var best *testSnapshot
-		dist := func(x testSnapshot) time.Duration {
-			d := x.TakenAt.Sub(start)
-			if d < 0 {
-				d = -d
-			}
-			return d
-		}
+		// The last snapshot at or before the start and the first after it
+		// (up to now), in (taken_at, taken_on) order; the one after only
+		// when strictly closer.
+		var before, after *testSnapshot
 		for i := range snaps {
-			x := snaps[i]
-			if x.TakenAt.After(now) {
-				continue
+			x := &snaps[i]
+			key := func(y *testSnapshot) int {
+				return cmp.Or(x.TakenAt.Compare(y.TakenAt), cmp.Compare(x.TakenOn, y.TakenOn))
 			}
-			if best == nil || cmp.Or(cmp.Compare(dist(x), dist(*best)), x.TakenAt.Compare(best.TakenAt), cmp.Compare(x.TakenOn, best.TakenOn)) < 0 {
-				best = &snaps[i]
+			switch {
+			case !x.TakenAt.After(start):
+				if before == nil || key(before) > 0 {
+					before = x
+				}
+			case !x.TakenAt.After(now):
+				if after == nil || key(after) < 0 {
+					after = x
+				}
 			}
+		}
+		best := before
+		if after != nil && (before == nil || after.TakenAt.Sub(start) < start.Sub(before.TakenAt)) {
+			best = after
 		}
 		if best != nil {
 			v := refTrend(*followers, best.Followers)

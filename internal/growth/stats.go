@@ -163,10 +163,10 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 	}
 	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Followers: acc.Followers}
 	var (
-		bp                              nullPost
-		first                           string
-		dayPosts, dayLikes, dayComments pq.Int64Array
-		media, slots, hashes            []byte
+		bp                                    nullPost
+		first, last                           string
+		offs, dayPosts, dayLikes, dayComments pq.Int64Array
+		media, slots, hashes                  []byte
 	)
 	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, tz.String(), period, acc.Followers).Scan(
 		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
@@ -175,7 +175,7 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 		&out.FollowersTrend, &out.EngagementRate,
 		&bp.ID, &bp.IGPostID, &bp.Caption, &bp.MediaType, &bp.MediaURL, &bp.Permalink,
 		&bp.LikeCount, &bp.CommentsCount, &bp.PostedAt, &bp.FetchedAt,
-		&first, &dayPosts, &dayLikes, &dayComments, &media, &slots, &hashes,
+		&first, &last, &offs, &dayPosts, &dayLikes, &dayComments, &media, &slots, &hashes,
 	)
 	if err != nil {
 		var pqErr *pq.Error
@@ -186,7 +186,7 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 		return Stats{}, fmt.Errorf("growth stats: %w", err)
 	}
 	out.BestPost = bp.post()
-	if out.Daily, err = days(first, dayPosts, dayLikes, dayComments); err != nil {
+	if out.Daily, err = days(first, last, offs, dayPosts, dayLikes, dayComments); err != nil {
 		return Stats{}, err
 	}
 	out.MediaTypes, out.BestPostingTimes, out.TopHashtags = []MediaType{}, []PostingTime{}, []Hashtag{}
@@ -202,16 +202,25 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 	return out, nil
 }
 
-// days builds the daily entries from the first local date and the
-// per-date arrays.
-func days(first string, posts, likes, comments []int64) ([]Day, error) {
-	d, err := time.Parse(time.DateOnly, first)
-	if err != nil || len(likes) != len(posts) || len(comments) != len(posts) {
-		return nil, fmt.Errorf("growth stats: daily from %q: %d/%d/%d values: %v", first, len(posts), len(likes), len(comments), err)
+// days returns one entry per local date from first to last (YYYY-MM-DD),
+// with the sums of the dates that have posts: offs[i] days after first.
+func days(first, last string, offs, posts, likes, comments []int64) ([]Day, error) {
+	from, err1 := time.Parse(time.DateOnly, first)
+	to, err2 := time.Parse(time.DateOnly, last)
+	n := int(to.Sub(from).Hours()/24+0.5) + 1
+	if err := errors.Join(err1, err2); err != nil || n < 1 || n > 400 ||
+		len(posts) != len(offs) || len(likes) != len(offs) || len(comments) != len(offs) {
+		return nil, fmt.Errorf("growth stats: daily %s..%s with %d/%d/%d/%d values: %v", first, last, len(offs), len(posts), len(likes), len(comments), err)
 	}
-	out := make([]Day, len(posts))
-	for i := range posts {
-		out[i] = Day{Date: d.AddDate(0, 0, i).Format(time.DateOnly), Posts: posts[i], Likes: likes[i], Comments: comments[i]}
+	out := make([]Day, n)
+	for i := range out {
+		out[i].Date = from.AddDate(0, 0, i).Format(time.DateOnly)
+	}
+	for i, o := range offs {
+		if o < 0 || o >= int64(n) {
+			return nil, fmt.Errorf("growth stats: a post on day %d of %d", o, n)
+		}
+		out[o].Posts, out[o].Likes, out[o].Comments = posts[i], likes[i], comments[i]
 	}
 	return out, nil
 }
