@@ -32,7 +32,28 @@ func ValidPeriod(days int) bool {
 	return false
 }
 
-// Stats is the contract's growth report.
+// Stats is the contract's growth report. Where the contract leaves room:
+//
+//   - posts_per_week is an average: rounded to 2 decimals; avg_* are 0
+//     when the window has no posts.
+//   - message follows likes_trend as reported (rounded to 1 decimal).
+//   - followers_trend compares the account's follower count with the
+//     snapshot closest to period_start among those taken up to now (the
+//     last at or before the start, or the first after it when strictly
+//     closer; same instant: the later taken_on before the start, the
+//     earlier after). A snapshot of 0 followers follows trend()'s rule (100,
+//     or 0 when the count is still 0); null without a snapshot or without a
+//     follower count.
+//   - daily runs from the local date of period_start to that of
+//     period_end: period_days + 1 entries, one more or less when a DST
+//     change inside the window moves local midnight across either end. A
+//     window starting exactly at midnight still touches its last date (a
+//     post at exactly period_end belongs to it), so it has period_days + 1
+//     entries too and the sums always equal the totals.
+//   - ties: best_post by the newest, then the greatest id;
+//     best_posting_times by more posts, then the earlier weekday and hour;
+//     top_hashtags by more posts, then the tag in byte order; media_types
+//     by posts descending, then the type in byte order ("" when unknown).
 type Stats struct {
 	PeriodDays       int           `json:"period_days"`
 	PeriodStart      time.Time     `json:"period_start"`
@@ -144,8 +165,8 @@ func (s *Service) statement(ctx context.Context) (*sql.Stmt, error) {
 //
 // The windows are current = (now − period, now] and previous =
 // (now − 2·period, now − period], on posted_at, with days of 24 hours.
-// now is truncated to the microsecond, PostgreSQL's precision. See the
-// field documentation in docs (the contract) and statsQuery for the rules.
+// now is truncated to the microsecond, PostgreSQL's precision. Stats and
+// statsQuery document the rules.
 func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) (Stats, error) {
 	if !ValidPeriod(period) {
 		return Stats{}, apperr.New(apperr.CodeInvalidPeriod, "period must be one of 7, 14, 30 or 90 (days).")
