@@ -60,6 +60,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)}))
+	for _, w := range cfg.Warnings {
+		logger.Warn(w)
+	}
 
 	db, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
