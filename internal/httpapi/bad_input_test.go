@@ -38,6 +38,7 @@ func bodyCases(valid string) []badInput {
 		{"Array", `[` + valid + `]`, 400, "invalid_request"},
 		{"String", `"a@b.co"`, 400, "invalid_request"},
 		{"Number", `42`, 400, "invalid_request"},
+		{"Null", `null`, 400, "invalid_request"},
 		{"TwoObjects", valid + valid, 400, "invalid_request"},
 		{"TrailingGarbage", valid + `x`, 400, "invalid_request"},
 		{"UnknownField", valid[:len(valid)-1] + `,"is_admin":true}`, 400, "invalid_request"},
@@ -59,7 +60,6 @@ func valueCases(withPassword bool) []badInput {
 		return `{"email":` + jsonString(email) + `}`
 	}
 	cases := []badInput{
-		{name: "Null", body: `null`},
 		{name: "EmptyObject", body: `{}`},
 		{name: "EmailNull", body: `{"email":null}`},
 		{name: "EmailEmpty", body: body("")},

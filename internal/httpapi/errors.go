@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"io"
@@ -80,7 +81,24 @@ func errString(err error) string {
 // decodeJSON reads the request body into dst strictly: one JSON object, no
 // unknown fields, within the body limit. Failures are client errors.
 func decodeJSON(c *gin.Context, dst any) error {
-	dec := json.NewDecoder(c.Request.Body)
+	body := bufio.NewReader(c.Request.Body)
+	// A body must be an object: null, arrays and scalars are refused here,
+	// since json.Decode would take null as an empty object.
+	for {
+		b, err := body.Peek(1)
+		if err != nil {
+			return decodeError(err)
+		}
+		if b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r' {
+			body.Discard(1) //nolint:errcheck // the byte was peeked
+			continue
+		}
+		if b[0] != '{' {
+			return apperr.New(apperr.CodeInvalidRequest, "The request body must be a JSON object.")
+		}
+		break
+	}
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)

@@ -113,7 +113,7 @@ func (s *Posts) List(ctx context.Context, accountID string, before time.Time, li
 	)
 	if before.IsZero() {
 		const q = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1
-			ORDER BY posted_at DESC NULLS LAST, id DESC LIMIT $2`
+			ORDER BY posted_at DESC, id DESC LIMIT $2`
 		rows, err = s.db.QueryContext(ctx, q, accountID, limit)
 	} else {
 		const q = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1 AND posted_at < $3
