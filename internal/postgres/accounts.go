@@ -34,10 +34,13 @@ type Account struct {
 }
 
 // Accounts stores linked Instagram accounts.
-type Accounts struct{ db *sql.DB }
+type Accounts struct {
+	db    *sql.DB
+	stmts *stmtCache
+}
 
 // NewAccounts returns the accounts store.
-func NewAccounts(db *sql.DB) *Accounts { return &Accounts{db: db} }
+func NewAccounts(db *sql.DB) *Accounts { return &Accounts{db: db, stmts: &stmtCache{db: db}} }
 
 const accountColumns = `id, user_id, ig_user_id, COALESCE(username, ''), access_token, token_expires_at,
 	token_issued_at, followers, status, last_synced_at, created_at, updated_at`
@@ -53,16 +56,19 @@ func scanAccount(row interface{ Scan(...any) error }) (Account, error) {
 // is empty, the user's most recently connected account. An account of
 // another user is reported as absent: apperr.CodeNoInstagramAccount.
 func (s *Accounts) ForUser(ctx context.Context, userID, accountID string) (Account, error) {
-	var row *sql.Row
-	if accountID == "" {
-		const q = `SELECT ` + accountColumns + ` FROM instagram_accounts
-			WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`
-		row = s.db.QueryRowContext(ctx, q, userID)
-	} else {
-		const q = `SELECT ` + accountColumns + ` FROM instagram_accounts WHERE user_id = $1 AND id = $2`
-		row = s.db.QueryRowContext(ctx, q, userID, accountID)
+	// Every protected Instagram and stats request starts here: prepared.
+	const latest = `SELECT ` + accountColumns + ` FROM instagram_accounts
+		WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`
+	const named = `SELECT ` + accountColumns + ` FROM instagram_accounts WHERE user_id = $1 AND id = $2`
+	q, args := latest, []any{userID}
+	if accountID != "" {
+		q, args = named, []any{userID, accountID}
 	}
-	a, err := scanAccount(row)
+	st, err := s.stmts.get(ctx, q)
+	if err != nil {
+		return Account{}, fmt.Errorf("get account: %w", err)
+	}
+	a, err := scanAccount(st.QueryRowContext(ctx, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Account{}, apperr.New(apperr.CodeNoInstagramAccount, "No Instagram account is connected.")
 	}
