@@ -10,7 +10,10 @@ cd "$root"
 # Values from the environment win over .env, as in the server itself.
 set -a
 # shellcheck disable=SC1091
-. <(grep -E '^[A-Z_][A-Z0-9_]*=' .env | while IFS='=' read -r k v; do [ -z "${!k:-}" ] && printf '%s=%q\n' "$k" "$v"; done)
+. <(grep -E '^[A-Z_][A-Z0-9_]*=' .env | while IFS= read -r line; do
+	k=${line%%=*} v=${line#*=} # split at the first '=': base64 values end in '='
+	[ -z "${!k:-}" ] && printf '%s=%q\n' "$k" "$v"
+done)
 set +a
 
 if [ -z "${DATABASE_URL:-}" ]; then
