@@ -16,19 +16,9 @@ import (
 // fetchPosts is the fetch_posts job: profile, follower snapshot, then every
 // page of media up to the cap, one upsert per page.
 func (s *Service) fetchPosts(ctx context.Context, job postgres.Job) error {
-	acc, err := s.accounts.ByID(ctx, job.AccountID)
-	if apperr.Is(err, apperr.CodeNotFound) {
-		return worker.Permanent(err, "The account was disconnected.")
-	}
+	acc, token, err := s.jobAccount(ctx, job)
 	if err != nil {
 		return err
-	}
-	if acc.Status == postgres.StatusNeedsReauth {
-		return worker.Permanent(errNeedsReauth, reauthMessage)
-	}
-	token, err := s.token(acc)
-	if err != nil {
-		return worker.Permanent(err, "The stored Instagram token cannot be read; reconnect the account.")
 	}
 
 	profile, err := s.client.Me(ctx, token)
@@ -81,19 +71,9 @@ func (s *Service) fetchPosts(ctx context.Context, job postgres.Job) error {
 
 // refreshToken is the refresh_token job.
 func (s *Service) refreshToken(ctx context.Context, job postgres.Job) error {
-	acc, err := s.accounts.ByID(ctx, job.AccountID)
-	if apperr.Is(err, apperr.CodeNotFound) {
-		return worker.Permanent(err, "The account was disconnected.")
-	}
+	acc, token, err := s.jobAccount(ctx, job)
 	if err != nil {
 		return err
-	}
-	if acc.Status == postgres.StatusNeedsReauth {
-		return worker.Permanent(errNeedsReauth, reauthMessage)
-	}
-	token, err := s.token(acc)
-	if err != nil {
-		return worker.Permanent(err, "The stored Instagram token cannot be read; reconnect the account.")
 	}
 	fresh, err := s.client.RefreshToken(ctx, token)
 	if err != nil {
@@ -104,6 +84,27 @@ func (s *Service) refreshToken(ctx context.Context, job postgres.Job) error {
 		return err
 	}
 	return s.accounts.UpdateToken(ctx, acc.ID, sealed, time.Now().Add(fresh.ExpiresIn))
+}
+
+// jobAccount loads a job's account and opens its token, failing the job
+// for good when the account is gone, needs reconnecting, or its token
+// cannot be read.
+func (s *Service) jobAccount(ctx context.Context, job postgres.Job) (postgres.Account, string, error) {
+	acc, err := s.accounts.ByID(ctx, job.AccountID)
+	if apperr.Is(err, apperr.CodeNotFound) {
+		return acc, "", worker.Permanent(err, "The account was disconnected.")
+	}
+	if err != nil {
+		return acc, "", err
+	}
+	if acc.Status == postgres.StatusNeedsReauth {
+		return acc, "", worker.Permanent(errNeedsReauth, reauthMessage)
+	}
+	token, err := s.token(acc)
+	if err != nil {
+		return acc, "", worker.Permanent(err, "The stored Instagram token cannot be read; reconnect the account.")
+	}
+	return acc, token, nil
 }
 
 const reauthMessage = "Instagram no longer accepts this account's access; reconnect it."
