@@ -21,18 +21,10 @@ import (
 
 	"github.com/joho/godotenv"
 
-	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/config"
-	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/httpapi"
-	"creatorgrowth/internal/igsync"
-	"creatorgrowth/internal/instagram"
-	"creatorgrowth/internal/instagram/sandbox"
-	"creatorgrowth/internal/metrics"
 	"creatorgrowth/internal/postgres"
-	"creatorgrowth/internal/secretbox"
-	"creatorgrowth/internal/waitlist"
-	"creatorgrowth/internal/worker"
 	"creatorgrowth/migrations"
 	"creatorgrowth/web"
 )
@@ -86,53 +78,14 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	}
 	defer closeStore() //nolint:errcheck
 
-	box, err := secretbox.New(cfg.TokenEncryptionKey)
-	if err != nil {
-		return err
-	}
-	tokens := auth.NewTokens(cfg.JWTSecret)
-	jobs := postgres.NewJobs(db)
-	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Logger: logger})
-	client, sb := instagramClient(cfg, logger, mx.InstagramCall)
-	ig := igsync.New(igsync.Deps{
-		DB:       db,
-		Client:   client,
-		Tokens:   tokens,
-		Box:      box,
-		Logger:   logger,
-		MaxPosts: cfg.Instagram.MaxPosts,
-		Hashtags: growth.ExtractHashtags,
-	})
-	pool := worker.New(jobs, ig.Handlers(), logger, worker.Options{Lease: cfg.JobLease, BaseBackoff: cfg.JobBackoff})
-	pool.OnOutcome = mx.JobOutcome
-	ig.SetNotify(pool.Notify)
-	scheduler := worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...)
-
-	hasher := auth.NewHasher(auth.BcryptCost, 4)
-	router, err := httpapi.NewRouter(httpapi.Deps{
-		Config:       cfg,
-		DB:           db,
-		Logger:       logger,
-		Auth:         auth.NewService(postgres.NewUsers(db), hasher, tokens),
-		Tokens:       tokens,
-		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
-		Accounts:     postgres.NewAccounts(db),
-		Growth:       growth.NewService(db),
-		Instagram:    ig,
-		Sandbox:      sb,
-		LimiterStore: store,
-		Limits:       httpapi.DefaultLimits(),
-		SPA:          spaAssets(logger),
-		Observe:      mx.ObserveRequest,
-		Metrics:      mx.Handler(),
-	})
+	a, err := app.New(cfg, db, logger, app.Options{LimiterStore: store, SPA: spaAssets(logger)})
 	if err != nil {
 		return err
 	}
 
 	srv := &http.Server{
 		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),
-		Handler:           router,
+		Handler:           a.Handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -147,10 +100,8 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	}
 	// The workers outlive in-flight requests at shutdown, so they get their
 	// own context and are stopped after the server.
-	pool.Start(context.WithoutCancel(ctx))
-	defer pool.Stop()
-	scheduler.Start(context.WithoutCancel(ctx))
-	defer scheduler.Stop()
+	a.Start(context.WithoutCancel(ctx))
+	defer a.Stop()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -168,41 +119,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	scheduler.Stop()
-	pool.Stop()
+	a.Stop()
 	logger.Info("stopped")
 	return nil
-}
-
-// instagramClient returns the Instagram client: for the configured app,
-// or, without one, for the built-in sandbox, which it also returns so that
-// the router serves its pages. The client reaches the sandbox in-process.
-func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoint, outcome string)) (*instagram.Client, http.Handler) {
-	ic := cfg.Instagram
-	c := instagram.Config{
-		ClientID:     ic.ClientID,
-		ClientSecret: ic.ClientSecret,
-		RedirectURI:  ic.RedirectURI,
-		AuthURL:      ic.AuthURL,
-		APIURL:       ic.APIURL,
-		GraphURL:     ic.GraphURL,
-		Logger:       logger,
-		OnCall:       onCall,
-	}
-	if !ic.Sandbox {
-		return instagram.NewClient(c), nil
-	}
-	base := cfg.PublicURL + httpapi.SandboxPrefix
-	c.ClientID, c.ClientSecret = "sandbox-client", "sandbox-secret"
-	sb := sandbox.New(sandbox.Options{
-		BaseURL:      base,
-		ClientID:     c.ClientID,
-		ClientSecret: c.ClientSecret,
-		RedirectURIs: []string{ic.RedirectURI},
-	})
-	c.AuthURL, c.APIURL, c.GraphURL = base+"/oauth/authorize", base, base
-	c.HTTPClient = &http.Client{Transport: sb.Transport(httpapi.SandboxPrefix), Timeout: 10 * time.Second}
-	return instagram.NewClient(c), sb
 }
 
 // spaAssets returns the embedded web app, or web/dist from disk when the

@@ -15,21 +15,15 @@ import (
 	"time"
 
 	"github.com/ulule/limiter/v3"
-	"github.com/ulule/limiter/v3/drivers/store/memory"
 	"golang.org/x/crypto/bcrypt"
 
+	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
-	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/httpapi"
-	"creatorgrowth/internal/igsync"
-	"creatorgrowth/internal/instagram"
 	"creatorgrowth/internal/instagram/sandbox"
 	"creatorgrowth/internal/metrics"
-	"creatorgrowth/internal/postgres"
-	"creatorgrowth/internal/secretbox"
 	"creatorgrowth/internal/testdb"
-	"creatorgrowth/internal/waitlist"
 	"creatorgrowth/internal/worker"
 )
 
@@ -59,6 +53,7 @@ func ctConfig(tb testing.TB, extra map[string]string) *config.Config {
 		"FRONTEND_URL":         "http://app.example.test",
 		"PUBLIC_URL":           "http://api.example.test",
 		"ADMIN_PASSWORD":       ctAdminPassword,
+		"INSTAGRAM_MAX_POSTS":  "100",
 	}
 	for k, v := range extra {
 		env[k] = v
@@ -84,63 +79,20 @@ func ctHighLimits() httpapi.Limits {
 func newCtEnv(tb testing.TB, cfg *config.Config, limits httpapi.Limits) *ctEnv {
 	tb.Helper()
 	db := testdb.New(tb)
-	logger := slog.New(slog.DiscardHandler)
-	box, err := secretbox.New(cfg.TokenEncryptionKey)
-	if err != nil {
-		tb.Fatalf("secretbox: %v", err)
-	}
-	tokens := auth.NewTokens(cfg.JWTSecret)
-	jobs := postgres.NewJobs(db)
-	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Logger: logger})
-
-	base := cfg.PublicURL + httpapi.SandboxPrefix
-	sb := sandbox.New(sandbox.Options{
-		BaseURL:      base,
-		ClientID:     "sandbox-client",
-		ClientSecret: "sandbox-secret",
-		RedirectURIs: []string{cfg.Instagram.RedirectURI},
-		Accounts: []sandbox.AccountSpec{
+	a, err := app.New(cfg, db, slog.New(slog.DiscardHandler), app.Options{
+		Hasher: auth.NewHasher(bcrypt.MinCost, 4),
+		Limits: &limits,
+		Pool:   worker.Options{Workers: 1, PollInterval: 20 * time.Millisecond},
+		SandboxAccounts: []sandbox.AccountSpec{
 			{UserID: "17841400000000101", Username: "contract.creator", Followers: 2500, Posts: 60},
 		},
 	})
-	client := instagram.NewClient(instagram.Config{
-		ClientID: "sandbox-client", ClientSecret: "sandbox-secret",
-		RedirectURI: cfg.Instagram.RedirectURI,
-		AuthURL:     base + "/oauth/authorize", APIURL: base, GraphURL: base,
-		HTTPClient: &http.Client{Transport: sb.Transport(httpapi.SandboxPrefix), Timeout: 10 * time.Second},
-		Logger:     logger,
-		OnCall:     mx.InstagramCall,
-	})
-	ig := igsync.New(igsync.Deps{
-		DB: db, Client: client, Tokens: tokens, Box: box, Logger: logger, MaxPosts: 100,
-		Hashtags: growth.ExtractHashtags,
-	})
-	pool := worker.New(jobs, ig.Handlers(), logger, worker.Options{Workers: 1, PollInterval: 20 * time.Millisecond})
-	pool.OnOutcome = mx.JobOutcome
-	ig.SetNotify(pool.Notify)
-
-	h, err := httpapi.NewRouter(httpapi.Deps{
-		Config:       cfg,
-		DB:           db,
-		Logger:       logger,
-		Auth:         auth.NewService(postgres.NewUsers(db), auth.NewHasher(bcrypt.MinCost, 4), tokens),
-		Tokens:       tokens,
-		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
-		Accounts:     postgres.NewAccounts(db),
-		Growth:       growth.NewService(db),
-		Instagram:    ig,
-		Sandbox:      sb,
-		LimiterStore: memory.NewStore(),
-		Limits:       limits,
-		Observe:      mx.ObserveRequest,
-		Metrics:      mx.Handler(),
-	})
 	if err != nil {
-		tb.Fatalf("NewRouter: %v", err)
+		tb.Fatalf("app: %v", err)
 	}
-	pool.Start(context.Background())
-	tb.Cleanup(pool.Stop)
-	return &ctEnv{h: h, db: db, cfg: cfg, sb: sb, mx: mx, pool: pool}
+	a.Pool.Start(context.Background())
+	tb.Cleanup(a.Pool.Stop)
+	return &ctEnv{h: a.Handler, db: db, cfg: cfg, sb: a.Sandbox, mx: a.Metrics, pool: a.Pool}
 }
 
 // ctResponse is a recorded answer; Body is the decoded JSON object, when

@@ -1,0 +1,184 @@
+// Package app assembles the server from its parts: services, the Instagram
+// client (or the built-in sandbox), the worker pool, the scheduler, metrics
+// and the router. cmd/server and the tests that need the whole server use
+// it, so both run the same wiring.
+package app
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ulule/limiter/v3"
+	"github.com/ulule/limiter/v3/drivers/store/memory"
+
+	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/growth"
+	"creatorgrowth/internal/httpapi"
+	"creatorgrowth/internal/igsync"
+	"creatorgrowth/internal/instagram"
+	"creatorgrowth/internal/instagram/sandbox"
+	"creatorgrowth/internal/metrics"
+	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/secretbox"
+	"creatorgrowth/internal/waitlist"
+	"creatorgrowth/internal/worker"
+)
+
+// Sandbox app credentials, used when no Instagram app is configured.
+const (
+	sandboxClientID     = "sandbox-client"
+	sandboxClientSecret = "sandbox-secret"
+)
+
+// Options change the defaults of New; the zero value is production's.
+type Options struct {
+	// Hasher defaults to bcrypt at auth.BcryptCost, 4 at a time.
+	Hasher *auth.Hasher
+	// Limits default to httpapi.DefaultLimits.
+	Limits *httpapi.Limits
+	// LimiterStore defaults to an in-memory store.
+	LimiterStore limiter.Store
+	// Pool tunes the worker pool; Lease and BaseBackoff default to the
+	// configuration's JOB_LEASE and JOB_BACKOFF.
+	Pool worker.Options
+	// SandboxAccounts replace the sandbox's default accounts.
+	SandboxAccounts []sandbox.AccountSpec
+	// SPA is the built web app, if any.
+	SPA fs.FS
+}
+
+// App is the assembled server. Start runs its background work; Stop ends
+// it after the HTTP server has drained.
+type App struct {
+	Handler   http.Handler
+	Instagram *igsync.Service
+	Sandbox   *sandbox.Sandbox // nil with a real Instagram app
+	Metrics   *metrics.Metrics
+	Pool      *worker.Pool
+	Scheduler *worker.Scheduler
+}
+
+// New assembles the server on db.
+func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, error) {
+	box, err := secretbox.New(cfg.TokenEncryptionKey)
+	if err != nil {
+		return nil, err
+	}
+	tokens := auth.NewTokens(cfg.JWTSecret)
+	jobs := postgres.NewJobs(db)
+	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Logger: logger})
+	client, sb := instagramClient(cfg, logger, mx.InstagramCall, o.SandboxAccounts)
+	ig := igsync.New(igsync.Deps{
+		DB:       db,
+		Client:   client,
+		Tokens:   tokens,
+		Box:      box,
+		Logger:   logger,
+		MaxPosts: cfg.Instagram.MaxPosts,
+		Hashtags: growth.ExtractHashtags,
+	})
+	poolOpts := o.Pool
+	if poolOpts.Lease == 0 {
+		poolOpts.Lease = cfg.JobLease
+	}
+	if poolOpts.BaseBackoff == 0 {
+		poolOpts.BaseBackoff = cfg.JobBackoff
+	}
+	pool := worker.New(jobs, ig.Handlers(), logger, poolOpts)
+	pool.OnOutcome = mx.JobOutcome
+	ig.SetNotify(pool.Notify)
+
+	hasher := o.Hasher
+	if hasher == nil {
+		hasher = auth.NewHasher(auth.BcryptCost, 4)
+	}
+	limits := httpapi.DefaultLimits()
+	if o.Limits != nil {
+		limits = *o.Limits
+	}
+	store := o.LimiterStore
+	if store == nil {
+		store = memory.NewStore()
+	}
+	deps := httpapi.Deps{
+		Config:       cfg,
+		DB:           db,
+		Logger:       logger,
+		Auth:         auth.NewService(postgres.NewUsers(db), hasher, tokens),
+		Tokens:       tokens,
+		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
+		Accounts:     postgres.NewAccounts(db),
+		Growth:       growth.NewService(db),
+		Instagram:    ig,
+		LimiterStore: store,
+		Limits:       limits,
+		SPA:          o.SPA,
+		Observe:      mx.ObserveRequest,
+		Metrics:      mx.Handler(),
+	}
+	if sb != nil {
+		deps.Sandbox = sb // a typed nil would read as a mounted sandbox
+	}
+	router, err := httpapi.NewRouter(deps)
+	if err != nil {
+		return nil, err
+	}
+	return &App{
+		Handler:   router,
+		Instagram: ig,
+		Sandbox:   sb,
+		Metrics:   mx,
+		Pool:      pool,
+		Scheduler: worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...),
+	}, nil
+}
+
+// Start runs the worker pool and the scheduler until Stop.
+func (a *App) Start(ctx context.Context) {
+	a.Pool.Start(ctx)
+	a.Scheduler.Start(ctx)
+}
+
+// Stop ends the scheduler and the pool, handing running jobs back.
+func (a *App) Stop() {
+	a.Scheduler.Stop()
+	a.Pool.Stop()
+}
+
+// instagramClient returns the Instagram client: for the configured app,
+// or, without one, for the built-in sandbox, which it also returns so that
+// the router serves its pages. The client reaches the sandbox in-process.
+func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoint, outcome string),
+	accounts []sandbox.AccountSpec) (*instagram.Client, *sandbox.Sandbox) {
+	ic := cfg.Instagram
+	c := instagram.Config{
+		ClientID:     ic.ClientID,
+		ClientSecret: ic.ClientSecret,
+		RedirectURI:  ic.RedirectURI,
+		AuthURL:      ic.AuthURL,
+		APIURL:       ic.APIURL,
+		GraphURL:     ic.GraphURL,
+		Logger:       logger,
+		OnCall:       onCall,
+	}
+	if !ic.Sandbox {
+		return instagram.NewClient(c), nil
+	}
+	base := cfg.PublicURL + httpapi.SandboxPrefix
+	c.ClientID, c.ClientSecret = sandboxClientID, sandboxClientSecret
+	sb := sandbox.New(sandbox.Options{
+		BaseURL:      base,
+		ClientID:     c.ClientID,
+		ClientSecret: c.ClientSecret,
+		RedirectURIs: []string{ic.RedirectURI},
+		Accounts:     accounts,
+	})
+	c.AuthURL, c.APIURL, c.GraphURL = base+"/oauth/authorize", base, base
+	c.HTTPClient = &http.Client{Transport: sb.Transport(httpapi.SandboxPrefix), Timeout: 10 * time.Second}
+	return instagram.NewClient(c), sb
+}
