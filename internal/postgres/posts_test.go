@@ -1,0 +1,91 @@
+package postgres_test
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/testdb"
+)
+
+// TestPosts_ListOrder checks the post list against a model: newest first,
+// posts sharing a posted_at by id descending, the same order with and
+// without before, before exclusive, only the account's own posts.
+func TestPosts_ListOrder(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	posts := postgres.NewPosts(db)
+	acc, other := newAccount(t, db), newAccount(t, db)
+
+	base := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	// Several posts per instant, so that ties fall inside pages and
+	// across their edges.
+	offsets := []int{0, 0, 0, 0, 1, 2, 2, 2, 3, 3, 5, 8, 8}
+	var in []postgres.PostInput
+	for i, h := range offsets {
+		in = append(in, postgres.PostInput{
+			IGPostID:  fmt.Sprintf("p%02d", i),
+			MediaType: "IMAGE",
+			PostedAt:  base.Add(time.Duration(h) * time.Hour),
+		})
+	}
+	for _, id := range []string{acc, other} {
+		if err := posts.Upsert(ctx, id, in); err != nil {
+			t.Fatalf("Upsert: %v", err)
+		}
+	}
+
+	// The model: every post of the account, sorted in Go. UUIDs compare as
+	// their canonical lower-case text does.
+	all, count, err := posts.List(ctx, acc, time.Time{}, 200)
+	if err != nil || count != len(offsets) || len(all) != len(offsets) {
+		t.Fatalf("List all = %d posts, count %d, %v; want %d", len(all), count, err, len(offsets))
+	}
+	want := slices.Clone(all)
+	slices.SortFunc(want, func(a, b postgres.Post) int {
+		if c := b.PostedAt.Compare(a.PostedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	ids := func(ps []postgres.Post) []string {
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			out[i] = p.PostedAt.Format("15:04") + " " + p.ID
+		}
+		return out
+	}
+	if !slices.Equal(ids(all), ids(want)) {
+		t.Fatalf("order:\n got %v\nwant %v", ids(all), ids(want))
+	}
+
+	befores := []time.Time{{}, base.Add(-time.Hour), base.Add(100 * time.Hour), base.Add(time.Microsecond)}
+	for _, h := range offsets {
+		befores = append(befores, base.Add(time.Duration(h)*time.Hour))
+	}
+	for _, before := range befores {
+		var expect []postgres.Post
+		for _, p := range want {
+			if before.IsZero() || p.PostedAt.Before(before) {
+				expect = append(expect, p)
+			}
+		}
+		for _, limit := range []int{1, 2, 3, 5, 200} {
+			got, count, err := posts.List(ctx, acc, before, limit)
+			if err != nil {
+				t.Fatalf("List(before %v, limit %d): %v", before, limit, err)
+			}
+			if count != len(offsets) {
+				t.Errorf("List(before %v, limit %d): count = %d, want %d", before, limit, count, len(offsets))
+			}
+			e := expect[:min(limit, len(expect))]
+			if !slices.Equal(ids(got), ids(e)) {
+				t.Errorf("List(before %v, limit %d):\n got %v\nwant %v", before, limit, ids(got), ids(e))
+			}
+		}
+	}
+}
