@@ -104,21 +104,32 @@ func (s *Posts) Upsert(ctx context.Context, accountID string, posts []PostInput)
 	return nil
 }
 
+// The post list, newest first. Both ORDER BYs are exactly the order of
+// instagram_posts_account_posted_id_idx (account_id, posted_at DESC, id
+// DESC), so a page is an index scan that stops after limit rows, with no
+// sort; keep them in step (TestPosts_ListPlan checks it).
+const (
+	listPostsQuery = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1
+		ORDER BY posted_at DESC, id DESC LIMIT $2`
+	listPostsBeforeQuery = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1 AND posted_at < $3
+		ORDER BY posted_at DESC, id DESC LIMIT $2`
+	// countPostsQuery is the contract's posts_count, which every page
+	// carries.
+	countPostsQuery = `SELECT count(*) FROM instagram_posts WHERE account_id = $1`
+)
+
 // List returns up to limit posts of the account posted before before (all
-// when zero), newest first, and the number of posts stored.
+// when zero), newest first (ties by id, descending), and the number of posts
+// stored.
 func (s *Posts) List(ctx context.Context, accountID string, before time.Time, limit int) ([]Post, int, error) {
 	var (
 		rows *sql.Rows
 		err  error
 	)
 	if before.IsZero() {
-		const q = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1
-			ORDER BY posted_at DESC, id DESC LIMIT $2`
-		rows, err = s.db.QueryContext(ctx, q, accountID, limit)
+		rows, err = s.db.QueryContext(ctx, listPostsQuery, accountID, limit)
 	} else {
-		const q = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1 AND posted_at < $3
-			ORDER BY posted_at DESC, id DESC LIMIT $2`
-		rows, err = s.db.QueryContext(ctx, q, accountID, limit, before)
+		rows, err = s.db.QueryContext(ctx, listPostsBeforeQuery, accountID, limit, before)
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("list posts: %w", err)
@@ -136,7 +147,7 @@ func (s *Posts) List(ctx context.Context, accountID string, before time.Time, li
 		return nil, 0, fmt.Errorf("list posts: %w", err)
 	}
 	var count int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM instagram_posts WHERE account_id = $1`, accountID).Scan(&count); err != nil {
+	if err := s.db.QueryRowContext(ctx, countPostsQuery, accountID).Scan(&count); err != nil {
 		return nil, 0, fmt.Errorf("count posts: %w", err)
 	}
 	return posts, count, nil

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -88,4 +89,61 @@ func TestPosts_ListOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPosts_ListPlan checks that both list statements are an index scan of
+// the account's posts in the ORDER BY's order, with no sort, on an account
+// of 1,000 posts among others.
+func TestPosts_ListPlan(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	acc := newAccount(t, db)
+	for _, id := range []string{acc, newAccount(t, db), newAccount(t, db)} {
+		if _, err := db.ExecContext(ctx, `
+			INSERT INTO instagram_posts (ig_post_id, account_id, media_type, like_count, comments_count, posted_at)
+			SELECT 'p' || g, $1, 'IMAGE', g % 500, g % 60, now() - g * interval '4 hours 17 minutes'
+			FROM generate_series(1, 1000) g`, id); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+	}
+	if _, err := db.ExecContext(ctx, `VACUUM ANALYZE instagram_posts`); err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+
+	for name, q := range postgres.ListPostsQueries {
+		args := []any{acc, 50}
+		if name == "before" {
+			args = append(args, time.Now().Add(-30*24*time.Hour))
+		}
+		var raw []byte
+		if err := db.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) `+q, args...).Scan(&raw); err != nil {
+			t.Fatalf("%s: explain: %v", name, err)
+		}
+		var plans []struct{ Plan planNode }
+		if err := json.Unmarshal(raw, &plans); err != nil || len(plans) != 1 {
+			t.Fatalf("%s: plan %s: %v", name, raw, err)
+		}
+		var nodes []string
+		var indexScan bool
+		var walk func(n planNode)
+		walk = func(n planNode) {
+			nodes = append(nodes, n.NodeType)
+			if n.NodeType == "Index Scan" && n.IndexName == "instagram_posts_account_posted_id_idx" {
+				indexScan = true
+			}
+			for _, c := range n.Plans {
+				walk(c)
+			}
+		}
+		walk(plans[0].Plan)
+		if !indexScan || slices.Contains(nodes, "Sort") || slices.Contains(nodes, "Incremental Sort") {
+			t.Errorf("%s: plan %v, want an Index Scan using instagram_posts_account_posted_id_idx and no sort\n%s", name, nodes, raw)
+		}
+	}
+}
+
+type planNode struct {
+	NodeType  string     `json:"Node Type"`
+	IndexName string     `json:"Index Name"`
+	Plans     []planNode `json:"Plans"`
 }
