@@ -42,6 +42,10 @@ type Config struct {
 	// first retry delay (JOB_LEASE, JOB_BACKOFF); zero keeps the pool's
 	// defaults (2 min, 30 s). Meant for tests and fault drills.
 	JobLease, JobBackoff time.Duration
+	// StatsCacheSize is how many growth reports each replica keeps for
+	// reuse while their data and windows hold (STATS_CACHE_SIZE, default
+	// 4096; 0 computes every report).
+	StatsCacheSize int
 
 	Instagram Instagram
 
@@ -159,6 +163,12 @@ func Load(getenv func(string) string) (*Config, error) {
 			*d.dst = v
 		}
 	}
+
+	cacheSize, err := strconv.Atoi(get("STATS_CACHE_SIZE", "4096"))
+	if err != nil || cacheSize < 0 || cacheSize > 1_000_000 {
+		bad("STATS_CACHE_SIZE must be a number from 0 to 1000000")
+	}
+	c.StatsCacheSize = cacheSize
 
 	ig := Instagram{
 		ClientID:     get("INSTAGRAM_CLIENT_ID", ""),

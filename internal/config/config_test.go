@@ -95,6 +95,9 @@ func TestLoad(t *testing.T) {
 		if got, want := ig.MaxPosts, 1000; got != want {
 			t.Errorf("Instagram.MaxPosts = %d, want %d", got, want)
 		}
+		if got, want := c.StatsCacheSize, 4096; got != want {
+			t.Errorf("StatsCacheSize = %d, want %d", got, want)
+		}
 	})
 
 	t.Run("Production", func(t *testing.T) {
@@ -154,6 +157,8 @@ func TestLoad(t *testing.T) {
 		{"ErrFrontendURLScheme", with(development, "FRONTEND_URL", "javascript:alert(1)", "ALLOWED_ORIGINS", "https://app.example.com"), []string{"FRONTEND_URL"}},
 		{"ErrAllowedOrigin", with(development, "ALLOWED_ORIGINS", "https://ok.example.com,*"), []string{"ALLOWED_ORIGINS", `"*"`}},
 		{"ErrMaxPosts", with(development, "INSTAGRAM_MAX_POSTS", "10001"), []string{"INSTAGRAM_MAX_POSTS"}},
+		{"ErrStatsCacheSizeNegative", with(development, "STATS_CACHE_SIZE", "-1"), []string{"STATS_CACHE_SIZE"}},
+		{"ErrStatsCacheSizeText", with(development, "STATS_CACHE_SIZE", "lots"), []string{"STATS_CACHE_SIZE"}},
 		{"ErrClientIDWithoutSecret", with(production, "INSTAGRAM_CLIENT_SECRET", ""), []string{"INSTAGRAM_CLIENT_SECRET"}},
 		{"ErrClientIDWithoutRedirect", with(production, "INSTAGRAM_REDIRECT_URI", ""), []string{"INSTAGRAM_REDIRECT_URI"}},
 		{

@@ -55,12 +55,13 @@ snap AS (
 	-- The snapshot closest to the window start: the last one at or before
 	-- it and the first one after it (up to now), in (taken_at, taken_on)
 	-- order, each one index-only probe; the one after wins only when it is
-	-- strictly closer.
+	-- strictly closer. Their times also tell how long the choice holds.
 	SELECT CASE
-			WHEN af.taken_at IS NULL THEN be.followers
+			WHEN af.taken_at IS NULL OR af.taken_at > $4::timestamptz THEN be.followers
 			WHEN be.taken_at IS NULL THEN af.followers
 			WHEN af.taken_at - $3::timestamptz < $3::timestamptz - be.taken_at THEN af.followers
-			ELSE be.followers END AS followers
+			ELSE be.followers END AS followers,
+		be.taken_at AS before_at, af.taken_at AS after_at
 	FROM (SELECT 1) one
 	LEFT JOIN LATERAL (
 		SELECT followers, taken_at FROM follower_snapshots
@@ -69,7 +70,7 @@ snap AS (
 	) be ON true
 	LEFT JOIN LATERAL (
 		SELECT followers, taken_at FROM follower_snapshots
-		WHERE account_id = $1::uuid AND taken_at > $3::timestamptz AND taken_at <= $4::timestamptz
+		WHERE account_id = $1::uuid AND taken_at > $3::timestamptz
 		ORDER BY taken_at, taken_on LIMIT 1
 	) af ON true
 ),
@@ -139,7 +140,15 @@ SELECT t.posts, t.likes, t.comments,
 	COALESCE(bp.permalink, ''), bp.like_count, COALESCE(bp.comments_count, 0), bp.posted_at, bp.fetched_at,
 	to_char(($3::timestamptz AT TIME ZONE $6::text)::date, 'YYYY-MM-DD'),
 	to_char(($4::timestamptz AT TIME ZONE $6::text)::date, 'YYYY-MM-DD'),
-	daily.offs, daily.posts, daily.likes, daily.comments, media.j, slots.j, tags.j
+	daily.offs, daily.posts, daily.likes, daily.comments, media.j, slots.j, tags.j,
+	-- When the report stops holding: the first post after each window's
+	-- lower edge (it leaves that window when the edge reaches it), the first
+	-- post after now (it enters), and the snapshots around the start.
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $2::timestamptz),
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $3::timestamptz),
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $5::timestamptz),
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $4::timestamptz),
+	sn.before_at, sn.after_at
 FROM tot t
 CROSS JOIN daily
 CROSS JOIN media

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -128,10 +129,31 @@ type Service struct {
 	stmt *sql.Stmt
 
 	zones sync.Map // IANA name → *time.Location
+
+	cache        *reportCache // nil: every report is computed
+	hits, misses atomic.Uint64
 }
 
+// Option configures a Service.
+type Option func(*Service)
+
+// CacheSize makes the service keep up to n recent reports and reuse one
+// while nothing it depends on has changed (see cache.go); 0 turns reuse
+// off, which is the default.
+func CacheSize(n int) Option { return func(s *Service) { s.cache = newReportCache(n) } }
+
 // NewService returns the growth service on db.
-func NewService(db *sql.DB) *Service { return &Service{db: db} }
+func NewService(db *sql.DB, opts ...Option) *Service {
+	s := &Service{db: db}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// CacheCounts returns how many reports were reused and how many computed
+// since the service started.
+func (s *Service) CacheCounts() (hits, misses uint64) { return s.hits.Load(), s.misses.Load() }
 
 // statement returns the prepared report statement, preparing it on first
 // use; a failed preparation is retried by the next call.
@@ -155,7 +177,9 @@ func (s *Service) statement(ctx context.Context) (*sql.Stmt, error) {
 // The windows are current = (now − period, now] and previous =
 // (now − 2·period, now − period], on posted_at, with days of 24 hours.
 // now is truncated to the microsecond, PostgreSQL's precision. Stats and
-// statsQuery document the rules.
+// statsQuery document the rules. With a cache (CacheSize), a report may be
+// a reused one and share its slices with other callers: treat it as
+// read-only.
 func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) (Stats, error) {
 	if !ValidPeriod(period) {
 		return Stats{}, apperr.New(apperr.CodeInvalidPeriod, "period must be one of 7, 14, 30 or 90 (days).")
@@ -167,9 +191,29 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 	span := time.Duration(period) * 24 * time.Hour
 	start, prevStart, weekStart := now.Add(-span), now.Add(-2*span), now.Add(-7*24*time.Hour)
 
-	st, err := s.statement(ctx)
+	key := reportKey{account: acc.ID, version: acc.DataVersion, followers: -1, period: period, zone: tz.String()}
+	if acc.Followers != nil {
+		key.followers = *acc.Followers
+	}
+	if out, ok := s.cache.get(key, now); ok {
+		s.hits.Add(1)
+		out.PeriodStart, out.PeriodEnd = start, now
+		return out, nil
+	}
+	s.misses.Add(1)
+	out, h, err := s.compute(ctx, acc, period, tz, now, prevStart, start, weekStart)
 	if err != nil {
 		return Stats{}, err
+	}
+	s.cache.put(key, out, now, validUntil(now, period, tz, h))
+	return out, nil
+}
+
+// compute runs the report statement.
+func (s *Service) compute(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now, prevStart, start, weekStart time.Time) (Stats, horizon, error) {
+	st, err := s.statement(ctx)
+	if err != nil {
+		return Stats{}, horizon{}, err
 	}
 	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Followers: acc.Followers}
 	var (
@@ -177,6 +221,7 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 		first, last                           string
 		offs, dayPosts, dayLikes, dayComments pq.Int64Array
 		media, slots, hashes                  []byte
+		h                                     horizon
 	)
 	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, tz.String(), period, acc.Followers).Scan(
 		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
@@ -186,18 +231,19 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 		&bp.ID, &bp.IGPostID, &bp.Caption, &bp.MediaType, &bp.MediaURL, &bp.Permalink,
 		&bp.LikeCount, &bp.CommentsCount, &bp.PostedAt, &bp.FetchedAt,
 		&first, &last, &offs, &dayPosts, &dayLikes, &dayComments, &media, &slots, &hashes,
+		&h.prevFirst, &h.curFirst, &h.weekFirst, &h.next, &h.snapBefore, &h.snapAfter,
 	)
 	if err != nil {
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "22023" {
 			// invalid_parameter_value: a zone Go knows and PostgreSQL does not.
-			return Stats{}, apperr.Wrap(err, apperr.CodeInvalidRequest, zoneMessage)
+			return Stats{}, h, apperr.Wrap(err, apperr.CodeInvalidRequest, zoneMessage)
 		}
-		return Stats{}, fmt.Errorf("growth stats: %w", err)
+		return Stats{}, h, fmt.Errorf("growth stats: %w", err)
 	}
 	out.BestPost = bp.post()
 	if out.Daily, err = days(first, last, offs, dayPosts, dayLikes, dayComments); err != nil {
-		return Stats{}, err
+		return Stats{}, h, err
 	}
 	out.MediaTypes, out.BestPostingTimes, out.TopHashtags = []MediaType{}, []PostingTime{}, []Hashtag{}
 	for _, part := range []struct {
@@ -205,11 +251,11 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 		dst any
 	}{{media, &out.MediaTypes}, {slots, &out.BestPostingTimes}, {hashes, &out.TopHashtags}} {
 		if err := json.Unmarshal(part.raw, part.dst); err != nil {
-			return Stats{}, fmt.Errorf("growth stats: decode: %w", err)
+			return Stats{}, h, fmt.Errorf("growth stats: decode: %w", err)
 		}
 	}
 	out.Message = Message(out.LikesTrend, int(out.TotalPosts), int(out.PostsThisWeek))
-	return out, nil
+	return out, h, nil
 }
 
 // days returns one entry per local date from first to last (YYYY-MM-DD),

@@ -54,7 +54,7 @@ func newGrowthEnv(t *testing.T) *growthEnv {
 		Tokens:       tokens,
 		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
 		Accounts:     postgres.NewAccounts(db),
-		Growth:       growth.NewService(db),
+		Growth:       growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize)),
 		LimiterStore: memory.NewStore(),
 		Limits:       httpapi.DefaultLimits(),
 	})
@@ -187,6 +187,24 @@ func TestGrowthStats(t *testing.T) {
 		for _, p := range []string{"7", "14", "30", "90"} {
 			if status, _, raw := e.get(t, "/api/growth/stats?period="+p+"&tz=Europe/Berlin", token); status != http.StatusOK {
 				t.Errorf("period %s: status %d, body %s", p, status, raw)
+			}
+		}
+	})
+
+	t.Run("ReusedReportFollowsNewPosts", func(t *testing.T) {
+		uid, tok := e.user(t)
+		acc := e.account(t, uid, time.Now(), 40)
+		for i := range 3 {
+			_, body, _ := e.get(t, "/api/growth/stats?period=7", tok)
+			if body["total_posts"] != float64(1+i) {
+				t.Fatalf("request %d: total_posts = %v, want %d", i, body["total_posts"], 1+i)
+			}
+			// Within the same second: only the account's data version
+			// tells the reused report apart from the new one.
+			if _, err := e.db.ExecContext(context.Background(), `INSERT INTO instagram_posts
+				(account_id, ig_post_id, like_count, comments_count, posted_at) VALUES ($1, $2, 1, 0, now() - interval '1 minute')`,
+				acc, uuid.NewString()); err != nil {
+				t.Fatal(err)
 			}
 		}
 	})

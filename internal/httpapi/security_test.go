@@ -101,7 +101,7 @@ func newSecStack(t *testing.T, limits httpapi.Limits) *secStack {
 		Config: cfg, DB: db, Logger: logger,
 		Auth:   auth.NewService(postgres.NewUsers(db), auth.NewHasher(bcrypt.MinCost, 8), s.tokens),
 		Tokens: s.tokens, Waitlist: waitlist.NewService(postgres.NewWaitlist(db)),
-		Accounts: postgres.NewAccounts(db), Growth: growth.NewService(db), Instagram: ig,
+		Accounts: postgres.NewAccounts(db), Growth: growth.NewService(db, growth.CacheSize(growth.DefaultCacheSize)), Instagram: ig,
 		LimiterStore: memory.NewStore(), Limits: limits, SPA: spa, Sandbox: sb,
 	})
 	if err != nil {

@@ -167,7 +167,7 @@ func New(t testing.TB, o Options) *Harness {
 		Config: cfg, DB: h.DB, Logger: h.Logger,
 		Auth:   auth.NewService(postgres.NewUsers(h.DB), auth.NewHasher(bcrypt.MinCost, 8), h.Tokens),
 		Tokens: h.Tokens, Waitlist: waitlist.NewService(postgres.NewWaitlist(h.DB)),
-		Accounts: postgres.NewAccounts(h.DB), Instagram: h.Service, Growth: growth.NewService(h.DB),
+		Accounts: postgres.NewAccounts(h.DB), Instagram: h.Service, Growth: growth.NewService(h.DB, growth.CacheSize(growth.DefaultCacheSize)),
 		LimiterStore: memory.NewStore(),
 		Limits:       httpapi.Limits{Login: high, Waitlist: high, AdminFailed: high},
 	})

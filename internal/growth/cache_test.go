@@ -1,0 +1,204 @@
+package growth_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"creatorgrowth/internal/growth"
+	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/testdb"
+)
+
+// reloadAccount reads the account again, with its current data_version.
+func reloadAccount(t testing.TB, accounts *postgres.Accounts, id string) postgres.Account {
+	t.Helper()
+	acc, err := accounts.ByID(context.Background(), id)
+	if err != nil {
+		t.Fatalf("read account: %v", err)
+	}
+	return acc
+}
+
+// TestService_Stats_ReuseProperty walks time forward over random accounts
+// and requires every report of a caching service to equal a freshly
+// computed one at the same instant: the instants are random, and exactly
+// on (and a microsecond before) every moment a window edge crosses a post
+// or a snapshot, a midpoint between snapshots, and local midnights. It also
+// requires reports to be reused, so that the comparison means something.
+func TestService_Stats_ReuseProperty(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("GROWTH_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("GROWTH_SEED: %v", err)
+		}
+		seed = v
+	}
+	t.Logf("seed %d (rerun with GROWTH_SEED=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, seed^0x51afd7ed558ccd))
+
+	db := testdb.New(t)
+	accounts := postgres.NewAccounts(db)
+	cached := growth.NewService(db, growth.CacheSize(1024))
+	fresh := growth.NewService(db)
+	ctx := context.Background()
+
+	const horizon = 12 * time.Hour
+	steps := 0
+	for i, now0 := range propertyNows[:3] {
+		followers := i64(rng.Int64N(100_000))
+		if i == 0 {
+			followers = nil
+		}
+		created := createAccount(t, db, followers)
+		ps := randomPosts(rng, now0, 150+rng.IntN(150), i%2 == 1)
+		// Posts that enter during the walk.
+		for range 5 {
+			at := now0.Add(time.Duration(rng.Int64N(int64(horizon)))).Truncate(time.Microsecond)
+			ps = append(ps, newPost(at, i64(rng.Int64N(900)), rng.Int64N(50), "IMAGE", "#later"))
+		}
+		snaps := randomSnapshots(rng, now0)
+		insertPosts(t, db, created.ID, ps)
+		insertSnapshots(t, db, created.ID, snaps)
+		acc := reloadAccount(t, accounts, created.ID)
+
+		for _, zone := range propertyZones {
+			tz, err := fresh.Location(zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, period := range []int{7, 14, 30, 90} {
+				span := time.Duration(period) * 24 * time.Hour
+				var at []time.Time
+				mark := func(ev time.Time) {
+					if ev.After(now0) && ev.Before(now0.Add(horizon)) {
+						at = append(at, ev, ev.Add(-time.Microsecond))
+					}
+				}
+				for _, p := range ps {
+					if p.PostedAt != nil {
+						for _, d := range []time.Duration{0, span, 2 * span, 7 * 24 * time.Hour} {
+							mark(p.PostedAt.Add(d))
+						}
+					}
+				}
+				sorted := slices.SortedFunc(slices.Values(snaps), func(a, b testSnapshot) int { return a.TakenAt.Compare(b.TakenAt) })
+				for j, s := range sorted {
+					mark(s.TakenAt)
+					mark(s.TakenAt.Add(span))
+					if j > 0 {
+						prev := sorted[j-1].TakenAt
+						mark(prev.Add(s.TakenAt.Sub(prev) / 2).Add(span))
+					}
+				}
+				// Local midnights at either end, and a few minutes before
+				// them, so that a report computed then must end on time.
+				for d := 0; d < 3; d++ {
+					y, m, dd := now0.In(tz).Date()
+					midnight := time.Date(y, m, dd+d, 0, 0, 0, 0, tz)
+					mark(midnight)
+					mark(midnight.Add(-3 * time.Minute))
+					y, m, dd = now0.Add(-span).In(tz).Date()
+					midnight = time.Date(y, m, dd+d, 0, 0, 0, 0, tz).Add(span)
+					mark(midnight)
+					mark(midnight.Add(-3 * time.Minute))
+				}
+				for range 10 {
+					mark(now0.Add(time.Duration(rng.Int64N(int64(horizon)))))
+				}
+				at = append(at, now0)
+				slices.SortFunc(at, time.Time.Compare)
+				for _, now := range at {
+					steps++
+					got, err := cached.Stats(ctx, acc, period, tz, now)
+					if err != nil {
+						t.Fatalf("cached Stats: %v", err)
+					}
+					want, err := fresh.Stats(ctx, acc, period, tz, now)
+					if err != nil {
+						t.Fatalf("Stats: %v", err)
+					}
+					if diff := jsonDiff(t, got, want); diff != "" {
+						t.Fatalf("now0 %s, now %s, tz %s, period %d: a reused report differs:\n%s",
+							now0.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano), zone, period, diff)
+					}
+				}
+			}
+		}
+	}
+	hits, misses := cached.CacheCounts()
+	t.Logf("%d instants: %d reports reused, %d computed", steps, hits, misses)
+	if hits < uint64(steps)/8 {
+		t.Errorf("only %d of %d reports were reused", hits, steps)
+	}
+}
+
+// TestService_Stats_ReuseFollowsData changes an account's posts, snapshots
+// and follower count between two requests at the same instant: the second
+// report must show each change.
+func TestService_Stats_ReuseFollowsData(t *testing.T) {
+	db := testdb.New(t)
+	accounts := postgres.NewAccounts(db)
+	svc := growth.NewService(db, growth.CacheSize(16))
+	ctx := context.Background()
+	now := time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)
+	acc := createAccount(t, db, i64(1000))
+	insertPosts(t, db, acc.ID, []testPost{newPost(now.Add(-time.Hour), i64(10), 1, "IMAGE", "#one")})
+	insertSnapshots(t, db, acc.ID, []testSnapshot{{TakenOn: "2026-06-01", TakenAt: now.Add(-9 * 24 * time.Hour), Followers: 500}})
+
+	report := func(what string) growth.Stats {
+		t.Helper()
+		st, err := svc.Stats(ctx, reloadAccount(t, accounts, acc.ID), 7, time.UTC, now)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return st
+	}
+	first := report("first")
+	if first.TotalPosts != 1 || first.TotalLikes != 10 || first.FollowersTrend == nil || *first.FollowersTrend != 100 {
+		t.Fatalf("first report: posts %d, likes %d, followers_trend %v", first.TotalPosts, first.TotalLikes, first.FollowersTrend)
+	}
+	if again := report("again"); again.TotalPosts != 1 {
+		t.Fatalf("again: %d posts", again.TotalPosts)
+	}
+	if hits, _ := svc.CacheCounts(); hits != 1 {
+		t.Fatalf("the unchanged account's report was not reused: %d hits", hits)
+	}
+
+	insertPosts(t, db, acc.ID, []testPost{newPost(now.Add(-2*time.Hour), i64(5), 2, "VIDEO", "#two")})
+	if st := report("after a new post"); st.TotalPosts != 2 || st.TotalLikes != 15 {
+		t.Errorf("after a new post: posts %d, likes %d, want 2, 15", st.TotalPosts, st.TotalLikes)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE instagram_posts SET like_count = 100 WHERE account_id = $1 AND caption = '#one'`, acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st := report("after new counts"); st.TotalLikes != 105 {
+		t.Errorf("after new counts: likes %d, want 105", st.TotalLikes)
+	}
+	insertSnapshots(t, db, acc.ID, []testSnapshot{{TakenOn: "2026-06-03", TakenAt: now.Add(-7 * 24 * time.Hour), Followers: 800}})
+	if st := report("after a snapshot"); st.FollowersTrend == nil || *st.FollowersTrend != 25 {
+		t.Errorf("after a snapshot: followers_trend %v, want 25", st.FollowersTrend)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE instagram_accounts SET followers = 1600 WHERE id = $1`, acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st := report("after a new follower count"); st.Followers == nil || *st.Followers != 1600 || *st.FollowersTrend != 100 {
+		t.Errorf("after a new follower count: followers %v, trend %v, want 1600, 100", st.Followers, st.FollowersTrend)
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM instagram_posts WHERE account_id = $1 AND caption = '#two'`, acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st := report("after a deletion"); st.TotalPosts != 1 {
+		t.Errorf("after a deletion: posts %d, want 1", st.TotalPosts)
+	}
+	// Deleting the account deletes its posts and snapshots by cascade; the
+	// version triggers must not get in the way.
+	if err := accounts.Delete(ctx, acc.UserID, acc.ID); err != nil {
+		t.Fatalf("delete account: %v", err)
+	}
+}
