@@ -67,6 +67,15 @@ func IsForeignKeyViolation(err error) bool {
 	return errors.As(err, &pqErr) && pqErr.Code == "23503"
 }
 
+// IsQueryCanceled reports whether err is PostgreSQL's query_canceled
+// (57014): lib/pq asks the server to cancel a statement whose context ends
+// while it runs, and the statement fails with it. A statement_timeout ends
+// the same way, so the caller decides from its context what it means.
+func IsQueryCanceled(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "57014"
+}
+
 // IsUnavailable reports whether err means the database cannot be reached
 // or is not accepting work right now (refused or dropped connections, a
 // shutdown or start-up in progress, too many connections), as opposed to a

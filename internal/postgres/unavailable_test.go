@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -29,6 +30,7 @@ func TestIsUnavailable(t *testing.T) {
 		{"too many connections", &pq.Error{Code: "53300"}, true},
 		{"unique violation", &pq.Error{Code: "23505"}, false},
 		{"syntax error", &pq.Error{Code: "42601"}, false},
+		{"query canceled", &pq.Error{Code: "57014"}, false},
 		{"other", errors.New("boom"), false},
 	}
 	for _, tt := range tests {
@@ -37,5 +39,24 @@ func TestIsUnavailable(t *testing.T) {
 				t.Errorf("IsUnavailable(%v) = %v, want %v", tt.err, got, want)
 			}
 		})
+	}
+}
+
+func TestIsQueryCanceled(t *testing.T) {
+	canceled := &pq.Error{Code: "57014", Message: "canceling statement due to user request"}
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"query canceled", canceled, true},
+		{"wrapped", fmt.Errorf("get user: %w", canceled), true},
+		{"admin shutdown", &pq.Error{Code: "57P01"}, false},
+		{"context canceled", context.Canceled, false},
+	} {
+		if got := postgres.IsQueryCanceled(tt.err); got != tt.want {
+			t.Errorf("%s: IsQueryCanceled(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
+		}
 	}
 }
