@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -43,10 +44,25 @@ type errorBody struct {
 	Code  string `json:"code"`
 }
 
+// statusClientClosedRequest is the status recorded, as nginx does, for a
+// request whose client went away before the answer. It is not in the
+// contract: no client ever receives it.
+const statusClientClosedRequest = 499
+
 // writeError answers with the contract's error body for err. Application
 // errors keep their code and message; anything else is a 500 whose cause is
-// logged and never sent.
+// logged and never sent. An error caused by the client going away is
+// recorded as 499 with no body, logged at info: it is not a server error.
 func writeError(c *gin.Context, logger *slog.Logger, err error) {
+	if clientGone(c, err) {
+		logger.InfoContext(c.Request.Context(), "client closed request",
+			slog.String("request_id", requestID(c)),
+			slog.String("error", errString(err)),
+		)
+		c.Error(err) //nolint:errcheck // recorded for the access log
+		c.AbortWithStatus(statusClientClosedRequest)
+		return
+	}
 	var ae *apperr.Error
 	if !errors.As(err, &ae) {
 		if postgres.IsUnavailable(err) {
@@ -69,6 +85,19 @@ func writeError(c *gin.Context, logger *slog.Logger, err error) {
 	}
 	c.Error(err) //nolint:errcheck // recorded for the access log
 	c.AbortWithStatusJSON(status, errorBody{Error: ae.Message, Code: ae.Code})
+}
+
+// clientGone reports whether err was caused by the request's own context
+// being canceled, which net/http does when the client closes the
+// connection: the error is context.Canceled, or PostgreSQL's query_canceled
+// for a statement lib/pq cancelled on the way. A context that ran out of time
+// (the server's request timeout) ends with DeadlineExceeded instead, and
+// stays a server error.
+func clientGone(c *gin.Context, err error) bool {
+	if !errors.Is(c.Request.Context().Err(), context.Canceled) {
+		return false
+	}
+	return errors.Is(err, context.Canceled) || postgres.IsQueryCanceled(err)
 }
 
 func errString(err error) string {

@@ -45,9 +45,10 @@ type testAPI struct {
 }
 
 type testOptions struct {
-	env    map[string]string
-	limits httpapi.Limits
-	db     *sql.DB
+	env     map[string]string
+	limits  httpapi.Limits
+	db      *sql.DB
+	observe func(route, method string, status int, d time.Duration)
 }
 
 // option changes how newTestAPI builds the router.
@@ -67,6 +68,11 @@ func withLimits(l httpapi.Limits) option {
 // withDB runs the router on db instead of a fresh test database.
 func withDB(db *sql.DB) option {
 	return func(o *testOptions) { o.db = db }
+}
+
+// withObserve tells observe of every request, as the metrics are told.
+func withObserve(observe func(route, method string, status int, d time.Duration)) option {
+	return func(o *testOptions) { o.observe = observe }
 }
 
 // highLimits are limits no test reaches by accident.
@@ -119,6 +125,7 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 		Accounts:     postgres.NewAccounts(db),
 		LimiterStore: memory.NewStore(),
 		Limits:       o.limits,
+		Observe:      o.observe,
 	})
 	if err != nil {
 		t.Fatalf("NewRouter: %v", err)

@@ -63,6 +63,8 @@ func accessLog(logger *slog.Logger, observe func(route, method string, status in
 		if c.Request.URL.Path == "/health" && status == http.StatusOK {
 			return // uptime monitors poll it; successes are noise
 		}
+		// A request whose client went away is 499 (see writeError): info
+		// here, and its own status in the metrics, never a 5xx.
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError
