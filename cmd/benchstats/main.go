@@ -25,6 +25,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -46,6 +47,7 @@ type options struct {
 	clients  int
 	bigRuns  int
 	cpuProf  string
+	only     string
 }
 
 func main() {
@@ -56,6 +58,7 @@ func main() {
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients")
 	flag.IntVar(&o.bigRuns, "big-runs", 60, "sequential requests for the 100,000-post account")
 	flag.StringVar(&o.cpuProf, "cpuprofile", "", "write a CPU profile of the runs (server and clients) to this file")
+	flag.StringVar(&o.only, "only", "", "run only the measurements whose name contains this (the ratios need all of them)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -107,30 +110,45 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	tokens := auth.NewTokens(secret)
+	// Two servers on one database: one computes every report, the other
+	// reuses reports as cmd/server does (STATS_CACHE_SIZE's default).
 	svc := growth.NewService(db)
-	h, err := httpapi.NewRouter(httpapi.Deps{
-		Config:       cfg,
-		DB:           db,
-		Logger:       slog.New(slog.NewJSONHandler(io.Discard, nil)), // formatted as in production, then dropped
-		Auth:         auth.NewService(postgres.NewUsers(db), auth.NewHasher(auth.BcryptCost, 2), tokens),
-		Tokens:       tokens,
-		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
-		Accounts:     postgres.NewAccounts(db),
-		Growth:       svc,
-		LimiterStore: memory.NewStore(),
-		Limits:       httpapi.DefaultLimits(),
-	})
+	cached := growth.NewService(db, growth.CacheSize(growth.DefaultCacheSize))
+	serve := func(g *growth.Service) (string, error) {
+		h, err := httpapi.NewRouter(httpapi.Deps{
+			Config:       cfg,
+			DB:           db,
+			Logger:       slog.New(slog.NewJSONHandler(io.Discard, nil)), // formatted as in production, then dropped
+			Auth:         auth.NewService(postgres.NewUsers(db), auth.NewHasher(auth.BcryptCost, 2), tokens),
+			Tokens:       tokens,
+			Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
+			Accounts:     postgres.NewAccounts(db),
+			Growth:       g,
+			LimiterStore: memory.NewStore(),
+			Limits:       httpapi.DefaultLimits(),
+		})
+		if err != nil {
+			return "", err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return "", err
+		}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)                                                      //nolint:errcheck // ends with Shutdown
+		context.AfterFunc(ctx, func() { srv.Shutdown(context.Background()) }) //nolint:errcheck
+		return "http://" + ln.Addr().String(), nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	base, err := serve(svc)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	cachedBase, err := serve(cached)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)                         //nolint:errcheck // ends with Shutdown below
-	defer srv.Shutdown(context.Background()) //nolint:errcheck
-	base := "http://" + ln.Addr().String()
 
 	tokenOf := map[string]string{}
 	for _, a := range append(slices.Clone(typical), big) {
@@ -157,17 +175,27 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 	}
 
-	httpTypical := func(rng *rand.Rand) error {
-		i := rng.IntN(len(typical))
-		path := fmt.Sprintf("/api/growth/stats?period=%d&tz=%s", benchPeriods[rng.IntN(len(benchPeriods))], benchZones[rng.IntN(len(benchZones))])
-		return get(ctx, client, base+path, tokenOf[typical[i].UserID])
+	// A typical request: a random account, in its owner's zone (account i
+	// lives in zone i mod 5), for a random period: 4,000 distinct reports.
+	draw := func(rng *rand.Rand) (int, int) {
+		return rng.IntN(len(typical)), benchPeriods[rng.IntN(len(benchPeriods))]
+	}
+	httpTypical := func(base string) func(*rand.Rand) error {
+		return func(rng *rand.Rand) error {
+			i, period := draw(rng)
+			path := fmt.Sprintf("/api/growth/stats?period=%d&tz=%s", period, benchZones[i%len(benchZones)])
+			return get(ctx, client, base+path, tokenOf[typical[i].UserID])
+		}
 	}
 	sqlTypical := func(rng *rand.Rand) error {
-		_, err := svc.Stats(ctx, accs[rng.IntN(len(accs))], benchPeriods[rng.IntN(len(benchPeriods))], zones[rng.IntN(len(zones))], time.Now())
+		i, period := draw(rng)
+		_, err := svc.Stats(ctx, accs[i], period, zones[i%len(zones)], time.Now())
 		return err
 	}
-	httpBig := func(*rand.Rand) error {
-		return get(ctx, client, base+"/api/growth/stats?period=90&tz=Europe/Berlin", tokenOf[big.UserID])
+	httpBig := func(base string) func(*rand.Rand) error {
+		return func(*rand.Rand) error {
+			return get(ctx, client, base+"/api/growth/stats?period=90&tz=Europe/Berlin", tokenOf[big.UserID])
+		}
 	}
 	sqlBig := func(*rand.Rand) error {
 		_, err := svc.Stats(ctx, bigAcc, 90, zones[1], time.Now())
@@ -175,7 +203,27 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	logf("warming up...")
-	if _, err := measure(ctx, o.clients, 2*time.Second, 0, httpTypical); err != nil {
+	if _, err := measure(ctx, o.clients, 2*time.Second, 0, httpTypical(base)); err != nil {
+		return err
+	}
+	// Every typical report once, so that the reusing server starts where a
+	// running one would be: each dashboard seen before.
+	var warm []func(*rand.Rand) error
+	for i := range typical {
+		for _, p := range benchPeriods {
+			path := fmt.Sprintf("%s/api/growth/stats?period=%d&tz=%s", cachedBase, p, benchZones[i%len(benchZones)])
+			token := tokenOf[typical[i].UserID]
+			warm = append(warm, func(*rand.Rand) error { return get(ctx, client, path, token) })
+		}
+	}
+	var next sync.Mutex
+	if _, err := measure(ctx, o.clients, 0, len(warm), func(*rand.Rand) error {
+		next.Lock()
+		fn := warm[len(warm)-1]
+		warm = warm[:len(warm)-1]
+		next.Unlock()
+		return fn(nil)
+	}); err != nil {
 		return err
 	}
 	if o.cpuProf != "" {
@@ -201,13 +249,19 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		n        int
 		fn       func(*rand.Rand) error
 	}{
-		{"HTTP, typical accounts", o.clients, o.duration, 0, httpTypical},
-		{"service, typical accounts", o.clients, o.duration, 0, sqlTypical},
-		{"HTTP, typical, 1 client", 1, o.duration / 2, 0, httpTypical},
+		{"HTTP, typical, computed", o.clients, o.duration, 0, httpTypical(base)},
+		{"service, typical", o.clients, o.duration, 0, sqlTypical},
+		{"HTTP, typical, reused", o.clients, o.duration, 0, httpTypical(cachedBase)},
+		{"HTTP, typical, computed, 1 cl.", 1, o.duration / 2, 0, httpTypical(base)},
 		{"service, typical, 1 client", 1, o.duration / 2, 0, sqlTypical},
-		{"HTTP, 100k posts, period 90", 1, 0, o.bigRuns, httpBig},
-		{"service, 100k posts, period 90", 1, 0, o.bigRuns, sqlBig},
+		{"HTTP, typical, reused, 1 client", 1, o.duration / 2, 0, httpTypical(cachedBase)},
+		{"HTTP, 100k posts, computed", 1, 0, o.bigRuns, httpBig(base)},
+		{"service, 100k posts", 1, 0, o.bigRuns, sqlBig},
+		{"HTTP, 100k posts, reused", 1, 0, o.bigRuns, httpBig(cachedBase)},
 	} {
+		if !strings.Contains(m.name, o.only) {
+			continue
+		}
 		meter := startCPU(ctx, db)
 		r, err := measure(ctx, m.clients, m.duration, m.n, m.fn)
 		if err != nil {
@@ -227,16 +281,24 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		fmt.Fprintf(out, "%-32s %8d %9d %9.0f %9.2f %9.2f %10.3f %10.3f\n", x.name, x.r.clients, x.r.n, x.r.rate,
 			ms(x.r.p50), ms(x.r.p99), msf(x.r.goCPU), msf(x.r.pgCPU))
 	}
-	if c := results[0].r.goCPU + results[0].r.pgCPU; c > 0 {
+	if c := results[0].r.goCPU + results[0].r.pgCPU; c > 0 && len(results) == 9 {
 		fmt.Fprintf(out, "\nCPU per typical HTTP request: %.3f ms (Go server and clients %.3f, PostgreSQL %.3f): at most %.0f req/s on %d idle cores\n",
 			msf(c), msf(results[0].r.goCPU), msf(results[0].r.pgCPU), float64(runtime.NumCPU())*float64(time.Second)/float64(c), runtime.NumCPU())
 	}
 	if l, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Fprintf(out, "load average at the end: %s", l)
 	}
+	if len(results) < 9 {
+		return nil
+	}
 	ratio := func(a, b result) float64 { return float64(a.p50) / float64(b.p50) }
-	fmt.Fprintf(out, "\nendpoint/service p50: %.2f× at %d clients, %.2f× with 1 client, %.2f× for the 100k-post account\n",
-		ratio(results[0].r, results[1].r), o.clients, ratio(results[2].r, results[3].r), ratio(results[4].r, results[5].r))
+	r := func(i int) result { return results[i].r }
+	fmt.Fprintf(out, "\nendpoint/service p50, computed: %.2f× at %d clients, %.2f× with 1 client, %.2f× for the 100k-post account\n",
+		ratio(r(0), r(1)), o.clients, ratio(r(3), r(4)), ratio(r(6), r(7)))
+	fmt.Fprintf(out, "endpoint/service p50, reused:   %.2f× at %d clients, %.2f× with 1 client, %.2f× for the 100k-post account\n",
+		ratio(r(2), r(1)), o.clients, ratio(r(5), r(4)), ratio(r(8), r(7)))
+	hits, misses := cached.CacheCounts()
+	fmt.Fprintf(out, "reusing server: %d reports reused, %d computed (warm-up included)\n", hits, misses)
 	fmt.Fprintf(out, "targets: typical p99 ≤ 20 ms and ≥ 1,500 req/s at 32 clients; 100k-post p50 ≤ 30 ms; endpoint p50 ≤ 1.5× service\n")
 	return nil
 }
