@@ -4,9 +4,19 @@ package growth
 // statement. Parameters:
 //
 //	$1 account id              $5 start of the last 7 days (exclusive)
-//	$2 previous window start   $6 IANA zone of the daily buckets and posting times
+//	$2 previous window start   $6 the zone's offsets from UTC in seconds, one per entry of $9
 //	$3 current window start    $7 period in days
 //	$4 now (window end)        $8 the account's follower count, NULL when unknown
+//	$9 the instants the zone's offset changes in the current window, the
+//	   window start first ($6[i] holds from $9[i]), ascending
+//	$10 the local date of the window start, in days since 1970-01-01
+//
+// Local times are computed as seconds since 1970-01-01 local midnight
+// (the UTC epoch plus the offset in force): the local day is that over
+// 86,400, the hour its remainder over 3,600, and 1970-01-01 was a
+// Thursday. The zone's rules come from Go (zones.go), so the statement
+// needs no time zone of its own and PostgreSQL's zone database is not
+// consulted.
 //
 // Windows are half-open on posted_at: current = ($3, $4], previous =
 // ($2, $3]. Only the current window's rows are read whole (cur); the
@@ -21,16 +31,17 @@ package growth
 // collation.
 const statsQuery = `
 WITH cur AS MATERIALIZED (
-	SELECT p.id, p.posted_at, p.media_type, p.hashtags,
+	SELECT p.id, p.posted_at, p.media_type,
 		COALESCE(p.like_count, 0)::bigint AS likes,
 		COALESCE(p.comments_count, 0)::bigint AS comments,
 		COALESCE(p.like_count, 0)::bigint + COALESCE(p.comments_count, 0)::bigint AS eng,
-		p.posted_at AT TIME ZONE $6::text AS local_at
+		floor(date_part('epoch', p.posted_at))::bigint
+			+ ($6::int[])[width_bucket(p.posted_at, $9::timestamptz[])] AS local_s
 	FROM instagram_posts p
 	WHERE p.account_id = $1::uuid AND p.posted_at > $3::timestamptz AND p.posted_at <= $4::timestamptz
 ),
 prev AS (
-	-- Sums only: an index-only scan of instagram_posts_account_posted_idx.
+	-- Sums only: an index-only scan of instagram_posts_account_posted_id_idx.
 	SELECT count(*) AS posts,
 		COALESCE(sum(like_count), 0)::bigint AS likes,
 		COALESCE(sum(comments_count), 0)::bigint AS comments
@@ -78,10 +89,10 @@ daily AS (
 	-- The dates that have posts, as offsets from the local date of the
 	-- window start; Go fills in the dates without posts. The four arrays
 	-- are built from the same rows in the same order.
-	SELECT array_agg(day - ($3::timestamptz AT TIME ZONE $6::text)::date) AS offs,
+	SELECT array_agg(day - $10::bigint) AS offs,
 		array_agg(posts) AS posts, array_agg(likes) AS likes, array_agg(comments) AS comments
 	FROM (
-		SELECT local_at::date AS day, count(*) AS posts, sum(likes)::bigint AS likes, sum(comments)::bigint AS comments
+		SELECT local_s / 86400 AS day, count(*) AS posts, sum(likes)::bigint AS likes, sum(comments)::bigint AS comments
 		FROM cur GROUP BY 1
 	) pd
 ),
@@ -103,7 +114,7 @@ slots AS (
 			'posts', r.n,
 			'avg_engagement', round(r.avg, 2)) ORDER BY r.avg DESC, r.n DESC, r.weekday, r.hour), '[]'::json) AS j
 	FROM (
-		SELECT date_part('dow', local_at)::int AS weekday, date_part('hour', local_at)::int AS hour,
+		SELECT ((local_s / 86400 + 4) % 7)::int AS weekday, ((local_s / 3600) % 24)::int AS hour,
 			count(*) AS n, sum(eng)::numeric(60, 30) / count(*) AS avg
 		FROM cur GROUP BY 1, 2 HAVING count(*) >= 2
 		ORDER BY avg DESC, n DESC, weekday, hour LIMIT 3
@@ -115,8 +126,10 @@ tags AS (
 			'posts', r.n,
 			'avg_engagement', round(r.avg, 2)) ORDER BY r.avg DESC, r.n DESC, r.tag COLLATE "C"), '[]'::json) AS j
 	FROM (
-		SELECT t.tag, count(*) AS n, sum(c.eng)::numeric(60, 30) / count(*) AS avg
-		FROM cur c CROSS JOIN LATERAL unnest(c.hashtags) AS t(tag)
+		-- One row per post and tag, kept by triggers (migrations/0006).
+		SELECT t.tag, count(*) AS n, sum(t.engagement)::numeric(60, 30) / count(*) AS avg
+		FROM instagram_post_hashtags t
+		WHERE t.account_id = $1::uuid AND t.posted_at > $3::timestamptz AND t.posted_at <= $4::timestamptz
 		GROUP BY t.tag HAVING count(*) >= 2
 		ORDER BY avg DESC, n DESC, t.tag COLLATE "C" LIMIT 5
 	) r
@@ -138,8 +151,6 @@ SELECT t.posts, t.likes, t.comments,
 		ELSE round((t.likes + t.comments)::numeric * 100 / (t.posts::numeric * $8::bigint), 1) END,
 	bp.id, bp.ig_post_id, COALESCE(bp.caption, ''), COALESCE(bp.media_type, ''), COALESCE(bp.media_url, ''),
 	COALESCE(bp.permalink, ''), bp.like_count, COALESCE(bp.comments_count, 0), bp.posted_at, bp.fetched_at,
-	to_char(($3::timestamptz AT TIME ZONE $6::text)::date, 'YYYY-MM-DD'),
-	to_char(($4::timestamptz AT TIME ZONE $6::text)::date, 'YYYY-MM-DD'),
 	daily.offs, daily.posts, daily.likes, daily.comments, media.j, slots.j, tags.j,
 	-- When the report stops holding: the first post after each window's
 	-- lower edge (it leaves that window when the edge reaches it), the first

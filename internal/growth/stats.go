@@ -218,30 +218,28 @@ func (s *Service) compute(ctx context.Context, acc postgres.Account, period int,
 	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Followers: acc.Followers}
 	var (
 		bp                                    nullPost
-		first, last                           string
 		offs, dayPosts, dayLikes, dayComments pq.Int64Array
 		media, slots, hashes                  []byte
 		h                                     horizon
 	)
-	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, tz.String(), period, acc.Followers).Scan(
+	from, offsets := zoneSegments(start, now, tz)
+	startDay := localDay(start, tz)
+	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, pq.Int64Array(offsets), period, acc.Followers,
+		pq.StringArray(from), startDay).Scan(
 		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
 		&out.Previous.TotalPosts, &out.Previous.TotalLikes, &out.Previous.TotalComments,
 		&out.LikesTrend, &out.CommentsTrend, &out.PostsThisWeek, &out.PostsPerWeek,
 		&out.FollowersTrend, &out.EngagementRate,
 		&bp.ID, &bp.IGPostID, &bp.Caption, &bp.MediaType, &bp.MediaURL, &bp.Permalink,
 		&bp.LikeCount, &bp.CommentsCount, &bp.PostedAt, &bp.FetchedAt,
-		&first, &last, &offs, &dayPosts, &dayLikes, &dayComments, &media, &slots, &hashes,
+		&offs, &dayPosts, &dayLikes, &dayComments, &media, &slots, &hashes,
 		&h.prevFirst, &h.curFirst, &h.weekFirst, &h.next, &h.snapBefore, &h.snapAfter,
 	)
 	if err != nil {
-		var pqErr *pq.Error
-		if errors.As(err, &pqErr) && pqErr.Code == "22023" {
-			// invalid_parameter_value: a zone Go knows and PostgreSQL does not.
-			return Stats{}, h, apperr.Wrap(err, apperr.CodeInvalidRequest, zoneMessage)
-		}
 		return Stats{}, h, fmt.Errorf("growth stats: %w", err)
 	}
 	out.BestPost = bp.post()
+	first, last := start.In(tz).Format(time.DateOnly), now.In(tz).Format(time.DateOnly)
 	if out.Daily, err = days(first, last, offs, dayPosts, dayLikes, dayComments); err != nil {
 		return Stats{}, h, err
 	}

@@ -49,3 +49,28 @@ func safeZoneName(name string) bool {
 	}
 	return true
 }
+
+// zoneSegments returns the offsets from UTC (seconds) of tz over
+// [start, end]: from[i] (RFC 3339) is the instant offsets[i] starts to
+// hold, from[0] is start. A window of 90 days has at most a few changes;
+// the list is capped at 64 for zones that change more often than any does.
+func zoneSegments(start, end time.Time, tz *time.Location) (from []string, offsets []int64) {
+	t := start
+	for {
+		local := t.In(tz)
+		_, offset := local.Zone()
+		from = append(from, t.UTC().Format(time.RFC3339Nano))
+		offsets = append(offsets, int64(offset))
+		_, next := local.ZoneBounds()
+		if next.IsZero() || next.After(end) || len(from) == 64 {
+			return from, offsets
+		}
+		t = next
+	}
+}
+
+// localDay returns the local date of t in tz as days since 1970-01-01.
+func localDay(t time.Time, tz *time.Location) int64 {
+	y, m, d := t.In(tz).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
