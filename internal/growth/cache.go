@@ -39,7 +39,7 @@ type reportKey struct {
 
 type cachedReport struct {
 	key         reportKey
-	stats       Stats
+	report      report
 	from, until time.Time
 }
 
@@ -59,37 +59,37 @@ func newReportCache(max int) *reportCache {
 }
 
 // get returns the report of key that holds at now.
-func (c *reportCache) get(key reportKey, now time.Time) (Stats, bool) {
+func (c *reportCache) get(key reportKey, now time.Time) (report, bool) {
 	if c == nil {
-		return Stats{}, false
+		return report{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[key]
 	if !ok {
-		return Stats{}, false
+		return report{}, false
 	}
 	r := el.Value.(*cachedReport)
 	if now.Before(r.from) || !now.Before(r.until) {
-		return Stats{}, false
+		return report{}, false
 	}
 	c.order.MoveToFront(el)
-	return r.stats, true
+	return r.report, true
 }
 
-// put keeps stats as the report of key for now in [from, until).
-func (c *reportCache) put(key reportKey, stats Stats, from, until time.Time) {
+// put keeps r as the report of key for now in [from, until).
+func (c *reportCache) put(key reportKey, r report, from, until time.Time) {
 	if c == nil || !until.After(from) {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
-		el.Value = &cachedReport{key: key, stats: stats, from: from, until: until}
+		el.Value = &cachedReport{key: key, report: r, from: from, until: until}
 		c.order.MoveToFront(el)
 		return
 	}
-	c.items[key] = c.order.PushFront(&cachedReport{key: key, stats: stats, from: from, until: until})
+	c.items[key] = c.order.PushFront(&cachedReport{key: key, report: r, from: from, until: until})
 	for c.order.Len() > c.max {
 		last := c.order.Back()
 		c.order.Remove(last)

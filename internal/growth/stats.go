@@ -5,11 +5,13 @@
 package growth
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,8 +183,64 @@ func (s *Service) statement(ctx context.Context) (*sql.Stmt, error) {
 // a reused one and share its slices with other callers: treat it as
 // read-only.
 func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) (Stats, error) {
+	r, err := s.report(ctx, acc, period, tz, now)
+	return r.stats, err
+}
+
+// StatsJSON returns the report of Stats encoded as encoding/json encodes
+// Stats. A reused report is not encoded again: only its first three
+// fields are.
+func (s *Service) StatsJSON(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) ([]byte, error) {
+	r, err := s.report(ctx, acc, period, tz, now)
+	if err != nil {
+		return nil, err
+	}
+	return r.json()
+}
+
+// report is a computed report with its JSON encoding from the field after
+// period_end on: the part that is the same whenever the report is reused.
+type report struct {
+	stats Stats
+	tail  []byte
+}
+
+// tailMark is where the JSON of Stats stops depending on now.
+const tailMark = `,"total_posts":`
+
+func newReport(st Stats) (report, error) {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return report{}, fmt.Errorf("growth stats: encode: %w", err)
+	}
+	i := bytes.Index(b, []byte(tailMark))
+	if i < 0 {
+		return report{}, fmt.Errorf("growth stats: encode: no %s in %.80s", tailMark, b)
+	}
+	return report{stats: st, tail: b[i:]}, nil
+}
+
+// json returns the whole encoding: the fields that depend on now, then
+// the tail.
+func (r report) json() ([]byte, error) {
+	startJSON, err1 := r.stats.PeriodStart.MarshalJSON()
+	endJSON, err2 := r.stats.PeriodEnd.MarshalJSON()
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, fmt.Errorf("growth stats: encode: %w", err)
+	}
+	b := make([]byte, 0, 96+len(r.tail))
+	b = append(b, `{"period_days":`...)
+	b = strconv.AppendInt(b, int64(r.stats.PeriodDays), 10)
+	b = append(b, `,"period_start":`...)
+	b = append(b, startJSON...)
+	b = append(b, `,"period_end":`...)
+	b = append(b, endJSON...)
+	return append(b, r.tail...), nil
+}
+
+func (s *Service) report(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) (report, error) {
 	if !ValidPeriod(period) {
-		return Stats{}, apperr.New(apperr.CodeInvalidPeriod, "period must be one of 7, 14, 30 or 90 (days).")
+		return report{}, apperr.New(apperr.CodeInvalidPeriod, "period must be one of 7, 14, 30 or 90 (days).")
 	}
 	if tz == nil {
 		tz = time.UTC
@@ -195,18 +253,22 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 	if acc.Followers != nil {
 		key.followers = *acc.Followers
 	}
-	if out, ok := s.cache.get(key, now); ok {
+	if r, ok := s.cache.get(key, now); ok {
 		s.hits.Add(1)
-		out.PeriodStart, out.PeriodEnd = start, now
-		return out, nil
+		r.stats.PeriodStart, r.stats.PeriodEnd = start, now
+		return r, nil
 	}
 	s.misses.Add(1)
-	out, h, err := s.compute(ctx, acc, period, tz, now, prevStart, start, weekStart)
+	st, h, err := s.compute(ctx, acc, period, tz, now, prevStart, start, weekStart)
 	if err != nil {
-		return Stats{}, err
+		return report{}, err
 	}
-	s.cache.put(key, out, now, validUntil(now, period, tz, h))
-	return out, nil
+	r, err := newReport(st)
+	if err != nil {
+		return report{}, err
+	}
+	s.cache.put(key, r, now, validUntil(now, period, tz, h))
+	return r, nil
 }
 
 // compute runs the report statement.

@@ -45,10 +45,10 @@ func (a *api) growthStats(c *gin.Context) {
 		return
 	}
 	// Whole seconds: period_start and period_end read as in the contract.
-	stats, err := a.growth.Stats(c.Request.Context(), acc, period, tz, time.Now().UTC().Truncate(time.Second))
+	body, err := a.growth.StatsJSON(c.Request.Context(), acc, period, tz, time.Now().UTC().Truncate(time.Second))
 	if err != nil {
 		writeError(c, a.logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, stats)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
