@@ -71,7 +71,8 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	}
 	tokens := auth.NewTokens(cfg.JWTSecret)
 	jobs := postgres.NewJobs(db)
-	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Logger: logger})
+	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize))
+	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Logger: logger})
 	client, sb := instagramClient(cfg, logger, mx.InstagramCall, o.SandboxAccounts)
 	ig := igsync.New(igsync.Deps{
 		DB:       db,
@@ -113,7 +114,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Tokens:       tokens,
 		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
 		Accounts:     postgres.NewAccounts(db),
-		Growth:       growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize)),
+		Growth:       reports,
 		Instagram:    ig,
 		LimiterStore: store,
 		Limits:       limits,

@@ -31,6 +31,9 @@ type Options struct {
 	DB *sql.DB
 	// Jobs is asked for the queue depth at every scrape.
 	Jobs QueueDepther
+	// Reports counts growth reports reused and computed since start-up;
+	// growth.Service.CacheCounts is one.
+	Reports func() (reused, computed uint64)
 	// Logger receives scrape-time failures; default discards.
 	Logger *slog.Logger
 }
@@ -75,6 +78,18 @@ func New(o Options) *Metrics {
 	)
 	if o.DB != nil {
 		m.reg.MustRegister(collectors.NewDBStatsCollector(o.DB, "main"))
+	}
+	if o.Reports != nil {
+		for i, source := range []string{"reused", "computed"} {
+			m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name:        "growth_reports_total",
+				Help:        "Growth reports answered, by source: reused (still valid, from memory) or computed (by PostgreSQL).",
+				ConstLabels: prometheus.Labels{"source": source},
+			}, func() float64 {
+				reused, computed := o.Reports()
+				return float64([]uint64{reused, computed}[i])
+			}))
+		}
 	}
 	if o.Jobs != nil {
 		m.reg.MustRegister(&queueCollector{jobs: o.Jobs, logger: o.Logger, desc: prometheus.NewDesc(

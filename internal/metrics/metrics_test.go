@@ -37,7 +37,10 @@ func scrapeText(t *testing.T, m *metrics.Metrics) string {
 }
 
 func TestMetrics_Counters(t *testing.T) {
-	m := metrics.New(metrics.Options{Jobs: fakeJobs{depth: map[string]int{"queued": 3, "running": 1}}})
+	m := metrics.New(metrics.Options{
+		Jobs:    fakeJobs{depth: map[string]int{"queued": 3, "running": 1}},
+		Reports: func() (uint64, uint64) { return 7, 2 },
+	})
 	m.ObserveRequest("/api/user/me", http.MethodGet, 200, 30*time.Millisecond)
 	m.ObserveRequest("/api/user/me", http.MethodGet, 200, 3*time.Second)
 	m.ObserveRequest("unmatched", "PROPFIND", 405, time.Millisecond)
@@ -54,6 +57,8 @@ func TestMetrics_Counters(t *testing.T) {
 		`instagram_requests_total{endpoint="media",outcome="throttled"} 2`,
 		`job_queue_depth{state="queued"} 3`,
 		`job_queue_depth{state="running"} 1`,
+		`growth_reports_total{source="reused"} 7`,
+		`growth_reports_total{source="computed"} 2`,
 		`go_goroutines`,
 		`process_`,
 	} {
