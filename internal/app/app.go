@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/ulule/limiter/v3"
@@ -37,7 +38,8 @@ const (
 
 // Options change the defaults of New; the zero value is production's.
 type Options struct {
-	// Hasher defaults to bcrypt at auth.BcryptCost, 4 at a time.
+	// Hasher defaults to bcrypt at auth.BcryptCost, on at most half the
+	// CPUs at a time (one on two cores).
 	Hasher *auth.Hasher
 	// Limits default to httpapi.DefaultLimits.
 	Limits *httpapi.Limits
@@ -96,7 +98,10 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 
 	hasher := o.Hasher
 	if hasher == nil {
-		hasher = auth.NewHasher(auth.BcryptCost, 4)
+		// A bcrypt hash is tens of milliseconds of CPU that the Go scheduler
+		// slices in 10 ms quanta: with a hash on every CPU, each other
+		// request waits behind them. Half the CPUs keeps the rest answering.
+		hasher = auth.NewHasher(auth.BcryptCost, max(1, runtime.NumCPU()/2))
 	}
 	limits := httpapi.DefaultLimits()
 	if o.Limits != nil {
