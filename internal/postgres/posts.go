@@ -38,10 +38,13 @@ type PostInput struct {
 }
 
 // Posts stores Instagram posts.
-type Posts struct{ db *sql.DB }
+type Posts struct {
+	db    *sql.DB
+	stmts *stmtCache
+}
 
 // NewPosts returns the posts store.
-func NewPosts(db *sql.DB) *Posts { return &Posts{db: db} }
+func NewPosts(db *sql.DB) *Posts { return &Posts{db: db, stmts: &stmtCache{db: db}} }
 
 // PostColumns are the columns scanned by ScanPost, for queries of other
 // packages that return posts.
@@ -122,15 +125,20 @@ const (
 // when zero), newest first (ties by id, descending), and the number of posts
 // stored.
 func (s *Posts) List(ctx context.Context, accountID string, before time.Time, limit int) ([]Post, int, error) {
-	var (
-		rows *sql.Rows
-		err  error
-	)
-	if before.IsZero() {
-		rows, err = s.db.QueryContext(ctx, listPostsQuery, accountID, limit)
-	} else {
-		rows, err = s.db.QueryContext(ctx, listPostsBeforeQuery, accountID, limit, before)
+	// Every page runs both statements: prepared once per pool.
+	q, args := listPostsQuery, []any{accountID, limit}
+	if !before.IsZero() {
+		q, args = listPostsBeforeQuery, append(args, before)
 	}
+	list, err := s.stmts.get(ctx, q)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list posts: %w", err)
+	}
+	count, err := s.stmts.get(ctx, countPostsQuery)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count posts: %w", err)
+	}
+	rows, err := list.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list posts: %w", err)
 	}
@@ -146,9 +154,9 @@ func (s *Posts) List(ctx context.Context, accountID string, before time.Time, li
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("list posts: %w", err)
 	}
-	var count int
-	if err := s.db.QueryRowContext(ctx, countPostsQuery, accountID).Scan(&count); err != nil {
+	var n int
+	if err := count.QueryRowContext(ctx, accountID).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count posts: %w", err)
 	}
-	return posts, count, nil
+	return posts, n, nil
 }
