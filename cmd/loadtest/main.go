@@ -29,6 +29,7 @@ type options struct {
 	serverPID  int
 	duration   time.Duration
 	clients    int
+	logins     int
 	burst      time.Duration
 	burstConns int
 	users      int
@@ -46,6 +47,7 @@ func main() {
 	flag.IntVar(&o.serverPID, "server-pid", 0, "server process id, for its peak RSS (VmHWM)")
 	flag.DurationVar(&o.duration, "duration", 45*time.Second, "length of the mixed run (at most 5m)")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients of the mixed run")
+	flag.IntVar(&o.logins, "login-clients", 2, "clients of the mixed run that only log in (0: logins are drawn from the mix like any route)")
 	flag.DurationVar(&o.burst, "burst", 10*time.Second, "length of the /health-only burst (0: none; at most 1m)")
 	flag.IntVar(&o.burstConns, "burst-clients", 64, "concurrent clients of the burst")
 	flag.IntVar(&o.users, "users", 32, "users (each with one Instagram account) to seed")
@@ -71,8 +73,8 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if o.duration <= 0 || o.duration > 5*time.Minute || o.burst < 0 || o.burst > time.Minute {
 		return errors.New("-duration must be in (0, 5m] and -burst in [0, 1m]")
 	}
-	if o.clients < 1 || o.clients > 512 || o.burstConns < 1 || o.burstConns > 512 {
-		return errors.New("-clients and -burst-clients must be in [1, 512]")
+	if o.clients < 1 || o.clients > 512 || o.logins < 0 || o.logins >= o.clients || o.burstConns < 1 || o.burstConns > 512 {
+		return errors.New("-clients and -burst-clients must be in [1, 512], -login-clients in [0, clients)")
 	}
 	secret := os.Getenv("JWT_SECRET")
 	if secret == "" {
@@ -96,13 +98,13 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		return fmt.Errorf("load fixture: %w", err)
 	}
 
-	rep := report{Clients: o.clients, Duration: o.duration, BurstClients: o.burstConns}
+	rep := report{Clients: o.clients, LoginClients: o.logins, Duration: o.duration, BurstClients: o.burstConns}
 	if o.burst > 0 {
 		fmt.Fprintf(stdout, "burst: GET /health, %d clients, %s\n", o.burstConns, o.burst)
 		rep.Burst = burst(ctx, o.url, o.burstConns, o.burst)
 	}
-	fmt.Fprintf(stdout, "mix: %d clients, %s\n", o.clients, o.duration)
-	rep.Mix = mix(ctx, o.url, fx, o.clients, o.duration, o.only)
+	fmt.Fprintf(stdout, "mix: %d clients (%d of them logging in), %s\n", o.clients, o.logins, o.duration)
+	rep.Mix = mix(ctx, o.url, fx, o.clients, o.logins, o.duration, o.only)
 	if o.serverPID > 0 {
 		rep.PeakRSS, rep.RSS = procMemory(o.serverPID)
 	}

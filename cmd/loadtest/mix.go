@@ -128,13 +128,21 @@ func forwardedIP(client, slot int) string {
 	return fmt.Sprintf("10.%d.%d.%d", 1+client%250, (slot>>8)&255, slot&255)
 }
 
-// mix runs the weighted mix with n clients until d has passed.
-func mix(ctx context.Context, base string, fx fixture, n int, d time.Duration, only string) runResult {
+const loginRoute = "POST /api/auth/login"
+
+// mix runs n clients until d has passed: the first loginClients of them
+// only log in, one login after another; the others draw each request from
+// the weighted mix of the other routes. (With loginClients 0 every client
+// draws from the whole mix, logins included; a login is tens of
+// milliseconds of bcrypt by design, so then most clients end up queued on
+// logins and the run measures little else.)
+func mix(ctx context.Context, base string, fx fixture, n, loginClients int, d time.Duration, only string) runResult {
 	tr := newTransport(n)
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr}
+	selected := func(name string) bool { return only == "" || strings.Contains(name, only) }
 	weight := func(name string, w int) int {
-		if only != "" && !strings.Contains(name, only) {
+		if !selected(name) || (name == loginRoute && loginClients > 0) {
 			return 0
 		}
 		return w
@@ -167,10 +175,19 @@ func mix(ctx context.Context, base string, fx fixture, n int, d time.Duration, o
 			}
 			var logins, signups int
 			var signed []string
+			loginOnly := i < loginClients && selected(loginRoute)
+			if !loginOnly && total == 0 {
+				return
+			}
 			for ctx.Err() == nil {
-				pick := rng.IntN(total)
-				name := ""
+				pick, name := 0, loginRoute
+				if !loginOnly {
+					pick, name = rng.IntN(total), ""
+				}
 				for _, r := range routes {
+					if name != "" {
+						break
+					}
 					if w := weight(r.name, r.weight); pick < w {
 						name = r.name
 						break
@@ -189,7 +206,7 @@ func mix(ctx context.Context, base string, fx fixture, n int, d time.Duration, o
 				case "GET /health":
 					u = base + "/health"
 					hdr = map[string]string{"X-Forwarded-For": forwardedIP(i, 0)}
-				case "POST /api/auth/login":
+				case loginRoute:
 					method, u = http.MethodPost, base+"/api/auth/login"
 					body, _ = json.Marshal(map[string]string{"email": user.Email, "password": loadPassword})
 					hdr = map[string]string{"X-Forwarded-For": forwardedIP(i, 1+logins/loginsPerIP)}
