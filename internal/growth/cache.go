@@ -22,7 +22,7 @@ import (
 // (validUntil). A report is reused only for a now in [computed, until).
 
 // DefaultCacheSize is the number of reports a Service keeps unless told
-// otherwise: a few thousand dashboards' worth, a few MB.
+// otherwise: a few thousand dashboards' worth; 2–10 KB each.
 const DefaultCacheSize = 4096
 
 // maxReuse caps how long a report is reused however long its data holds.
