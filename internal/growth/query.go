@@ -40,6 +40,21 @@ WITH cur AS MATERIALIZED (
 	FROM instagram_posts p
 	WHERE p.account_id = $1::uuid AND p.posted_at > $3::timestamptz AND p.posted_at <= $4::timestamptz
 ),
+agg AS MATERIALIZED (
+	-- One pass over the window for the totals, the days, the media types
+	-- and the posting slots: GROUPING() tells the sets apart (15: all
+	-- posts, 7: a day, 11: a media type, 12: a weekday and hour).
+	SELECT GROUPING(x.day, x.mt, x.weekday, x.hour) AS gid, x.day, x.mt, x.weekday, x.hour,
+		count(*) AS n, COALESCE(sum(x.likes), 0)::bigint AS likes, COALESCE(sum(x.comments), 0)::bigint AS comments,
+		COALESCE(sum(x.eng), 0)::bigint AS eng, count(*) FILTER (WHERE x.posted_at > $5::timestamptz) AS week_posts
+	FROM (
+		SELECT local_s / 86400 AS day, COALESCE(media_type, '') AS mt,
+			((local_s / 86400 + 4) % 7)::int AS weekday, ((local_s / 3600) % 24)::int AS hour,
+			likes, comments, eng, posted_at
+		FROM cur
+	) x
+	GROUP BY GROUPING SETS ((), (x.day), (x.mt), (x.weekday, x.hour))
+),
 prev AS (
 	-- Sums only: an index-only scan of instagram_posts_account_posted_id_idx.
 	SELECT count(*) AS posts,
@@ -52,11 +67,7 @@ tot AS (
 	SELECT c.posts, c.likes, c.comments, c.week_posts,
 		p.posts AS prev_posts, p.likes AS prev_likes, p.comments AS prev_comments
 	FROM (
-		SELECT count(*) AS posts,
-			COALESCE(sum(likes), 0)::bigint AS likes,
-			COALESCE(sum(comments), 0)::bigint AS comments,
-			count(*) FILTER (WHERE posted_at > $5::timestamptz) AS week_posts
-		FROM cur
+		SELECT n AS posts, likes, comments, week_posts FROM agg WHERE gid = 15
 	) c CROSS JOIN prev p
 ),
 best AS (
@@ -92,8 +103,7 @@ daily AS (
 	SELECT array_agg(day - $10::bigint) AS offs,
 		array_agg(posts) AS posts, array_agg(likes) AS likes, array_agg(comments) AS comments
 	FROM (
-		SELECT local_s / 86400 AS day, count(*) AS posts, sum(likes)::bigint AS likes, sum(comments)::bigint AS comments
-		FROM cur GROUP BY 1
+		SELECT day, n AS posts, likes, comments FROM agg WHERE gid = 7
 	) pd
 ),
 media AS (
@@ -103,8 +113,7 @@ media AS (
 			'avg_likes', round(m.l::numeric / m.n, 2),
 			'avg_comments', round(m.c::numeric / m.n, 2)) ORDER BY m.n DESC, m.mt COLLATE "C"), '[]'::json) AS j
 	FROM (
-		SELECT COALESCE(media_type, '') AS mt, count(*) AS n, sum(likes) AS l, sum(comments) AS c
-		FROM cur GROUP BY 1
+		SELECT mt, n, likes AS l, comments AS c FROM agg WHERE gid = 11
 	) m
 ),
 slots AS (
@@ -114,9 +123,8 @@ slots AS (
 			'posts', r.n,
 			'avg_engagement', round(r.avg, 2)) ORDER BY r.avg DESC, r.n DESC, r.weekday, r.hour), '[]'::json) AS j
 	FROM (
-		SELECT ((local_s / 86400 + 4) % 7)::int AS weekday, ((local_s / 3600) % 24)::int AS hour,
-			count(*) AS n, sum(eng)::numeric(60, 30) / count(*) AS avg
-		FROM cur GROUP BY 1, 2 HAVING count(*) >= 2
+		SELECT weekday, hour, n, eng::numeric(60, 30) / n AS avg
+		FROM agg WHERE gid = 12 AND n >= 2
 		ORDER BY avg DESC, n DESC, weekday, hour LIMIT 3
 	) r
 ),
