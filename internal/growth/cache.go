@@ -134,17 +134,19 @@ func validUntil(now time.Time, period int, tz *time.Location, h horizon) time.Ti
 	// daily runs from the local date of the start to that of now.
 	earlier(nextDate(now, tz))
 	earlier(nextDate(start, tz).Add(span))
-	// The follower snapshot compared with is the one closest to the start:
-	// the choice can change when the start passes the midpoint between the
-	// snapshots around it, when it passes the snapshot after it, and when
-	// now reaches a snapshot after the start.
+	// The follower snapshot compared with is the one closest to the start.
+	// Before the midpoint between the snapshots around the start, the one
+	// before is chosen until the start passes the midpoint; after it, the
+	// one after is chosen until the start reaches it (and the next pair
+	// takes over). A snapshot after now counts once now reaches it.
 	if a := h.snapAfter; a != nil {
 		if a.After(now) {
 			earlier(*a)
 		}
-		earlier(a.Add(span))
-		if b := h.snapBefore; b != nil {
+		if b := h.snapBefore; b != nil && start.Before(b.Add(a.Sub(*b)/2)) {
 			earlier(b.Add(a.Sub(*b) / 2).Add(span))
+		} else {
+			earlier(a.Add(span))
 		}
 	}
 	return until

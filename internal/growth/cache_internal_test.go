@@ -57,6 +57,10 @@ func TestValidUntil(t *testing.T) {
 		{"a snapshot after now", now, time.UTC, horizon{snapAfter: at(5 * time.Minute)}, now.Add(5 * time.Minute)},
 		{"the start passes the snapshot after it", now, time.UTC, horizon{snapAfter: at(-7*day + 6*time.Minute)}, now.Add(6 * time.Minute)},
 		{"the start passes the midpoint", now, time.UTC, horizon{snapBefore: at(-7*day - 2*time.Minute), snapAfter: at(-7*day + 8*time.Minute)}, now.Add(3 * time.Minute)},
+		// Past the midpoint the snapshot after is chosen: the report holds
+		// until the start reaches it.
+		{"the start past the midpoint", now, time.UTC, horizon{snapBefore: at(-7*day - 8*time.Minute), snapAfter: at(-7*day + 2*time.Minute)}, now.Add(2 * time.Minute)},
+		{"no snapshot before the start", now, time.UTC, horizon{snapAfter: at(-7*day + 7*time.Minute)}, now.Add(7 * time.Minute)},
 	} {
 		if got := validUntil(tc.now, 7, tc.tz, tc.h); !got.Equal(tc.want) {
 			t.Errorf("%s: validUntil = %s, want %s", tc.name, got, tc.want)
