@@ -143,7 +143,9 @@ func validUntil(now time.Time, period int, tz *time.Location, h horizon) time.Ti
 		if a.After(now) {
 			earlier(*a)
 		}
-		if b := h.snapBefore; b != nil && start.Before(b.Add(a.Sub(*b)/2)) {
+		// At the midpoint itself the one before still wins (the one after
+		// must be strictly closer), so the report ends there at once.
+		if b := h.snapBefore; b != nil && !start.After(b.Add(a.Sub(*b)/2)) {
 			earlier(b.Add(a.Sub(*b) / 2).Add(span))
 		} else {
 			earlier(a.Add(span))

@@ -60,6 +60,9 @@ func TestValidUntil(t *testing.T) {
 		// Past the midpoint the snapshot after is chosen: the report holds
 		// until the start reaches it.
 		{"the start past the midpoint", now, time.UTC, horizon{snapBefore: at(-7*day - 8*time.Minute), snapAfter: at(-7*day + 2*time.Minute)}, now.Add(2 * time.Minute)},
+		// Exactly at the midpoint the one before wins a tie; an instant
+		// later the one after: the report holds for no time at all.
+		{"the start on the midpoint", now, time.UTC, horizon{snapBefore: at(-7*day - 5*time.Minute), snapAfter: at(-7*day + 5*time.Minute)}, now},
 		{"no snapshot before the start", now, time.UTC, horizon{snapAfter: at(-7*day + 7*time.Minute)}, now.Add(7 * time.Minute)},
 	} {
 		if got := validUntil(tc.now, 7, tc.tz, tc.h); !got.Equal(tc.want) {
