@@ -4,7 +4,8 @@
 # generated secrets, seeds it and drives it with cmd/loadtest: a /health
 # burst, then a bounded mix of the main routes from concurrent clients.
 #
-#   LOADTEST_DURATION=45s LOADTEST_CLIENTS=32 LOADTEST_LOGIN_CLIENTS=2 LOADTEST_BURST=10s scripts/loadtest.sh
+#   LOADTEST_DURATION=45s LOADTEST_CLIENTS=32 LOADTEST_LOGIN_CLIENTS=2 LOADTEST_BURST=10s \
+#   LOADTEST_WARM=true scripts/loadtest.sh
 #
 # The server trusts 127.0.0.1 as a proxy (TRUSTED_PROXIES), so that each
 # simulated client can name its own address in X-Forwarded-For and the
@@ -62,7 +63,7 @@ done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(go version | cut -d' ' -f3)"
 status=0
 JWT_SECRET="$jwt_secret" "$root/bin/loadtest" -url "http://127.0.0.1:$port" -db "$db_url" \
-	-server-pid "$pid" -duration "$duration" -clients "$clients" -login-clients "$login_clients" -only "${LOADTEST_ONLY:-}" -burst "$burst" \
+	-server-pid "$pid" -duration "$duration" -clients "$clients" -login-clients "$login_clients" -only "${LOADTEST_ONLY:-}" -warm="${LOADTEST_WARM:-true}" -burst "$burst" \
 	-out "$root/.data/loadtest-report.md" || status=$?
 
 # The server's log must hold none of the run's secrets.

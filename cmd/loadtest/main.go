@@ -30,6 +30,7 @@ type options struct {
 	duration   time.Duration
 	clients    int
 	logins     int
+	warm       bool
 	burst      time.Duration
 	burstConns int
 	users      int
@@ -47,6 +48,7 @@ func main() {
 	flag.IntVar(&o.serverPID, "server-pid", 0, "server process id, for its peak RSS (VmHWM)")
 	flag.DurationVar(&o.duration, "duration", 45*time.Second, "length of the mixed run (at most 5m)")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients of the mixed run")
+	flag.BoolVar(&o.warm, "warm", true, "ask for every stats report once before the mix, as a running server would have been")
 	flag.IntVar(&o.logins, "login-clients", 2, "clients of the mixed run that only log in (0: logins are drawn from the mix like any route)")
 	flag.DurationVar(&o.burst, "burst", 10*time.Second, "length of the /health-only burst (0: none; at most 1m)")
 	flag.IntVar(&o.burstConns, "burst-clients", 64, "concurrent clients of the burst")
@@ -102,6 +104,15 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if o.burst > 0 {
 		fmt.Fprintf(stdout, "burst: GET /health, %d clients, %s\n", o.burstConns, o.burst)
 		rep.Burst = burst(ctx, o.url, o.burstConns, o.burst)
+	}
+	if o.warm {
+		t0 := time.Now()
+		n, err := warm(ctx, o.url, fx)
+		if err != nil {
+			return fmt.Errorf("warm-up: %w", err)
+		}
+		fmt.Fprintf(stdout, "warm-up: %d stats reports in %s\n", n, time.Since(t0).Round(time.Millisecond))
+		rep.Warmed = n
 	}
 	fmt.Fprintf(stdout, "mix: %d clients (%d of them logging in), %s\n", o.clients, o.logins, o.duration)
 	rep.Mix = mix(ctx, o.url, fx, o.clients, o.logins, o.duration, o.only)

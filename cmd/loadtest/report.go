@@ -11,6 +11,7 @@ import (
 // report is the whole outcome, printed as markdown.
 type report struct {
 	Clients, LoginClients, BurstClients int
+	Warmed                              int // stats reports asked for before the mix
 	Duration                            time.Duration
 	Burst, Mix                          runResult
 	PeakRSS, RSS                        int64
@@ -49,7 +50,8 @@ func (r report) markdown() string {
 			r.BurstClients, r.Burst.elapsed.Seconds(), n, float64(n)/r.Burst.elapsed.Seconds(),
 			ms(percentile(h.lat, .50)), ms(percentile(h.lat, .99)), n-h.ok-h.neterr, h.neterr)
 	}
-	fmt.Fprintf(&b, "\nMixed run: %d clients (%d of them only logging in), %.1f s\n\n", r.Clients, r.LoginClients, r.Mix.elapsed.Seconds())
+	fmt.Fprintf(&b, "\nMixed run: %d clients (%d of them only logging in), %.1f s, after a warm-up of %d stats reports\n\n",
+		r.Clients, r.LoginClients, r.Mix.elapsed.Seconds(), r.Warmed)
 	b.WriteString("| route | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | 2xx | 4xx | 429 | 5xx | conn errors |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	var all routeStats
