@@ -151,12 +151,12 @@ func (a *api) instagramPosts(c *gin.Context) {
 			return
 		}
 	}
-	posts, count, err := a.igsync.Posts(c.Request.Context(), acc.ID, before, limit)
+	posts, err := a.igsync.Posts(c.Request.Context(), acc.ID, before, limit)
 	if err != nil {
 		writeError(c, a.logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"account": toAccountJSON(acc), "posts_count": count, "posts": posts})
+	c.JSON(http.StatusOK, gin.H{"account": toAccountJSON(acc), "posts_count": acc.PostsCount, "posts": posts})
 }
 
 func (a *api) instagramDisconnect(c *gin.Context) {

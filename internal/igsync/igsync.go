@@ -210,9 +210,8 @@ func (s *Service) Disconnect(ctx context.Context, userID, accountID string) erro
 	return s.accounts.Delete(ctx, userID, accountID)
 }
 
-// Posts returns a page of the account's posts, newest first, and the
-// number stored.
-func (s *Service) Posts(ctx context.Context, accountID string, before time.Time, limit int) ([]postgres.Post, int, error) {
+// Posts returns a page of the account's posts, newest first.
+func (s *Service) Posts(ctx context.Context, accountID string, before time.Time, limit int) ([]postgres.Post, error) {
 	return s.posts.List(ctx, accountID, before, limit)
 }
 

@@ -34,6 +34,9 @@ type Account struct {
 	// DataVersion advances with every change to the account's posts or
 	// follower snapshots (migrations/0005_stats_version.sql).
 	DataVersion int64
+	// PostsCount is the number of stored posts, kept by the same triggers
+	// (migrations/0007_posts_count.sql).
+	PostsCount int64
 }
 
 // Accounts stores linked Instagram accounts.
@@ -46,12 +49,12 @@ type Accounts struct {
 func NewAccounts(db *sql.DB) *Accounts { return &Accounts{db: db, stmts: &stmtCache{db: db}} }
 
 const accountColumns = `id, user_id, ig_user_id, COALESCE(username, ''), access_token, token_expires_at,
-	token_issued_at, followers, status, last_synced_at, created_at, updated_at, data_version`
+	token_issued_at, followers, status, last_synced_at, created_at, updated_at, data_version, posts_count`
 
 func scanAccount(row interface{ Scan(...any) error }) (Account, error) {
 	var a Account
 	err := row.Scan(&a.ID, &a.UserID, &a.IGUserID, &a.Username, &a.AccessToken, &a.TokenExpiresAt,
-		&a.TokenIssuedAt, &a.Followers, &a.Status, &a.LastSyncedAt, &a.CreatedAt, &a.UpdatedAt, &a.DataVersion)
+		&a.TokenIssuedAt, &a.Followers, &a.Status, &a.LastSyncedAt, &a.CreatedAt, &a.UpdatedAt, &a.DataVersion, &a.PostsCount)
 	return a, err
 }
 

@@ -12,7 +12,8 @@ import (
 // TestPostTriggers writes posts the ways the server and an operator can,
 // and after each write requires instagram_post_hashtags to hold exactly one
 // row per (post, distinct tag) of the posts that have a time, with the
-// post's current engagement, and the account's data_version to have moved.
+// post's current engagement, every account's posts_count to be its number
+// of posts, and the account's data_version to have moved.
 func TestPostTriggers(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
@@ -49,6 +50,15 @@ func TestPostTriggers(t *testing.T) {
 		}
 		if missing != 0 || extra != 0 || rows != wantRows {
 			t.Errorf("%s: %d rows missing, %d extra, %d in all (want %d)", step, missing, extra, rows, wantRows)
+		}
+		// posts_count is the number of stored posts of every account.
+		var wrong int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM instagram_accounts a
+			WHERE a.posts_count <> (SELECT count(*) FROM instagram_posts p WHERE p.account_id = a.id)`).Scan(&wrong); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if wrong != 0 {
+			t.Errorf("%s: %d accounts with a wrong posts_count", step, wrong)
 		}
 	}
 	exec := func(q string, args ...any) {

@@ -116,47 +116,36 @@ const (
 		ORDER BY posted_at DESC, id DESC LIMIT $2`
 	listPostsBeforeQuery = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1 AND posted_at < $3
 		ORDER BY posted_at DESC, id DESC LIMIT $2`
-	// countPostsQuery is the contract's posts_count, which every page
-	// carries.
-	countPostsQuery = `SELECT count(*) FROM instagram_posts WHERE account_id = $1`
 )
 
 // List returns up to limit posts of the account posted before before (all
-// when zero), newest first (ties by id, descending), and the number of posts
-// stored.
-func (s *Posts) List(ctx context.Context, accountID string, before time.Time, limit int) ([]Post, int, error) {
-	// Every page runs both statements: prepared once per pool.
+// when zero), newest first (ties by id, descending). The number of posts
+// stored is Account.PostsCount.
+func (s *Posts) List(ctx context.Context, accountID string, before time.Time, limit int) ([]Post, error) {
+	// Every page runs one of them: prepared once per pool.
 	q, args := listPostsQuery, []any{accountID, limit}
 	if !before.IsZero() {
 		q, args = listPostsBeforeQuery, append(args, before)
 	}
 	list, err := s.stmts.get(ctx, q)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list posts: %w", err)
-	}
-	count, err := s.stmts.get(ctx, countPostsQuery)
-	if err != nil {
-		return nil, 0, fmt.Errorf("count posts: %w", err)
+		return nil, fmt.Errorf("list posts: %w", err)
 	}
 	rows, err := list.QueryContext(ctx, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list posts: %w", err)
+		return nil, fmt.Errorf("list posts: %w", err)
 	}
 	defer rows.Close()
 	posts := []Post{}
 	for rows.Next() {
 		p, err := ScanPost(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("list posts: %w", err)
+			return nil, fmt.Errorf("list posts: %w", err)
 		}
 		posts = append(posts, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list posts: %w", err)
+		return nil, fmt.Errorf("list posts: %w", err)
 	}
-	var n int
-	if err := count.QueryRowContext(ctx, accountID).Scan(&n); err != nil {
-		return nil, 0, fmt.Errorf("count posts: %w", err)
-	}
-	return posts, n, nil
+	return posts, nil
 }

@@ -42,9 +42,9 @@ func TestPosts_ListOrder(t *testing.T) {
 
 	// The model: every post of the account, sorted in Go. UUIDs compare as
 	// their canonical lower-case text does.
-	all, count, err := posts.List(ctx, acc, time.Time{}, 200)
-	if err != nil || count != len(offsets) || len(all) != len(offsets) {
-		t.Fatalf("List all = %d posts, count %d, %v; want %d", len(all), count, err, len(offsets))
+	all, err := posts.List(ctx, acc, time.Time{}, 200)
+	if err != nil || len(all) != len(offsets) {
+		t.Fatalf("List all = %d posts, %v; want %d", len(all), err, len(offsets))
 	}
 	want := slices.Clone(all)
 	slices.SortFunc(want, func(a, b postgres.Post) int {
@@ -76,12 +76,9 @@ func TestPosts_ListOrder(t *testing.T) {
 			}
 		}
 		for _, limit := range []int{1, 2, 3, 5, 200} {
-			got, count, err := posts.List(ctx, acc, before, limit)
+			got, err := posts.List(ctx, acc, before, limit)
 			if err != nil {
 				t.Fatalf("List(before %v, limit %d): %v", before, limit, err)
-			}
-			if count != len(offsets) {
-				t.Errorf("List(before %v, limit %d): count = %d, want %d", before, limit, count, len(offsets))
 			}
 			e := expect[:min(limit, len(expect))]
 			if !slices.Equal(ids(got), ids(e)) {
