@@ -31,7 +31,8 @@ fuzz: ## Every fuzz target for FUZZTIME each (default 5m), two at a time
 lint: ## gofmt, go vet, staticcheck (when installed)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	@go vet ./...
-	@if command -v staticcheck >/dev/null; then staticcheck ./...; fi
+	@sc=$$(command -v staticcheck || echo "$$(go env GOPATH)/bin/staticcheck"); \
+		if [ -x "$$sc" ]; then "$$sc" ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@v0.8.2"; fi
 
 build: ## bin/server with the web app embedded
 	@scripts/build.sh

@@ -177,7 +177,7 @@ func TestInstagramFlow_EndToEnd(t *testing.T) {
 		t.Errorf("account = %v", acc)
 	}
 	exp, err := time.Parse(time.RFC3339, acc["token_expires_at"].(string))
-	if err != nil || exp.Sub(time.Now()) < 59*24*time.Hour || exp.Sub(time.Now()) > 61*24*time.Hour {
+	if err != nil || time.Until(exp) < 59*24*time.Hour || time.Until(exp) > 61*24*time.Hour {
 		t.Errorf("token_expires_at = %v, want about 60 days ahead", acc["token_expires_at"])
 	}
 	if !strings.HasSuffix(acc["last_synced_at"].(string), "Z") {
