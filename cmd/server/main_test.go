@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -12,12 +11,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/testdb"
+	"creatorgrowth/internal/testlog"
 	"creatorgrowth/migrations"
 )
 
@@ -43,24 +42,6 @@ func testEnv(databaseURL string, port int) func(string) string {
 		"LOG_LEVEL":            "info",
 	}
 	return func(k string) string { return env[k] }
-}
-
-// syncBuffer collects a server's log lines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // waitHealthy polls the server's /health until it answers 200.
@@ -101,10 +82,10 @@ func TestRun_TwoInstances(t *testing.T) {
 	for ports[1] == ports[0] {
 		ports[1] = freePort(t)
 	}
-	logs := make([]*syncBuffer, n)
+	logs := make([]*testlog.Buffer, n)
 	done := make([]chan error, n)
 	for i := range n {
-		logs[i] = &syncBuffer{}
+		logs[i] = &testlog.Buffer{}
 		done[i] = make(chan error, 1)
 		go func() { done[i] <- run(ctx, testEnv(url, ports[i]), logs[i]) }()
 	}
@@ -210,7 +191,7 @@ func wantMigratedOnce(t *testing.T, db *sql.DB) {
 
 func TestRun(t *testing.T) {
 	t.Run("ErrConfig", func(t *testing.T) {
-		err := run(context.Background(), func(string) string { return "" }, &syncBuffer{})
+		err := run(context.Background(), func(string) string { return "" }, &testlog.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
 			t.Errorf("run = %v, want a configuration error naming DATABASE_URL", err)
 		}
@@ -220,7 +201,7 @@ func TestRun(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		unreachable := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/x?sslmode=disable", freePort(t))
-		err := run(ctx, testEnv(unreachable, freePort(t)), &syncBuffer{})
+		err := run(ctx, testEnv(unreachable, freePort(t)), &testlog.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), "database") {
 			t.Errorf("run = %v, want a database error", err)
 		}
@@ -236,7 +217,7 @@ func TestRun(t *testing.T) {
 		_, url := testdb.NewWithURL(t)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		err = run(ctx, testEnv(url, port), &syncBuffer{})
+		err = run(ctx, testEnv(url, port), &testlog.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), strconv.Itoa(port)) {
 			t.Errorf("run = %v, want a listen error naming port %d", err, port)
 		}

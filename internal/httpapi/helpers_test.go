@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"creatorgrowth/internal/httpapi"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/testdb"
+	"creatorgrowth/internal/testlog"
 	"creatorgrowth/internal/waitlist"
 )
 
@@ -41,7 +41,7 @@ type testAPI struct {
 	h    http.Handler
 	db   *sql.DB
 	cfg  *config.Config
-	logs *lockedBuffer
+	logs *testlog.Buffer
 }
 
 type testOptions struct {
@@ -112,7 +112,7 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 		db = testdb.New(t)
 	}
 	hasher := auth.NewHasher(bcrypt.MinCost, 8)
-	logs := &lockedBuffer{}
+	logs := &testlog.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	tokens := auth.NewTokens(cfg.JWTSecret)
 	h, err := httpapi.NewRouter(httpapi.Deps{
@@ -263,22 +263,4 @@ func (a *testAPI) register(t *testing.T, email, password string) (string, map[st
 	token, _ := res.Body["token"].(string)
 	user, _ := res.Body["user"].(map[string]any)
 	return token, user
-}
-
-// lockedBuffer is a bytes.Buffer safe for concurrent use.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -31,6 +31,7 @@ import (
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/secretbox"
 	"creatorgrowth/internal/testdb"
+	"creatorgrowth/internal/testlog"
 	"creatorgrowth/internal/waitlist"
 )
 
@@ -50,7 +51,7 @@ const (
 type secStack struct {
 	h      http.Handler
 	db     *sql.DB
-	logs   *lockedBuffer
+	logs   *testlog.Buffer
 	tokens *auth.Tokens
 	sbURL  string
 	web    *http.Client
@@ -79,7 +80,7 @@ func newSecStack(t *testing.T, limits httpapi.Limits) *secStack {
 		t.Fatalf("config: %v", err)
 	}
 	db := testdb.New(t)
-	s := &secStack{db: db, logs: &lockedBuffer{}, tokens: auth.NewTokens(cfg.JWTSecret), sbURL: sbServer.URL,
+	s := &secStack{db: db, logs: &testlog.Buffer{}, tokens: auth.NewTokens(cfg.JWTSecret), sbURL: sbServer.URL,
 		secrets: []string{testJWTSecret, testAdminPassword, testEncryptionKey, secClientSecret, secPassword}}
 	logger := slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	box, err := secretbox.New(cfg.TokenEncryptionKey)

@@ -1,7 +1,6 @@
 package instagram
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"creatorgrowth/internal/instagram/sandbox"
+	"creatorgrowth/internal/testlog"
 )
 
 const (
@@ -39,31 +39,13 @@ func (c *testClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // env is a sandbox served by httptest and a client pointed at it.
 type env struct {
 	sb     *sandbox.Sandbox
 	srv    *httptest.Server
 	client *Client
 	clock  *testClock
-	logs   *syncBuffer
+	logs   *testlog.Buffer
 }
 
 // newEnv starts a sandbox with accounts (empty: the defaults) and a client with
@@ -78,7 +60,7 @@ func newEnv(t testing.TB, accounts []sandbox.AccountSpec, tweak func(*Config)) *
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
 	sb.SetBaseURL(srv.URL)
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	cfg := Config{
 		ClientID: testClientID, ClientSecret: testClientSecret, RedirectURI: testRedirectURI,
 		AuthURL: srv.URL + "/oauth/authorize", APIURL: srv.URL, GraphURL: srv.URL,

@@ -35,6 +35,7 @@ import (
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/secretbox"
 	"creatorgrowth/internal/testdb"
+	"creatorgrowth/internal/testlog"
 	"creatorgrowth/internal/waitlist"
 	"creatorgrowth/internal/worker"
 )
@@ -78,7 +79,7 @@ type Harness struct {
 	Config   *config.Config
 	Service  *igsync.Service
 	Jobs     *postgres.Jobs
-	Logs     *Buffer
+	Logs     *testlog.Buffer
 	Logger   *slog.Logger
 	Tokens   *auth.Tokens
 
@@ -87,7 +88,7 @@ type Harness struct {
 	poolMu sync.Mutex
 	pools  []*worker.Pool
 	http   *http.Client
-	bodies Buffer
+	bodies testlog.Buffer
 }
 
 // FastPoolOptions are the worker options of the harness.
@@ -105,7 +106,7 @@ func New(t testing.TB, o Options) *Harness {
 	if o.ClientTimeout == 0 {
 		o.ClientTimeout = 2 * time.Second
 	}
-	h := &Harness{T: t, DB: testdb.New(t), Logs: &Buffer{}, opts: o, seen: &secretSet{}}
+	h := &Harness{T: t, DB: testdb.New(t), Logs: &testlog.Buffer{}, opts: o, seen: &secretSet{}}
 	h.Logger = slog.New(slog.NewJSONHandler(h.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	// The API server starts first so that its URL can be the redirect URI.
@@ -224,26 +225,6 @@ func (h *Harness) Remember(secrets ...string) {
 	for _, s := range secrets {
 		h.seen.add(s)
 	}
-}
-
-// Buffer is a bytes.Buffer safe for concurrent use.
-type Buffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends p.
-func (b *Buffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns what was written.
-func (b *Buffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 type secretSet struct {
