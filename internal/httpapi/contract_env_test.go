@@ -1,11 +1,9 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -104,25 +102,10 @@ type ctResponse struct {
 	Raw    []byte
 }
 
-// ctRequest builds a request; body is sent as JSON unless it is a string.
+// ctRequest builds a request (body as jsonRequest sends it) with header.
 func ctRequest(tb testing.TB, method, target string, body any, header http.Header) *http.Request {
 	tb.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		r = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			tb.Fatalf("marshal: %v", err)
-		}
-		r = bytes.NewReader(raw)
-	}
-	req := httptest.NewRequestWithContext(context.Background(), method, target, r)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	req := jsonRequest(tb, method, target, body)
 	for k, vs := range header {
 		req.Header[k] = vs
 	}

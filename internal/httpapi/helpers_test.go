@@ -155,11 +155,10 @@ func remoteAddr(addr string) reqOpt {
 	return func(r *http.Request) { r.RemoteAddr = addr }
 }
 
-// doJSON sends a request through h and decodes the answer. body is sent as
-// is when it is a string or []byte, as JSON otherwise, and not at all when
-// nil.
-func doJSON(t *testing.T, h http.Handler, method, path string, body any, opts ...reqOpt) response {
-	t.Helper()
+// jsonRequest builds a request. body is sent as is when it is a string or
+// []byte, as JSON otherwise, and not at all when nil.
+func jsonRequest(tb testing.TB, method, target string, body any) *http.Request {
+	tb.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -170,14 +169,22 @@ func doJSON(t *testing.T, h http.Handler, method, path string, body any, opts ..
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			t.Fatalf("marshal body: %v", err)
+			tb.Fatalf("marshal body: %v", err)
 		}
 		r = bytes.NewReader(raw)
 	}
-	req := httptest.NewRequestWithContext(context.Background(), method, path, r)
+	req := httptest.NewRequestWithContext(context.Background(), method, target, r)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return req
+}
+
+// doJSON sends a request through h (body as jsonRequest sends it) and
+// decodes the answer.
+func doJSON(t *testing.T, h http.Handler, method, path string, body any, opts ...reqOpt) response {
+	t.Helper()
+	req := jsonRequest(t, method, path, body)
 	for _, opt := range opts {
 		opt(req)
 	}
