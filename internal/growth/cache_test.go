@@ -3,10 +3,7 @@ package growth_test
 import (
 	"context"
 	"encoding/json"
-	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -32,16 +29,7 @@ func reloadAccount(t testing.TB, accounts *postgres.Accounts, id string) postgre
 // or a snapshot, a midpoint between snapshots, and local midnights. It also
 // requires reports to be reused, so that the comparison means something.
 func TestService_Stats_ReuseProperty(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("GROWTH_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("GROWTH_SEED: %v", err)
-		}
-		seed = v
-	}
-	t.Logf("seed %d (rerun with GROWTH_SEED=%d)", seed, seed)
-	rng := rand.New(rand.NewPCG(seed, seed^0x51afd7ed558ccd))
+	rng := seededRand(t, 0x51afd7ed558ccd)
 
 	db := testdb.New(t)
 	accounts := postgres.NewAccounts(db)

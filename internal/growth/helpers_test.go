@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -142,4 +145,21 @@ func mustJSON(t testing.TB, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// seededRand returns the random source of a property test: a new seed each
+// run, or GROWTH_SEED to replay one; the seed is logged. mix tells the
+// tests' streams apart.
+func seededRand(t *testing.T, mix uint64) *rand.Rand {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("GROWTH_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("GROWTH_SEED: %v", err)
+		}
+		seed = v
+	}
+	t.Logf("seed %d (rerun with GROWTH_SEED=%d)", seed, seed)
+	return rand.New(rand.NewPCG(seed, seed^mix))
 }

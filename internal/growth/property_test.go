@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,16 +45,7 @@ var mediaTypes = []string{"IMAGE", "VIDEO", "CAROUSEL_ALBUM", "REELS"}
 // SQL report to equal the plain-Go reference, field by field, for every
 // period and several time zones. GROWTH_SEED replays a failing seed.
 func TestService_Stats_Property(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("GROWTH_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("GROWTH_SEED: %v", err)
-		}
-		seed = v
-	}
-	t.Logf("seed %d (rerun with GROWTH_SEED=%d)", seed, seed)
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	rng := seededRand(t, 0x9e3779b97f4a7c15)
 
 	db := testdb.New(t)
 	svc := growth.NewService(db)
