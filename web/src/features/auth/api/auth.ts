@@ -1,11 +1,5 @@
 import { api } from '@/lib/api-client';
-import type { AuthResponse } from '@/types/api';
-
-/** Credentials are what register and login take. */
-export interface Credentials {
-  email: string;
-  password: string;
-}
+import type { AuthResponse, Credentials } from '@/types/api';
 
 /** register creates an account (201) and returns a session. */
 export function register(credentials: Credentials): Promise<AuthResponse> {

@@ -1,9 +1,9 @@
 import { api } from '@/lib/api-client';
-import type { InstagramAccount, PostsResponse, SyncStatus } from '@/types/api';
+import type { ConnectUrl, FetchScheduled, MessageBody, PostsResponse, SyncStatus } from '@/types/api';
 
 /** getConnectUrl returns the Instagram authorize URL to send the browser to. */
 export async function getConnectUrl(): Promise<string> {
-  const { url } = await api<{ url: string }>('/api/instagram/connect');
+  const { url } = await api<ConnectUrl>('/api/instagram/connect');
   return url;
 }
 
@@ -16,7 +16,7 @@ export function getPosts(params: { limit?: number; before?: string }, signal?: A
 }
 
 /** refreshPosts schedules a post fetch (202). */
-export function refreshPosts(): Promise<{ status: string; account: InstagramAccount }> {
+export function refreshPosts(): Promise<FetchScheduled> {
   return api('/api/instagram/refresh', { method: 'POST' });
 }
 
@@ -26,6 +26,6 @@ export function getSyncStatus(signal?: AbortSignal): Promise<SyncStatus> {
 }
 
 /** disconnectInstagram deletes the account and its posts. */
-export function disconnectInstagram(): Promise<{ message: string }> {
+export function disconnectInstagram(): Promise<MessageBody> {
   return api('/api/instagram/disconnect', { method: 'DELETE' });
 }

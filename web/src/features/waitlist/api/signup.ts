@@ -1,4 +1,5 @@
 import { send } from '@/lib/api-client';
+import type { MessageBody } from '@/types/api';
 
 /** SignupResult tells whether the email was new (201) or already listed (200). */
 export interface SignupResult {
@@ -11,7 +12,7 @@ export async function signupForWaitlist(email: string): Promise<SignupResult> {
   const response = await send('/api/waitlist/signup', { method: 'POST', body: { email }, auth: false });
   let message = '';
   try {
-    message = ((await response.json()) as { message?: string }).message ?? '';
+    message = ((await response.json()) as Partial<MessageBody>).message ?? '';
   } catch {
     // A 2xx without a body is still a success.
   }
