@@ -11,7 +11,7 @@ function notify(): void {
 
 /** getToken returns the stored JWT, or null when absent or expired. */
 export function getToken(): string | null {
-  let token: string | null = null;
+  let token: string | null;
   try {
     token = window.localStorage.getItem(TOKEN_KEY);
   } catch {

@@ -1,4 +1,4 @@
-import { AdminWaitlist } from '@/features/admin/components/admin-waitlist';
+import { AdminWaitlist } from '@/features/admin';
 
 /** AdminPage is /admin: the waitlist behind the admin password. */
 export default function AdminPage() {

@@ -1,5 +1,5 @@
 import { ProtectedRoute } from '@/app/protected-route';
-import { Dashboard } from '@/features/dashboard/components/dashboard';
+import { Dashboard } from '@/features/dashboard';
 
 /** DashboardPage is /dashboard, for signed-in users only. */
 export default function DashboardPage() {

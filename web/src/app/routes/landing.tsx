@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { buttonClasses } from '@/components/button';
 import { Card } from '@/components/card';
-import { WaitlistForm } from '@/features/waitlist/components/waitlist-form';
+import { WaitlistForm } from '@/features/waitlist';
 
 const features = [
   { title: 'Numbers that matter', text: 'Likes, comments, engagement rate and posting rhythm for 7, 14, 30 or 90 days.' },

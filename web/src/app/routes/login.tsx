@@ -1,5 +1,5 @@
 import { GuestRoute } from '@/app/protected-route';
-import { AuthForm } from '@/features/auth/components/auth-form';
+import { AuthForm } from '@/features/auth';
 
 /** LoginPage is /login. */
 export default function LoginPage() {

@@ -1,5 +1,5 @@
 import { GuestRoute } from '@/app/protected-route';
-import { AuthForm } from '@/features/auth/components/auth-form';
+import { AuthForm } from '@/features/auth';
 
 /** RegisterPage is /register. */
 export default function RegisterPage() {

@@ -4,15 +4,17 @@ import { ErrorState } from '@/components/error-state';
 import { CallbackBanner } from '@/features/dashboard/components/callback-banner';
 import { DashboardSkeleton } from '@/features/dashboard/components/dashboard-skeleton';
 import { StatsSection } from '@/features/dashboard/components/stats-section';
-import { getGrowthStats } from '@/features/growth/api/stats';
-import { PeriodSwitch } from '@/features/growth/components/period-switch';
-import { getPosts } from '@/features/instagram/api/instagram';
-import { AccountCard } from '@/features/instagram/components/account-card';
-import { ConnectInstagram } from '@/features/instagram/components/connect-instagram';
-import { DisconnectButton } from '@/features/instagram/components/disconnect-button';
-import { PAGE_SIZE, PostList } from '@/features/instagram/components/post-list';
-import { SyncStatusLine } from '@/features/instagram/components/sync-status';
-import { useSync } from '@/features/instagram/hooks/use-sync';
+import { getGrowthStats, PeriodSwitch } from '@/features/growth';
+import {
+  AccountCard,
+  ConnectInstagram,
+  DisconnectButton,
+  getPosts,
+  PAGE_SIZE,
+  PostList,
+  SyncStatusLine,
+  useSync,
+} from '@/features/instagram';
 import { isApiError } from '@/lib/api-error';
 import { browserTimeZone } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';

@@ -1,11 +1,7 @@
 import { ErrorState } from '@/components/error-state';
 import { LoadingRegion } from '@/components/skeleton';
 import { StatsSkeleton } from '@/features/dashboard/components/dashboard-skeleton';
-import { BestPost } from '@/features/growth/components/best-post';
-import { MediaTypes, PostingTimes, TopHashtags } from '@/features/growth/components/breakdowns';
-import { DailyCharts } from '@/features/growth/components/daily-charts';
-import { Recommendation } from '@/features/growth/components/recommendation';
-import { StatCards } from '@/features/growth/components/stat-cards';
+import { BestPost, DailyCharts, MediaTypes, PostingTimes, Recommendation, StatCards, TopHashtags } from '@/features/growth';
 import type { AsyncState } from '@/lib/use-async';
 import type { GrowthStats } from '@/types/api';
 

@@ -22,7 +22,9 @@ export function useSync({ onFinished, watch, intervalMs = 1000 }: { onFinished: 
   const [view, setView] = useState<SyncView>({ phase: 'idle' });
   const [run, setRun] = useState(0);
   const finished = useRef(onFinished);
-  finished.current = onFinished;
+  useEffect(() => {
+    finished.current = onFinished;
+  }, [onFinished]);
   const baseline = useRef<{ seenActive: boolean; lastSynced: string | null }>({ seenActive: false, lastSynced: null });
 
   useEffect(() => {
