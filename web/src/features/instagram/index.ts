@@ -6,4 +6,4 @@ export { DisconnectButton } from '@/features/instagram/components/disconnect-but
 export { PAGE_SIZE, PostList } from '@/features/instagram/components/post-list';
 export { SyncStatusLine } from '@/features/instagram/components/sync-status';
 export { useSync } from '@/features/instagram/hooks/use-sync';
-export { readCallbackResult, type CallbackResult } from '@/features/instagram/lib/callback-result';
+export { readCallbackResult, UNKNOWN_REASON_TEXT, type CallbackResult } from '@/features/instagram/lib/callback-result';

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { Dashboard } from '@/features/dashboard/components/dashboard';
+import { UNKNOWN_REASON_TEXT } from '@/features/instagram';
 import { setToken } from '@/lib/auth-token';
 import * as redirect from '@/lib/redirect';
 import { apiError, fakeJwt, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
@@ -164,6 +165,22 @@ describe('Dashboard', () => {
     mockFetch({ 'GET /api/instagram/posts': noAccount, 'GET /api/growth/stats': noAccount });
     renderDashboard(`/dashboard?instagram=error&reason=${reason}`);
     expect(await screen.findByTestId('instagram-callback')).toHaveTextContent(text);
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/dashboard$/));
+  });
+
+  it.each([
+    ['an unknown', 'quota_exceeded'],
+    ['an empty', ''],
+    ['an inherited', '__proto__'],
+    ['a script-looking', '<script>document.title="x"</script><img src=x onerror=alert(1)>'],
+    ['a very long', 'y'.repeat(20_000)],
+  ])('shows a generic message for %s reason and cleans the URL', async (_name, reason) => {
+    mockFetch({ 'GET /api/instagram/posts': noAccount, 'GET /api/growth/stats': noAccount });
+    renderDashboard(`/dashboard?instagram=error&reason=${encodeURIComponent(reason)}`);
+    expect(await screen.findByTestId('instagram-callback')).toHaveTextContent(UNKNOWN_REASON_TEXT);
+    expect(await screen.findByRole('heading', { name: 'Connect your Instagram account' })).toBeInTheDocument();
+    expect(document.querySelector('script, img[src="x"]')).toBeNull();
+    expect(document.body).not.toHaveTextContent(reason || 'no reason at all');
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/dashboard$/));
   });
 
