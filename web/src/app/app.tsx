@@ -1,5 +1,6 @@
 import { StrictMode, useEffect } from 'react';
 import { AppRouter } from '@/app/router';
+import { ErrorBoundary } from '@/components/error-boundary';
 import { env } from '@/config/env';
 
 // A literal comparison that Vite replaces at build time, so the import below is dropped
@@ -16,7 +17,9 @@ export function App() {
 
   return (
     <StrictMode>
-      <AppRouter />
+      <ErrorBoundary>
+        <AppRouter />
+      </ErrorBoundary>
     </StrictMode>
   );
 }
