@@ -28,11 +28,12 @@ faults: ## Fault drills: database restart, SIGKILL mid-sync, Instagram down, SIG
 fuzz: ## Every fuzz target for FUZZTIME each (default 5m), two at a time
 	@FUZZ_JOBS=$${FUZZ_JOBS:-2} scripts/fuzz.sh $${FUZZTIME:-5m}
 
-lint: ## gofmt, go vet, staticcheck (when installed)
+lint: ## gofmt, go vet, staticcheck (when installed), then the web lint (API types, tsc, ESLint)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	@go vet ./...
 	@sc=$$(command -v staticcheck || echo "$$(go env GOPATH)/bin/staticcheck"); \
 		if [ -x "$$sc" ]; then "$$sc" ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@v0.8.2"; fi
+	@cd web && { [ -d node_modules ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run lint
 
 build: ## bin/server with the web app embedded
 	@scripts/build.sh
