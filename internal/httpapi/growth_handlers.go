@@ -26,10 +26,6 @@ func (a *api) growthStats(c *gin.Context) {
 		}
 		period = p
 	}
-	if a.growth == nil {
-		writeError(c, a.logger, apperr.New(apperr.CodeUnavailable, "Growth statistics are not available on this server."))
-		return
-	}
 	tz := time.UTC
 	if raw, ok := c.GetQuery("tz"); ok {
 		loc, err := a.growth.Location(raw)
@@ -45,7 +41,7 @@ func (a *api) growthStats(c *gin.Context) {
 		return
 	}
 	// Whole seconds: period_start and period_end read as in the contract.
-	body, err := a.growth.StatsJSON(c.Request.Context(), acc, period, tz, time.Now().UTC().Truncate(time.Second))
+	body, err := a.growth.StatsJSON(c.Request.Context(), acc, period, tz, a.now().UTC().Truncate(time.Second))
 	if err != nil {
 		writeError(c, a.logger, err)
 		return

@@ -57,9 +57,7 @@ func accessLog(logger *slog.Logger, observe func(route, method string, status in
 		if route == "" {
 			route = "unmatched"
 		}
-		if observe != nil {
-			observe(route, c.Request.Method, status, d)
-		}
+		observe(route, c.Request.Method, status, d)
 		if c.Request.URL.Path == "/health" && status == http.StatusOK {
 			return // uptime monitors poll it; successes are noise
 		}

@@ -21,7 +21,8 @@ import (
 )
 
 // Handler runs one job. A nil error finishes it; an error is retried with
-// backoff unless it is Permanent; RetryAt names a time to retry at.
+// the pool's backoff unless it is Permanent, or after the wait that Retry
+// names.
 type Handler func(ctx context.Context, job postgres.Job) error
 
 // permanentError is a failure that retrying will not fix.
@@ -60,6 +61,9 @@ type Options struct {
 	BaseBackoff  time.Duration // first retry delay; default 30 s
 	MaxBackoff   time.Duration // longest retry delay; default 30 min
 	JobTimeout   time.Duration // deadline of one run; default 10 min
+	// Wake, when set, wakes this pool's idle workers whenever it is
+	// notified (see Wake); Notify on the pool itself works either way.
+	Wake *Wake
 }
 
 func (o *Options) defaults() {
@@ -106,7 +110,7 @@ func New(jobs *postgres.Jobs, handlers map[string]Handler, logger *slog.Logger, 
 	host, _ := os.Hostname()
 	b := make([]byte, 4)
 	rand.Read(b) //nolint:errcheck // crypto/rand never fails
-	return &Pool{
+	p := &Pool{
 		jobs:     jobs,
 		handlers: handlers,
 		logger:   logger,
@@ -114,6 +118,37 @@ func New(jobs *postgres.Jobs, handlers map[string]Handler, logger *slog.Logger, 
 		id:       fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b)),
 		wake:     make(chan struct{}, 1),
 	}
+	if opts.Wake != nil {
+		opts.Wake.add(p.wake)
+	}
+	return p
+}
+
+// Wake tells the pools built with it (Options.Wake) that a job was just
+// enqueued by this process. It exists before any pool, so that the code
+// that enqueues jobs (and declares the handlers a pool runs) can be given
+// it at construction. The zero value is ready to use.
+type Wake struct {
+	mu    sync.Mutex
+	pools []chan struct{}
+}
+
+// Notify wakes an idle worker of every pool built with w.
+func (w *Wake) Notify() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, c := range w.pools {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (w *Wake) add(c chan struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pools = append(w.pools, c)
 }
 
 // ID names this pool in job leases.
