@@ -89,8 +89,20 @@ type Totals struct {
 	TotalComments int64 `json:"total_comments"`
 }
 
-// Post is the contract's post object, as the post list returns it.
-type Post = postgres.Post
+// Post is the report's best post: the contract's post object, with the
+// keys of the post list.
+type Post struct {
+	ID            string    `json:"id"`
+	IGPostID      string    `json:"ig_post_id"`
+	Caption       string    `json:"caption"`
+	MediaType     string    `json:"media_type"`
+	MediaURL      string    `json:"media_url"`
+	Permalink     string    `json:"permalink"`
+	LikeCount     *int64    `json:"like_count"`
+	CommentsCount int64     `json:"comments_count"`
+	PostedAt      time.Time `json:"posted_at"`
+	FetchedAt     time.Time `json:"fetched_at"`
+}
 
 // Day is one calendar date of the window, in the report's time zone.
 type Day struct {

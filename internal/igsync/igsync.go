@@ -227,15 +227,15 @@ func (s *Service) Posts(ctx context.Context, accountID string, before time.Time,
 
 // SyncStatus is the state of an account's post fetching.
 type SyncStatus struct {
-	State        string     `json:"state"` // idle, queued, running, failed
-	PostsFetched int        `json:"posts_fetched"`
-	LastSyncedAt *time.Time `json:"last_synced_at"`
-	Error        *string    `json:"error"`
+	State        string // idle, queued, running, failed
+	PostsFetched int
+	LastSyncedAt *time.Time
+	Error        *string
 }
 
 // Status returns the sync status of the account.
 func (s *Service) Status(ctx context.Context, acc postgres.Account) (SyncStatus, error) {
-	st := SyncStatus{State: "idle", LastSyncedAt: utcPtr(acc.LastSyncedAt)}
+	st := SyncStatus{State: "idle", LastSyncedAt: acc.LastSyncedAt}
 	job, ok, err := s.jobs.Latest(ctx, KindFetchPosts, acc.ID)
 	if err != nil || !ok {
 		return st, err
@@ -290,14 +290,6 @@ func (s *Service) enqueueDueRefreshes(ctx context.Context) error {
 // EnqueueDueRefreshes runs the token-refresh schedule now (for tests and
 // operators).
 func (s *Service) EnqueueDueRefreshes(ctx context.Context) error { return s.enqueueDueRefreshes(ctx) }
-
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
 
 func errString(err error) string {
 	if err == nil {
