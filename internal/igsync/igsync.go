@@ -174,8 +174,11 @@ func (s *Service) Callback(ctx context.Context, in CallbackInput) (postgres.Acco
 		return postgres.Account{}, ReasonExchangeFailed
 	}
 	profile, err := s.client.Me(ctx, long.AccessToken)
-	if err != nil || profile.UserID == "" {
-		s.logger.WarnContext(ctx, "oauth callback: profile", slog.String("error", errString(err)))
+	if err == nil && profile.UserID == "" {
+		err = errNoUserID
+	}
+	if err != nil {
+		s.logger.WarnContext(ctx, "oauth callback: profile", slog.String("error", err.Error()))
 		return postgres.Account{}, ReasonExchangeFailed
 	}
 	sealed, err := s.box.Seal(long.AccessToken, profile.UserID)
@@ -291,14 +294,10 @@ func (s *Service) enqueueDueRefreshes(ctx context.Context) error {
 // operators).
 func (s *Service) EnqueueDueRefreshes(ctx context.Context) error { return s.enqueueDueRefreshes(ctx) }
 
-func errString(err error) string {
-	if err == nil {
-		return "no user_id in profile"
-	}
-	return err.Error()
-}
-
-var errNeedsReauth = errors.New("account needs to be reconnected")
+var (
+	errNeedsReauth = errors.New("account needs to be reconnected")
+	errNoUserID    = errors.New("no user_id in profile")
+)
 
 // token opens the account's stored token.
 func (s *Service) token(acc postgres.Account) (string, error) {
