@@ -61,8 +61,8 @@ type Options struct {
 	BaseBackoff  time.Duration // first retry delay; default 30 s
 	MaxBackoff   time.Duration // longest retry delay; default 30 min
 	JobTimeout   time.Duration // deadline of one run; default 10 min
-	// Wake, when set, wakes this pool's idle workers whenever it is
-	// notified (see Wake); Notify on the pool itself works either way.
+	// Wake, when set, wakes an idle worker whenever it is notified, for a
+	// job just enqueued by this process; without it the pool polls only.
 	Wake *Wake
 }
 
@@ -151,9 +151,6 @@ func (w *Wake) add(c chan struct{}) {
 	w.pools = append(w.pools, c)
 }
 
-// ID names this pool in job leases.
-func (p *Pool) ID() string { return p.id }
-
 // Start launches the workers. They run until Stop or ctx ends.
 func (p *Pool) Start(ctx context.Context) {
 	ctx, p.cancel = context.WithCancel(ctx)
@@ -174,14 +171,6 @@ func (p *Pool) Stop() {
 		p.cancel()
 	}
 	p.wg.Wait()
-}
-
-// Notify wakes an idle worker, for a job just enqueued by this process.
-func (p *Pool) Notify() {
-	select {
-	case p.wake <- struct{}{}:
-	default:
-	}
 }
 
 func (p *Pool) loop(ctx context.Context, worker string) {
