@@ -1,7 +1,9 @@
-// Package app assembles the server from its parts: services, the Instagram
-// client (or the built-in sandbox), the worker pool, the scheduler, metrics
-// and the router. cmd/server and the tests that need the whole server use
-// it, so both run the same wiring.
+// Package app assembles the server from its parts: the stores, built once,
+// the services they are handed to, the Instagram client (or the built-in
+// sandbox), the worker pool, the scheduler, metrics and the router. It is
+// the only place that builds httpapi.Deps: cmd/server, cmd/benchstats and
+// every test that needs a router use New, with Options for what a test
+// swaps, so all of them run the same wiring.
 package app
 
 import (
