@@ -6,6 +6,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 "$root/scripts/toolchain.sh"
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+	# The throwaway cluster is stopped on the way out, however the tests
+	# end, unless it was already running before (then it is not ours).
+	pg_dir=$("$root/scripts/pg.sh" dir test)
+	if [ ! -f "$pg_dir/postmaster.pid" ]; then
+		trap '"$root/scripts/pg.sh" stop test || true' EXIT
+	fi
+fi
 TEST_DATABASE_URL=$("$root/scripts/test-db.sh")
 export TEST_DATABASE_URL
 

@@ -30,14 +30,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ulule/limiter/v3/drivers/store/memory"
-
+	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
-	"creatorgrowth/internal/growth"
-	"creatorgrowth/internal/httpapi"
 	"creatorgrowth/internal/postgres"
-	"creatorgrowth/internal/waitlist"
 )
 
 type options struct {
@@ -101,35 +97,32 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 
-	// The server as cmd/server wires it, on a loopback listener.
-	secret := []byte("benchstats-jwt-secret-0123456789abcdef")
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"APP_ENV": "development", "DATABASE_URL": dbURL, "JWT_SECRET": string(secret)}[k]
-	})
+	// The server as cmd/server wires it, on a loopback listener. Two
+	// servers on one database: one computes every report, the other
+	// reuses reports as cmd/server does (STATS_CACHE_SIZE's default).
+	secret := "benchstats-jwt-secret-0123456789abcdef"
+	assemble := func(cacheSize string) (*app.App, error) {
+		env := map[string]string{"APP_ENV": "development", "DATABASE_URL": dbURL, "JWT_SECRET": secret}
+		if cacheSize != "" {
+			env["STATS_CACHE_SIZE"] = cacheSize
+		}
+		cfg, err := config.Load(func(k string) string { return env[k] })
+		if err != nil {
+			return nil, err
+		}
+		logger := slog.New(slog.NewJSONHandler(io.Discard, nil)) // formatted as in production, then dropped
+		return app.New(cfg, db, logger, app.Options{Hasher: auth.NewHasher(auth.BcryptCost, 2)})
+	}
+	plain, err := assemble("0")
 	if err != nil {
 		return err
 	}
-	tokens := auth.NewTokens(secret)
-	// Two servers on one database: one computes every report, the other
-	// reuses reports as cmd/server does (STATS_CACHE_SIZE's default).
-	svc := growth.NewService(db)
-	cached := growth.NewService(db, growth.CacheSize(growth.DefaultCacheSize))
-	serve := func(g *growth.Service) (string, error) {
-		h, err := httpapi.NewRouter(httpapi.Deps{
-			Config:       cfg,
-			DB:           db,
-			Logger:       slog.New(slog.NewJSONHandler(io.Discard, nil)), // formatted as in production, then dropped
-			Auth:         auth.NewService(postgres.NewUsers(db), auth.NewHasher(auth.BcryptCost, 2), tokens),
-			Tokens:       tokens,
-			Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
-			Accounts:     postgres.NewAccounts(db),
-			Growth:       g,
-			LimiterStore: memory.NewStore(),
-			Limits:       httpapi.DefaultLimits(),
-		})
-		if err != nil {
-			return "", err
-		}
+	reusing, err := assemble("")
+	if err != nil {
+		return err
+	}
+	tokens, svc, cached := plain.Tokens, plain.Growth, reusing.Growth
+	serve := func(h http.Handler) (string, error) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return "", err
@@ -141,11 +134,11 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	base, err := serve(svc)
+	base, err := serve(plain.Handler)
 	if err != nil {
 		return err
 	}
-	cachedBase, err := serve(cached)
+	cachedBase, err := serve(reusing.Handler)
 	if err != nil {
 		return err
 	}

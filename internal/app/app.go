@@ -1,7 +1,9 @@
-// Package app assembles the server from its parts: services, the Instagram
-// client (or the built-in sandbox), the worker pool, the scheduler, metrics
-// and the router. cmd/server and the tests that need the whole server use
-// it, so both run the same wiring.
+// Package app assembles the server from its parts: the stores, built once,
+// the services they are handed to, the Instagram client (or the built-in
+// sandbox), the worker pool, the scheduler, metrics and the router. It is
+// the only place that builds httpapi.Deps: cmd/server, cmd/benchstats and
+// every test that needs a router use New, with Options for what a test
+// swaps, so all of them run the same wiring.
 package app
 
 import (
@@ -37,6 +39,7 @@ const (
 )
 
 // Options change the defaults of New; the zero value is production's.
+// They are what a test swaps; everything else comes from the configuration.
 type Options struct {
 	// Hasher defaults to bcrypt at auth.BcryptCost, on at most half the
 	// CPUs at a time (one on two cores).
@@ -48,10 +51,29 @@ type Options struct {
 	// Pool tunes the worker pool; Lease and BaseBackoff default to the
 	// configuration's JOB_LEASE and JOB_BACKOFF.
 	Pool worker.Options
+	// Instagram tunes the Instagram client.
+	Instagram InstagramOptions
 	// SandboxAccounts replace the sandbox's default accounts.
 	SandboxAccounts []sandbox.AccountSpec
+	// Now is the clock of the growth reports and of the built-in sandbox;
+	// default time.Now.
+	Now func() time.Time
 	// SPA is the built web app, if any.
 	SPA fs.FS
+}
+
+// InstagramOptions tune the Instagram client. Its URLs come from the
+// configuration (INSTAGRAM_AUTH_URL, INSTAGRAM_API_URL, INSTAGRAM_GRAPH_URL);
+// zero fields take the client's defaults.
+type InstagramOptions struct {
+	// HTTPClient sends the client's requests to a configured Instagram
+	// (a test's recording transport, say); ignored with the built-in
+	// sandbox, which is reached in-process.
+	HTTPClient *http.Client
+	// MaxRetries, BaseBackoff and MaxBackoff bound the client's retries
+	// (see instagram.Config).
+	MaxRetries              int
+	BaseBackoff, MaxBackoff time.Duration
 }
 
 // App is the assembled server. Start runs its background work; Stop ends
@@ -60,30 +82,56 @@ type App struct {
 	Handler   http.Handler
 	Instagram *igsync.Service
 	Sandbox   *sandbox.Sandbox // nil with a real Instagram app
+	Growth    *growth.Service
 	Metrics   *metrics.Metrics
+	Tokens    *auth.Tokens
+	Jobs      *postgres.Jobs
+	// Wake wakes the pools built with it when a job is enqueued; pass it
+	// in worker.Options to run more pools beside Pool.
+	Wake      *worker.Wake
 	Pool      *worker.Pool
 	Scheduler *worker.Scheduler
 }
 
-// New assembles the server on db.
+// New assembles the server on db. It builds every store once and hands
+// each service the stores it uses.
 func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, error) {
 	box, err := secretbox.New(cfg.TokenEncryptionKey)
 	if err != nil {
 		return nil, err
 	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	var (
+		users    = postgres.NewUsers(db)
+		accounts = postgres.NewAccounts(db)
+		posts    = postgres.NewPosts(db)
+		jobs     = postgres.NewJobs(db)
+		states   = postgres.NewOAuthStates(db)
+		list     = postgres.NewWaitlist(db)
+	)
 	tokens := auth.NewTokens(cfg.JWTSecret)
-	jobs := postgres.NewJobs(db)
 	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize))
 	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Logger: logger})
-	client, sb := instagramClient(cfg, logger, mx.InstagramCall, o.SandboxAccounts)
+	client, sb := instagramClient(cfg, logger, mx.InstagramCall, o, now)
+
+	// The wake exists before both the service that enqueues jobs and the
+	// pool that runs them, so neither needs the other to be built first.
+	wake := &worker.Wake{}
 	ig := igsync.New(igsync.Deps{
-		DB:       db,
 		Client:   client,
+		Accounts: accounts,
+		Posts:    posts,
+		Jobs:     jobs,
+		States:   states,
 		Tokens:   tokens,
 		Box:      box,
 		Logger:   logger,
 		MaxPosts: cfg.Instagram.MaxPosts,
 		Hashtags: growth.ExtractHashtags,
+		Notifier: wake,
 	})
 	poolOpts := o.Pool
 	if poolOpts.Lease == 0 {
@@ -92,9 +140,9 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	if poolOpts.BaseBackoff == 0 {
 		poolOpts.BaseBackoff = cfg.JobBackoff
 	}
+	poolOpts.Wake = wake
 	pool := worker.New(jobs, ig.Handlers(), logger, poolOpts)
 	pool.OnOutcome = mx.JobOutcome
-	ig.SetNotify(pool.Notify)
 
 	hasher := o.Hasher
 	if hasher == nil {
@@ -115,10 +163,11 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Config:       cfg,
 		DB:           db,
 		Logger:       logger,
-		Auth:         auth.NewService(postgres.NewUsers(db), hasher, tokens),
+		Now:          now,
+		Auth:         auth.NewService(users, hasher, tokens),
 		Tokens:       tokens,
-		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
-		Accounts:     postgres.NewAccounts(db),
+		Waitlist:     waitlist.NewService(list),
+		Accounts:     accounts,
 		Growth:       reports,
 		Instagram:    ig,
 		LimiterStore: store,
@@ -138,7 +187,11 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Handler:   router,
 		Instagram: ig,
 		Sandbox:   sb,
+		Growth:    reports,
 		Metrics:   mx,
+		Tokens:    tokens,
+		Jobs:      jobs,
+		Wake:      wake,
 		Pool:      pool,
 		Scheduler: worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...),
 	}, nil
@@ -160,7 +213,7 @@ func (a *App) Stop() {
 // or, without one, for the built-in sandbox, which it also returns so that
 // the router serves its pages. The client reaches the sandbox in-process.
 func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoint, outcome string),
-	accounts []sandbox.AccountSpec) (*instagram.Client, *sandbox.Sandbox) {
+	o Options, now func() time.Time) (*instagram.Client, *sandbox.Sandbox) {
 	ic := cfg.Instagram
 	c := instagram.Config{
 		ClientID:     ic.ClientID,
@@ -171,6 +224,10 @@ func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoi
 		GraphURL:     ic.GraphURL,
 		Logger:       logger,
 		OnCall:       onCall,
+		HTTPClient:   o.Instagram.HTTPClient,
+		MaxRetries:   o.Instagram.MaxRetries,
+		BaseBackoff:  o.Instagram.BaseBackoff,
+		MaxBackoff:   o.Instagram.MaxBackoff,
 	}
 	if !ic.Sandbox {
 		return instagram.NewClient(c), nil
@@ -182,7 +239,8 @@ func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoi
 		ClientID:     c.ClientID,
 		ClientSecret: c.ClientSecret,
 		RedirectURIs: []string{ic.RedirectURI},
-		Accounts:     accounts,
+		Accounts:     o.SandboxAccounts,
+		Now:          now,
 	})
 	c.AuthURL, c.APIURL, c.GraphURL = base+"/oauth/authorize", base, base
 	c.HTTPClient = &http.Client{Transport: sb.Transport(httpapi.SandboxPrefix), Timeout: 10 * time.Second}

@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"creatorgrowth/internal/growth"
+	"creatorgrowth/internal/instagram"
 )
 
 // Environments.
@@ -44,7 +47,7 @@ type Config struct {
 	JobLease, JobBackoff time.Duration
 	// StatsCacheSize is how many growth reports each replica keeps for
 	// reuse while their data and windows hold (STATS_CACHE_SIZE, default
-	// 4096; 0 computes every report).
+	// growth.DefaultCacheSize; 0 computes every report).
 	StatsCacheSize int
 
 	Instagram Instagram
@@ -164,7 +167,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 	}
 
-	cacheSize, err := strconv.Atoi(get("STATS_CACHE_SIZE", "4096"))
+	cacheSize, err := strconv.Atoi(get("STATS_CACHE_SIZE", strconv.Itoa(growth.DefaultCacheSize)))
 	if err != nil || cacheSize < 0 || cacheSize > 1_000_000 {
 		bad("STATS_CACHE_SIZE must be a number from 0 to 1000000")
 	}
@@ -174,9 +177,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		ClientID:     get("INSTAGRAM_CLIENT_ID", ""),
 		ClientSecret: get("INSTAGRAM_CLIENT_SECRET", ""),
 		RedirectURI:  get("INSTAGRAM_REDIRECT_URI", ""),
-		AuthURL:      get("INSTAGRAM_AUTH_URL", "https://www.instagram.com/oauth/authorize"),
-		APIURL:       strings.TrimRight(get("INSTAGRAM_API_URL", "https://api.instagram.com"), "/"),
-		GraphURL:     strings.TrimRight(get("INSTAGRAM_GRAPH_URL", "https://graph.instagram.com"), "/"),
+		AuthURL:      get("INSTAGRAM_AUTH_URL", instagram.DefaultAuthURL),
+		APIURL:       strings.TrimRight(get("INSTAGRAM_API_URL", instagram.DefaultAPIURL), "/"),
+		GraphURL:     strings.TrimRight(get("INSTAGRAM_GRAPH_URL", instagram.DefaultGraphURL), "/"),
 	}
 	maxPosts, err := strconv.Atoi(get("INSTAGRAM_MAX_POSTS", "1000"))
 	if err != nil || maxPosts < 1 || maxPosts > 10000 {

@@ -14,7 +14,7 @@ package growth
 // Local times are computed as seconds since 1970-01-01 local midnight
 // (the UTC epoch plus the offset in force): the local day is that over
 // 86,400, the hour its remainder over 3,600, and 1970-01-01 was a
-// Thursday. The zone's rules come from Go (zones.go), so the statement
+// Thursday. The zone's rules come from Go (zone.go), so the statement
 // needs no time zone of its own and PostgreSQL's zone database is not
 // consulted.
 //

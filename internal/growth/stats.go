@@ -5,7 +5,6 @@
 package growth
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -22,17 +21,34 @@ import (
 	"creatorgrowth/internal/postgres"
 )
 
-// Periods are the report periods, in days, that the contract allows.
-var periods = [...]int{7, 14, 30, 90}
+// DefaultPeriod is the report period, in days, when none is asked for.
+const DefaultPeriod = 30
+
+// periods are the report periods, in days, that the contract allows, by
+// their only accepted spellings ("07", "30.0", "+7" are not).
+var periods = map[string]int{"7": 7, "14": 14, "30": 30, "90": 90}
+
+// ParsePeriod reads the period of a request, ?period=: DefaultPeriod when
+// it is not given, one of 7, 14, 30 or 90 spelled so, or invalid_period
+// (an empty value included).
+func ParsePeriod(raw string, given bool) (int, error) {
+	if !given {
+		return DefaultPeriod, nil
+	}
+	if days, ok := periods[raw]; ok {
+		return days, nil
+	}
+	return 0, errInvalidPeriod()
+}
 
 // ValidPeriod reports whether days is one of the contract's periods.
 func ValidPeriod(days int) bool {
-	for _, p := range periods {
-		if p == days {
-			return true
-		}
-	}
-	return false
+	_, ok := periods[strconv.Itoa(days)]
+	return ok
+}
+
+func errInvalidPeriod() error {
+	return apperr.New(apperr.CodeInvalidPeriod, "period must be one of 7, 14, 30 or 90 (days).")
 }
 
 // Stats is the contract's growth report. Where the contract leaves room:
@@ -58,9 +74,15 @@ func ValidPeriod(days int) bool {
 //     top_hashtags by more posts, then the tag in byte order; media_types
 //     by posts descending, then the type in byte order ("" when unknown).
 type Stats struct {
-	PeriodDays       int           `json:"period_days"`
-	PeriodStart      time.Time     `json:"period_start"`
-	PeriodEnd        time.Time     `json:"period_end"`
+	PeriodDays  int       `json:"period_days"`
+	PeriodStart time.Time `json:"period_start"`
+	PeriodEnd   time.Time `json:"period_end"`
+	Summary
+}
+
+// Summary is the report but its window: what stays the same while a
+// report is reused (see CacheSize) and its window moves with now.
+type Summary struct {
 	TotalPosts       int64         `json:"total_posts"`
 	TotalLikes       int64         `json:"total_likes"`
 	TotalComments    int64         `json:"total_comments"`
@@ -89,8 +111,20 @@ type Totals struct {
 	TotalComments int64 `json:"total_comments"`
 }
 
-// Post is the contract's post object, as the post list returns it.
-type Post = postgres.Post
+// Post is the report's best post: the contract's post object, with the
+// keys of the post list.
+type Post struct {
+	ID            string    `json:"id"`
+	IGPostID      string    `json:"ig_post_id"`
+	Caption       string    `json:"caption"`
+	MediaType     string    `json:"media_type"`
+	MediaURL      string    `json:"media_url"`
+	Permalink     string    `json:"permalink"`
+	LikeCount     *int64    `json:"like_count"`
+	CommentsCount int64     `json:"comments_count"`
+	PostedAt      time.Time `json:"posted_at"`
+	FetchedAt     time.Time `json:"fetched_at"`
+}
 
 // Day is one calendar date of the window, in the report's time zone.
 type Day struct {
@@ -188,8 +222,7 @@ func (s *Service) Stats(ctx context.Context, acc postgres.Account, period int, t
 }
 
 // StatsJSON returns the report of Stats encoded as encoding/json encodes
-// Stats. A reused report is not encoded again: only its first three
-// fields are.
+// Stats. A reused report is not encoded again: only its window is.
 func (s *Service) StatsJSON(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) ([]byte, error) {
 	r, err := s.report(ctx, acc, period, tz, now)
 	if err != nil {
@@ -198,49 +231,50 @@ func (s *Service) StatsJSON(ctx context.Context, acc postgres.Account, period in
 	return r.json()
 }
 
-// report is a computed report with its JSON encoding from the field after
-// period_end on: the part that is the same whenever the report is reused.
+// report is a computed report with the encoding of its Summary, which is
+// the same whenever the report is reused.
 type report struct {
-	stats Stats
-	tail  []byte
+	stats   Stats
+	summary json.RawMessage
 }
 
-// tailMark is where the JSON of Stats stops depending on now.
-const tailMark = `,"total_posts":`
+// window is the encoding of the fields of Stats before its Summary.
+type window struct {
+	PeriodDays  int       `json:"period_days"`
+	PeriodStart time.Time `json:"period_start"`
+	PeriodEnd   time.Time `json:"period_end"`
+}
 
 func newReport(st Stats) (report, error) {
-	b, err := json.Marshal(st)
+	b, err := json.Marshal(st.Summary)
 	if err != nil {
 		return report{}, fmt.Errorf("growth stats: encode: %w", err)
 	}
-	i := bytes.Index(b, []byte(tailMark))
-	if i < 0 {
-		return report{}, fmt.Errorf("growth stats: encode: no %s in %.80s", tailMark, b)
-	}
-	return report{stats: st, tail: b[i:]}, nil
+	return report{stats: st, summary: b}, nil
 }
 
-// json returns the whole encoding: the fields that depend on now, then
-// the tail.
+// json returns the whole encoding: the object of the window and the
+// object of the summary, made one object, in the order of Stats.
 func (r report) json() ([]byte, error) {
-	startJSON, err1 := r.stats.PeriodStart.MarshalJSON()
-	endJSON, err2 := r.stats.PeriodEnd.MarshalJSON()
-	if err := errors.Join(err1, err2); err != nil {
+	head, err := json.Marshal(window{r.stats.PeriodDays, r.stats.PeriodStart, r.stats.PeriodEnd})
+	if err != nil {
 		return nil, fmt.Errorf("growth stats: encode: %w", err)
 	}
-	b := make([]byte, 0, 96+len(r.tail))
-	b = append(b, `{"period_days":`...)
-	b = strconv.AppendInt(b, int64(r.stats.PeriodDays), 10)
-	b = append(b, `,"period_start":`...)
-	b = append(b, startJSON...)
-	b = append(b, `,"period_end":`...)
-	b = append(b, endJSON...)
-	return append(b, r.tail...), nil
+	return mergeObjects(head, r.summary), nil
+}
+
+// mergeObjects joins two encoded JSON objects, each with at least one key,
+// into one with a's keys first.
+func mergeObjects(a, b []byte) []byte {
+	out := make([]byte, 0, len(a)+len(b))
+	out = append(out, a[:len(a)-1]...) // without its closing brace
+	out = append(out, ',')
+	return append(out, b[1:]...) // without its opening brace
 }
 
 func (s *Service) report(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) (report, error) {
 	if !ValidPeriod(period) {
-		return report{}, apperr.New(apperr.CodeInvalidPeriod, "period must be one of 7, 14, 30 or 90 (days).")
+		return report{}, errInvalidPeriod()
 	}
 	if tz == nil {
 		tz = time.UTC
@@ -277,7 +311,7 @@ func (s *Service) compute(ctx context.Context, acc postgres.Account, period int,
 	if err != nil {
 		return Stats{}, horizon{}, err
 	}
-	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Followers: acc.Followers}
+	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Summary: Summary{Followers: acc.Followers}}
 	var (
 		bp                                    nullPost
 		offs, dayPosts, dayLikes, dayComments pq.Int64Array

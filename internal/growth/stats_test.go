@@ -52,27 +52,27 @@ func TestService_Stats(t *testing.T) {
 	zero := func(date string) growth.Day { return growth.Day{Date: date} }
 	best := refPost(a)
 	want := growth.Stats{
-		PeriodDays: 7, PeriodStart: ts("2026-03-03T12:00:00Z"), PeriodEnd: now,
-		TotalPosts: 3, TotalLikes: 107, TotalComments: 15, AvgLikes: 35.67, AvgComments: 5,
-		Previous:   growth.Totals{TotalPosts: 2, TotalLikes: 50, TotalComments: 8},
-		LikesTrend: 114, CommentsTrend: 87.5, PostsThisWeek: 3, PostsPerWeek: 3,
-		BestPost: best, Message: "🔥 You're on fire! Engagement is way up.",
-		Followers: i64(1000), FollowersTrend: f64(25), EngagementRate: f64(4.1),
-		Daily: []growth.Day{
-			{Date: "2026-03-03", Posts: 1, Likes: 7}, zero("2026-03-04"), zero("2026-03-05"), zero("2026-03-06"),
-			zero("2026-03-07"), zero("2026-03-08"), {Date: "2026-03-09", Posts: 1, Comments: 5},
-			{Date: "2026-03-10", Posts: 1, Likes: 100, Comments: 10},
-		},
-		MediaTypes: []growth.MediaType{
-			{MediaType: "IMAGE", Posts: 2, AvgLikes: 53.5, AvgComments: 5},
-			{MediaType: "VIDEO", Posts: 1, AvgLikes: 0, AvgComments: 5},
-		},
-		BestPostingTimes: []growth.PostingTime{{Weekday: 2, Hour: 12, Posts: 2, AvgEngagement: 58.5}},
-		TopHashtags: []growth.Hashtag{
-			{Tag: "#food", Posts: 2, AvgEngagement: 58.5},
-			{Tag: "#travel", Posts: 2, AvgEngagement: 57.5},
-		},
-	}
+		PeriodDays: 7, PeriodStart: ts("2026-03-03T12:00:00Z"), PeriodEnd: now, Summary: growth.Summary{
+			TotalPosts: 3, TotalLikes: 107, TotalComments: 15, AvgLikes: 35.67, AvgComments: 5,
+			Previous:   growth.Totals{TotalPosts: 2, TotalLikes: 50, TotalComments: 8},
+			LikesTrend: 114, CommentsTrend: 87.5, PostsThisWeek: 3, PostsPerWeek: 3,
+			BestPost: best, Message: "🔥 You're on fire! Engagement is way up.",
+			Followers: i64(1000), FollowersTrend: f64(25), EngagementRate: f64(4.1),
+			Daily: []growth.Day{
+				{Date: "2026-03-03", Posts: 1, Likes: 7}, zero("2026-03-04"), zero("2026-03-05"), zero("2026-03-06"),
+				zero("2026-03-07"), zero("2026-03-08"), {Date: "2026-03-09", Posts: 1, Comments: 5},
+				{Date: "2026-03-10", Posts: 1, Likes: 100, Comments: 10},
+			},
+			MediaTypes: []growth.MediaType{
+				{MediaType: "IMAGE", Posts: 2, AvgLikes: 53.5, AvgComments: 5},
+				{MediaType: "VIDEO", Posts: 1, AvgLikes: 0, AvgComments: 5},
+			},
+			BestPostingTimes: []growth.PostingTime{{Weekday: 2, Hour: 12, Posts: 2, AvgEngagement: 58.5}},
+			TopHashtags: []growth.Hashtag{
+				{Tag: "#food", Posts: 2, AvgEngagement: 58.5},
+				{Tag: "#travel", Posts: 2, AvgEngagement: 57.5},
+			},
+		}}
 	if diff := jsonDiff(t, got, want); diff != "" {
 		t.Errorf("Stats:\n%s", diff)
 	}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"creatorgrowth/internal/metrics"
 )
 
 // TestClientClosedRequest cancels requests the way net/http does when the
@@ -17,8 +15,8 @@ import (
 // recorded as 499 at info level, not as server errors; a request that runs
 // out of time stays a 500.
 func TestClientClosedRequest(t *testing.T) {
-	mx := metrics.New(metrics.Options{})
-	a := newTestAPI(t, withObserve(mx.ObserveRequest))
+	a := newTestAPI(t)
+	mx := a.mx
 	token, _ := a.register(t, "gone@example.com", "a long enough password")
 
 	// lockUsers holds an exclusive lock on users until release, so that

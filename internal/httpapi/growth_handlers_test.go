@@ -13,15 +13,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/ulule/limiter/v3/drivers/store/memory"
 
+	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
 	"creatorgrowth/internal/growth"
-	"creatorgrowth/internal/httpapi"
-	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/testdb"
-	"creatorgrowth/internal/waitlist"
 )
 
 // growthEnv is the real router with the growth service on a fresh
@@ -45,23 +42,11 @@ func newGrowthEnv(t *testing.T) *growthEnv {
 		t.Fatalf("config: %v", err)
 	}
 	db := testdb.New(t)
-	tokens := auth.NewTokens(cfg.JWTSecret)
-	h, err := httpapi.NewRouter(httpapi.Deps{
-		Config:       cfg,
-		DB:           db,
-		Logger:       slog.New(slog.DiscardHandler),
-		Auth:         auth.NewService(postgres.NewUsers(db), auth.NewHasher(4, 2), tokens),
-		Tokens:       tokens,
-		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
-		Accounts:     postgres.NewAccounts(db),
-		Growth:       growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize)),
-		LimiterStore: memory.NewStore(),
-		Limits:       httpapi.DefaultLimits(),
-	})
+	a, err := app.New(cfg, db, slog.New(slog.DiscardHandler), app.Options{Hasher: auth.NewHasher(4, 2)})
 	if err != nil {
-		t.Fatalf("NewRouter: %v", err)
+		t.Fatalf("app: %v", err)
 	}
-	return &growthEnv{h: h, db: db, tokens: tokens}
+	return &growthEnv{h: a.Handler, db: db, tokens: a.Tokens}
 }
 
 // user inserts a user and returns its id and a valid token.

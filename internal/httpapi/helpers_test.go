@@ -15,16 +15,15 @@ import (
 	"time"
 
 	"github.com/ulule/limiter/v3"
-	"github.com/ulule/limiter/v3/drivers/store/memory"
 	"golang.org/x/crypto/bcrypt"
 
+	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
 	"creatorgrowth/internal/httpapi"
-	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/metrics"
 	"creatorgrowth/internal/testdb"
 	"creatorgrowth/internal/testlog"
-	"creatorgrowth/internal/waitlist"
 )
 
 // Secrets of the test configuration. They must never show up in logs.
@@ -42,13 +41,13 @@ type testAPI struct {
 	db   *sql.DB
 	cfg  *config.Config
 	logs *testlog.Buffer
+	mx   *metrics.Metrics
 }
 
 type testOptions struct {
-	env     map[string]string
-	limits  httpapi.Limits
-	db      *sql.DB
-	observe func(route, method string, status int, d time.Duration)
+	env    map[string]string
+	limits httpapi.Limits
+	db     *sql.DB
 }
 
 // option changes how newTestAPI builds the router.
@@ -68,11 +67,6 @@ func withLimits(l httpapi.Limits) option {
 // withDB runs the router on db instead of a fresh test database.
 func withDB(db *sql.DB) option {
 	return func(o *testOptions) { o.db = db }
-}
-
-// withObserve tells observe of every request, as the metrics are told.
-func withObserve(observe func(route, method string, status int, d time.Duration)) option {
-	return func(o *testOptions) { o.observe = observe }
 }
 
 // highLimits are limits no test reaches by accident.
@@ -111,26 +105,13 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 	if db == nil {
 		db = testdb.New(t)
 	}
-	hasher := auth.NewHasher(bcrypt.MinCost, 8)
 	logs := &testlog.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	tokens := auth.NewTokens(cfg.JWTSecret)
-	h, err := httpapi.NewRouter(httpapi.Deps{
-		Config:       cfg,
-		DB:           db,
-		Logger:       logger,
-		Auth:         auth.NewService(postgres.NewUsers(db), hasher, tokens),
-		Tokens:       tokens,
-		Waitlist:     waitlist.NewService(postgres.NewWaitlist(db)),
-		Accounts:     postgres.NewAccounts(db),
-		LimiterStore: memory.NewStore(),
-		Limits:       o.limits,
-		Observe:      o.observe,
-	})
+	a, err := app.New(cfg, db, logger, app.Options{Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &o.limits})
 	if err != nil {
-		t.Fatalf("NewRouter: %v", err)
+		t.Fatalf("app: %v", err)
 	}
-	return &testAPI{h: h, db: db, cfg: cfg, logs: logs}
+	return &testAPI{h: a.Handler, db: db, cfg: cfg, logs: logs, mx: a.Metrics}
 }
 
 // response is a recorded answer; Body is the decoded JSON object, when the

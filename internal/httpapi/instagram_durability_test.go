@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/igsync/igsynctest"
 	"creatorgrowth/internal/instagram/sandbox"
 	"creatorgrowth/internal/postgres"
@@ -125,8 +126,8 @@ func TestInstagramDurability_TwoPoolsRunEachFetchOnce(t *testing.T) {
 	var mu sync.Mutex
 	runs := map[string]int{}
 	handlers := h.Service.Handlers()
-	fetch := handlers[postgres.JobFetchPosts]
-	handlers[postgres.JobFetchPosts] = func(ctx context.Context, job postgres.Job) error {
+	fetch := handlers[igsync.KindFetchPosts]
+	handlers[igsync.KindFetchPosts] = func(ctx context.Context, job postgres.Job) error {
 		mu.Lock()
 		runs[job.AccountID]++
 		mu.Unlock()

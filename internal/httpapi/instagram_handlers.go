@@ -48,6 +48,51 @@ func toAccountJSON(a postgres.Account) accountJSON {
 	}
 }
 
+// postJSON is the contract's post object.
+type postJSON struct {
+	ID            string    `json:"id"`
+	IGPostID      string    `json:"ig_post_id"`
+	Caption       string    `json:"caption"`
+	MediaType     string    `json:"media_type"`
+	MediaURL      string    `json:"media_url"`
+	Permalink     string    `json:"permalink"`
+	LikeCount     *int64    `json:"like_count"`
+	CommentsCount int64     `json:"comments_count"`
+	PostedAt      time.Time `json:"posted_at"`
+	FetchedAt     time.Time `json:"fetched_at"`
+}
+
+func toPostsJSON(posts []postgres.Post) []postJSON {
+	out := make([]postJSON, len(posts))
+	for i, p := range posts {
+		out[i] = postJSON{
+			ID:            p.ID,
+			IGPostID:      p.IGPostID,
+			Caption:       p.Caption,
+			MediaType:     p.MediaType,
+			MediaURL:      p.MediaURL,
+			Permalink:     p.Permalink,
+			LikeCount:     p.LikeCount,
+			CommentsCount: p.CommentsCount,
+			PostedAt:      p.PostedAt.UTC(),
+			FetchedAt:     p.FetchedAt.UTC(),
+		}
+	}
+	return out
+}
+
+// syncJSON is the contract's sync status.
+type syncJSON struct {
+	State        string     `json:"state"`
+	PostsFetched int        `json:"posts_fetched"`
+	LastSyncedAt *time.Time `json:"last_synced_at"`
+	Error        *string    `json:"error"`
+}
+
+func toSyncJSON(s igsync.SyncStatus) syncJSON {
+	return syncJSON{State: s.State, PostsFetched: s.PostsFetched, LastSyncedAt: utc(s.LastSyncedAt), Error: s.Error}
+}
+
 func utc(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
@@ -125,7 +170,7 @@ func (a *api) instagramSync(c *gin.Context) {
 		writeError(c, a.logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, st)
+	c.JSON(http.StatusOK, toSyncJSON(st))
 }
 
 func (a *api) instagramPosts(c *gin.Context) {
@@ -156,7 +201,7 @@ func (a *api) instagramPosts(c *gin.Context) {
 		writeError(c, a.logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"account": toAccountJSON(acc), "posts_count": acc.PostsCount, "posts": posts})
+	c.JSON(http.StatusOK, gin.H{"account": toAccountJSON(acc), "posts_count": acc.PostsCount, "posts": toPostsJSON(posts)})
 }
 
 func (a *api) instagramDisconnect(c *gin.Context) {

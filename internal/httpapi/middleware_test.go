@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"creatorgrowth/internal/httpapi"
 	"creatorgrowth/internal/testdb"
 )
 
@@ -136,6 +137,57 @@ func TestCORS(t *testing.T) {
 		res := api.do(t, http.MethodGet, "/api/user/me", nil, header("Origin", "https://evil.example.test"))
 		if got := res.Header.Get("Access-Control-Allow-Origin"); got != "" {
 			t.Errorf("Access-Control-Allow-Origin = %q, want none", got)
+		}
+	})
+
+	// The contract's CORS applies to every route the server answers, not
+	// only to /api: /health, the API document, the metrics, the OAuth
+	// callback, the sandbox, the web app and unmatched paths.
+	t.Run("EveryRoute", func(t *testing.T) {
+		for _, tc := range []struct{ method, path string }{
+			{http.MethodGet, "/health"},
+			{http.MethodHead, "/health"},
+			{http.MethodGet, "/api/openapi.json"},
+			{http.MethodGet, "/metrics"},
+			{http.MethodGet, "/auth/instagram/callback?error=access_denied"},
+			{http.MethodGet, httpapi.SandboxPrefix + "/oauth/authorize"},
+			{http.MethodGet, "/"},
+			{http.MethodGet, "/api/nope"},
+			{http.MethodPost, "/api/auth/login"},
+			{http.MethodDelete, "/api/instagram/disconnect"},
+		} {
+			name := tc.method + " " + tc.path
+			res := api.do(t, tc.method, tc.path, nil, header("Origin", other))
+			if got := res.Header.Get("Access-Control-Allow-Origin"); got != other {
+				t.Errorf("%s: Access-Control-Allow-Origin = %q, want %q", name, got, other)
+			}
+			res = api.do(t, tc.method, tc.path, nil, header("Origin", "https://evil.example.test"))
+			if got := res.Header.Get("Access-Control-Allow-Origin"); got != "" {
+				t.Errorf("%s from another origin: Access-Control-Allow-Origin = %q, want none", name, got)
+			}
+
+			res = api.do(t, http.MethodOptions, tc.path, nil, header("Origin", other),
+				header("Access-Control-Request-Method", tc.method),
+				header("Access-Control-Request-Headers", "content-type, authorization"))
+			if res.Status < 200 || res.Status > 299 {
+				t.Errorf("%s preflight: status = %d, want 2xx", name, res.Status)
+			}
+			if got := res.Header.Get("Access-Control-Allow-Origin"); got != other {
+				t.Errorf("%s preflight: Access-Control-Allow-Origin = %q, want %q", name, got, other)
+			}
+			if got := res.Header.Get("Access-Control-Allow-Methods"); !contains([]string{got}, tc.method) {
+				t.Errorf("%s preflight: Access-Control-Allow-Methods = %q, want %s", name, got, tc.method)
+			}
+			for _, h := range []string{"Content-Type", "Authorization"} {
+				if got := res.Header.Get("Access-Control-Allow-Headers"); !contains([]string{got}, h) {
+					t.Errorf("%s preflight: Access-Control-Allow-Headers = %q, want %s", name, got, h)
+				}
+			}
+			res = api.do(t, http.MethodOptions, tc.path, nil, header("Origin", "https://evil.example.test"),
+				header("Access-Control-Request-Method", tc.method))
+			if got := res.Header.Get("Access-Control-Allow-Origin") + res.Header.Get("Access-Control-Allow-Methods"); got != "" {
+				t.Errorf("%s preflight from another origin: CORS headers %q, want none", name, got)
+			}
 		}
 	})
 }

@@ -22,11 +22,14 @@ import (
 	"creatorgrowth/internal/waitlist"
 )
 
-// Deps is what the router needs. Optional parts are nil when absent.
+// Deps is what the router needs. internal/app builds it, once; every
+// field is required except SPA and Sandbox.
 type Deps struct {
-	Config       *config.Config
-	DB           *sql.DB
-	Logger       *slog.Logger
+	Config *config.Config
+	DB     *sql.DB
+	Logger *slog.Logger
+	// Now is the clock of the growth reports.
+	Now          func() time.Time
 	Auth         *auth.Service
 	Tokens       *auth.Tokens
 	Waitlist     *waitlist.Service
@@ -41,11 +44,10 @@ type Deps struct {
 	SPA fs.FS
 	// Sandbox is the fake Instagram, mounted at SandboxPrefix when set.
 	Sandbox http.Handler
-	// Observe, when set, is told of every request (metrics): the route
-	// template ("unmatched" when none), the method, the status and the time.
+	// Observe is told of every request (metrics): the route template
+	// ("unmatched" when none), the method, the status and the time.
 	Observe func(route, method string, status int, d time.Duration)
-	// Metrics, when set, serves GET /metrics behind METRICS_TOKEN (see
-	// metricsRoute); nil answers 404.
+	// Metrics serves GET /metrics behind METRICS_TOKEN (see metricsRoute).
 	Metrics http.Handler
 }
 
@@ -56,6 +58,7 @@ type api struct {
 	cfg      *config.Config
 	db       *sql.DB
 	logger   *slog.Logger
+	now      func() time.Time
 	auth     *auth.Service
 	tokens   *auth.Tokens
 	waitlist *waitlist.Service
@@ -75,6 +78,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		cfg:      d.Config,
 		db:       d.DB,
 		logger:   d.Logger,
+		now:      d.Now,
 		auth:     d.Auth,
 		tokens:   d.Tokens,
 		waitlist: d.Waitlist,

@@ -18,21 +18,15 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/ulule/limiter/v3/drivers/store/memory"
 	"golang.org/x/crypto/bcrypt"
 
+	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
-	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/httpapi"
-	"creatorgrowth/internal/igsync"
-	"creatorgrowth/internal/instagram"
 	"creatorgrowth/internal/instagram/sandbox"
-	"creatorgrowth/internal/postgres"
-	"creatorgrowth/internal/secretbox"
 	"creatorgrowth/internal/testdb"
 	"creatorgrowth/internal/testlog"
-	"creatorgrowth/internal/waitlist"
 )
 
 // Settings of the security stack. The client secret and passwords are
@@ -83,31 +77,18 @@ func newSecStack(t *testing.T, limits httpapi.Limits) *secStack {
 	s := &secStack{db: db, logs: &testlog.Buffer{}, tokens: auth.NewTokens(cfg.JWTSecret), sbURL: sbServer.URL,
 		secrets: []string{testJWTSecret, testAdminPassword, testEncryptionKey, secClientSecret, secPassword}}
 	logger := slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	box, err := secretbox.New(cfg.TokenEncryptionKey)
-	if err != nil {
-		t.Fatalf("secretbox: %v", err)
-	}
-	client := instagram.NewClient(instagram.Config{
-		ClientID: secClientID, ClientSecret: secClientSecret, RedirectURI: secRedirectURI,
-		AuthURL: cfg.Instagram.AuthURL, APIURL: cfg.Instagram.APIURL, GraphURL: cfg.Instagram.GraphURL,
-		HTTPClient: &http.Client{Timeout: 5 * time.Second}, MaxRetries: 1, Logger: logger,
-	})
-	ig := igsync.New(igsync.Deps{DB: db, Client: client, Tokens: s.tokens, Box: box, Logger: logger,
-		MaxPosts: 1000, Hashtags: growth.ExtractHashtags})
 	spa := fstest.MapFS{
 		"index.html":    {Data: []byte("<!doctype html><title>Creator Growth Tool</title><div id=root></div>")},
 		"assets/app.js": {Data: []byte("console.log('app')")},
 	}
-	s.h, err = httpapi.NewRouter(httpapi.Deps{
-		Config: cfg, DB: db, Logger: logger,
-		Auth:   auth.NewService(postgres.NewUsers(db), auth.NewHasher(bcrypt.MinCost, 8), s.tokens),
-		Tokens: s.tokens, Waitlist: waitlist.NewService(postgres.NewWaitlist(db)),
-		Accounts: postgres.NewAccounts(db), Growth: growth.NewService(db, growth.CacheSize(growth.DefaultCacheSize)), Instagram: ig,
-		LimiterStore: memory.NewStore(), Limits: limits, SPA: spa, Sandbox: sb,
+	a, err := app.New(cfg, db, logger, app.Options{
+		Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &limits, SPA: spa,
+		Instagram: app.InstagramOptions{HTTPClient: &http.Client{Timeout: 5 * time.Second}, MaxRetries: 1},
 	})
 	if err != nil {
-		t.Fatalf("NewRouter: %v", err)
+		t.Fatalf("app: %v", err)
 	}
+	s.h = a.Handler
 	s.web = &http.Client{Timeout: 5 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(func() { s.checkLogs(t) })
@@ -247,7 +228,7 @@ func TestSecurity_HeadersOnEveryRoute(t *testing.T) {
 		{"GET /health", http.MethodGet, "/health", nil, nil, 200},
 		{"HEAD /health", http.MethodHead, "/health", nil, nil, 200},
 		{"GET /api/openapi.json", http.MethodGet, "/api/openapi.json", nil, nil, 200},
-		{"GET /metrics", http.MethodGet, "/metrics", nil, nil, 404},
+		{"GET /metrics", http.MethodGet, "/metrics", nil, nil, 200},
 		{"POST /api/auth/register", http.MethodPost, "/api/auth/register", map[string]string{"email": "new@example.com", "password": secPassword}, nil, 201},
 		{"POST /api/auth/register", http.MethodPost, "/api/auth/register", `{"email":`, nil, 400},
 		{"POST /api/auth/register", http.MethodPost, "/api/auth/register", `{"email":"` + strings.Repeat("a", 2<<20) + `"}`, nil, 413},

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/csv"
 	"net/http"
 	"strconv"
@@ -14,6 +12,30 @@ import (
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/waitlist"
 )
+
+// waitlistPageJSON is a page of the admin waitlist.
+type waitlistPageJSON struct {
+	Entries    []waitlistEntryJSON `json:"entries"`
+	Page       int                 `json:"page"`
+	Limit      int                 `json:"limit"`
+	Total      int                 `json:"total"`
+	TotalPages int                 `json:"total_pages"`
+}
+
+type waitlistEntryJSON struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func toWaitlistPageJSON(p waitlist.Page) waitlistPageJSON {
+	out := waitlistPageJSON{Entries: make([]waitlistEntryJSON, len(p.Entries)), Page: p.Page, Limit: p.Limit,
+		Total: p.Total, TotalPages: p.TotalPages}
+	for i, e := range p.Entries {
+		out.Entries[i] = waitlistEntryJSON{ID: e.ID, Email: e.Email, CreatedAt: e.CreatedAt.UTC()}
+	}
+	return out
+}
 
 type messageJSON struct {
 	Message string `json:"message"`
@@ -54,10 +76,7 @@ func (a *api) requireAdmin(c *gin.Context) {
 	if given == "" {
 		given = c.Query("password")
 	}
-	// Hashing first makes the comparison independent of the lengths.
-	want := sha256.Sum256([]byte(a.cfg.AdminPassword))
-	got := sha256.Sum256([]byte(given))
-	if given == "" || subtle.ConstantTimeCompare(want[:], got[:]) != 1 {
+	if given == "" || !sameSecret(a.cfg.AdminPassword, given) {
 		a.adminFailures.count(c)
 		writeError(c, a.logger, apperr.New(apperr.CodeUnauthorized, "Wrong admin password."))
 		return
@@ -90,11 +109,8 @@ func (a *api) adminWaitlist(c *gin.Context) {
 		writeError(c, a.logger, err)
 		return
 	}
-	for i := range p.Entries {
-		p.Entries[i].CreatedAt = p.Entries[i].CreatedAt.UTC()
-	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, p)
+	c.JSON(http.StatusOK, toWaitlistPageJSON(p))
 }
 
 func (a *api) adminWaitlistCSV(c *gin.Context) {

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/igsync/igsynctest"
 	"creatorgrowth/internal/instagram/sandbox"
-	"creatorgrowth/internal/postgres"
 )
 
 // BenchmarkSync10kPosts runs one fetch job that pages 10,000 posts from the
@@ -19,7 +19,7 @@ func BenchmarkSync10kPosts(b *testing.B) {
 		Accounts: []sandbox.AccountSpec{{UserID: igID, Posts: n}},
 	})
 	h.MustConnect(h.Register(), igID)
-	fetch := h.Service.Handlers()[postgres.JobFetchPosts]
+	fetch := h.Service.Handlers()[igsync.KindFetchPosts]
 	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()
@@ -29,7 +29,7 @@ func BenchmarkSync10kPosts(b *testing.B) {
 		if err := h.DB.QueryRow(`SELECT id FROM instagram_accounts`).Scan(&accountID); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := h.Jobs.Enqueue(ctx, postgres.JobFetchPosts, accountID, time.Now(), 1); err != nil {
+		if _, err := h.Jobs.Enqueue(ctx, igsync.KindFetchPosts, accountID, time.Now(), 1); err != nil {
 			b.Fatal(err)
 		}
 		job, ok, err := h.Jobs.Claim(ctx, "bench", time.Minute)

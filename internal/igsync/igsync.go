@@ -4,7 +4,6 @@ package igsync
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,6 +31,14 @@ const (
 	jobAttempts = 5
 )
 
+// Job kinds this package declares and runs (Handlers).
+const (
+	// KindFetchPosts fetches an account's profile and posts.
+	KindFetchPosts = "fetch_posts"
+	// KindRefreshToken refreshes an account's long-lived token.
+	KindRefreshToken = "refresh_token"
+)
+
 // Callback failure reasons of the contract.
 const (
 	ReasonDenied         = "denied"
@@ -43,7 +50,6 @@ const (
 
 // Service is the Instagram connection and sync service.
 type Service struct {
-	db       *sql.DB
 	client   *instagram.Client
 	accounts *postgres.Accounts
 	posts    *postgres.Posts
@@ -54,48 +60,52 @@ type Service struct {
 	logger   *slog.Logger
 	maxPosts int
 	hashtags func(string) []string
-
-	// notify wakes the local worker pool after an enqueue; may be nil.
-	notify func()
+	notifier Notifier
 }
 
-// Deps is what the service needs.
+// Notifier is told after a job is enqueued, to wake the workers that run
+// it (a *worker.Wake).
+type Notifier interface{ Notify() }
+
+// Deps is what the service needs; every field is required.
 type Deps struct {
-	DB       *sql.DB
 	Client   *instagram.Client
+	Accounts *postgres.Accounts
+	Posts    *postgres.Posts
+	Jobs     *postgres.Jobs
+	States   *postgres.OAuthStates
 	Tokens   *auth.Tokens
 	Box      *secretbox.Box
 	Logger   *slog.Logger
 	MaxPosts int
 	// Hashtags extracts the hashtags of a caption at ingest.
 	Hashtags func(caption string) []string
+	// Notifier wakes the worker pools after an enqueue.
+	Notifier Notifier
 }
 
 // New returns the service.
 func New(d Deps) *Service {
 	return &Service{
-		db:       d.DB,
 		client:   d.Client,
-		accounts: postgres.NewAccounts(d.DB),
-		posts:    postgres.NewPosts(d.DB),
-		jobs:     postgres.NewJobs(d.DB),
-		states:   postgres.NewOAuthStates(d.DB),
+		accounts: d.Accounts,
+		posts:    d.Posts,
+		jobs:     d.Jobs,
+		states:   d.States,
 		tokens:   d.Tokens,
 		box:      d.Box,
 		logger:   d.Logger,
 		maxPosts: d.MaxPosts,
 		hashtags: d.Hashtags,
+		notifier: d.Notifier,
 	}
 }
-
-// SetNotify sets the function called after a job is enqueued.
-func (s *Service) SetNotify(fn func()) { s.notify = fn }
 
 // Handlers are the job handlers to run in a worker pool.
 func (s *Service) Handlers() map[string]worker.Handler {
 	return map[string]worker.Handler{
-		postgres.JobFetchPosts:   s.fetchPosts,
-		postgres.JobRefreshToken: s.refreshToken,
+		KindFetchPosts:   s.fetchPosts,
+		KindRefreshToken: s.refreshToken,
 	}
 }
 
@@ -164,8 +174,11 @@ func (s *Service) Callback(ctx context.Context, in CallbackInput) (postgres.Acco
 		return postgres.Account{}, ReasonExchangeFailed
 	}
 	profile, err := s.client.Me(ctx, long.AccessToken)
-	if err != nil || profile.UserID == "" {
-		s.logger.WarnContext(ctx, "oauth callback: profile", slog.String("error", errString(err)))
+	if err == nil && profile.UserID == "" {
+		err = errNoUserID
+	}
+	if err != nil {
+		s.logger.WarnContext(ctx, "oauth callback: profile", slog.String("error", err.Error()))
 		return postgres.Account{}, ReasonExchangeFailed
 	}
 	sealed, err := s.box.Seal(long.AccessToken, profile.UserID)
@@ -198,9 +211,9 @@ func (s *Service) Callback(ctx context.Context, in CallbackInput) (postgres.Acco
 
 // ScheduleFetch enqueues a post fetch for the account to run now.
 func (s *Service) ScheduleFetch(ctx context.Context, accountID string) (bool, error) {
-	created, err := s.jobs.Enqueue(ctx, postgres.JobFetchPosts, accountID, time.Now(), jobAttempts)
-	if err == nil && s.notify != nil {
-		s.notify()
+	created, err := s.jobs.Enqueue(ctx, KindFetchPosts, accountID, time.Now(), jobAttempts)
+	if err == nil {
+		s.notifier.Notify()
 	}
 	return created, err
 }
@@ -217,16 +230,16 @@ func (s *Service) Posts(ctx context.Context, accountID string, before time.Time,
 
 // SyncStatus is the state of an account's post fetching.
 type SyncStatus struct {
-	State        string     `json:"state"` // idle, queued, running, failed
-	PostsFetched int        `json:"posts_fetched"`
-	LastSyncedAt *time.Time `json:"last_synced_at"`
-	Error        *string    `json:"error"`
+	State        string // idle, queued, running, failed
+	PostsFetched int
+	LastSyncedAt *time.Time
+	Error        *string
 }
 
 // Status returns the sync status of the account.
 func (s *Service) Status(ctx context.Context, acc postgres.Account) (SyncStatus, error) {
-	st := SyncStatus{State: "idle", LastSyncedAt: utcPtr(acc.LastSyncedAt)}
-	job, ok, err := s.jobs.Latest(ctx, postgres.JobFetchPosts, acc.ID)
+	st := SyncStatus{State: "idle", LastSyncedAt: acc.LastSyncedAt}
+	job, ok, err := s.jobs.Latest(ctx, KindFetchPosts, acc.ID)
 	if err != nil || !ok {
 		return st, err
 	}
@@ -248,15 +261,15 @@ func (s *Service) enqueueDueSyncs(ctx context.Context) error {
 		return err
 	}
 	for _, id := range ids {
-		if _, err := s.jobs.Enqueue(ctx, postgres.JobFetchPosts, id, time.Now(), jobAttempts); err != nil {
+		if _, err := s.jobs.Enqueue(ctx, KindFetchPosts, id, time.Now(), jobAttempts); err != nil {
 			return err
 		}
 	}
 	if err := s.jobs.Prune(ctx, 30*24*time.Hour); err != nil {
 		return err
 	}
-	if len(ids) > 0 && s.notify != nil {
-		s.notify()
+	if len(ids) > 0 {
+		s.notifier.Notify()
 	}
 	return nil
 }
@@ -267,12 +280,12 @@ func (s *Service) enqueueDueRefreshes(ctx context.Context) error {
 		return err
 	}
 	for _, id := range ids {
-		if _, err := s.jobs.Enqueue(ctx, postgres.JobRefreshToken, id, time.Now(), jobAttempts); err != nil {
+		if _, err := s.jobs.Enqueue(ctx, KindRefreshToken, id, time.Now(), jobAttempts); err != nil {
 			return err
 		}
 	}
-	if len(ids) > 0 && s.notify != nil {
-		s.notify()
+	if len(ids) > 0 {
+		s.notifier.Notify()
 	}
 	return nil
 }
@@ -281,22 +294,10 @@ func (s *Service) enqueueDueRefreshes(ctx context.Context) error {
 // operators).
 func (s *Service) EnqueueDueRefreshes(ctx context.Context) error { return s.enqueueDueRefreshes(ctx) }
 
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-func errString(err error) string {
-	if err == nil {
-		return "no user_id in profile"
-	}
-	return err.Error()
-}
-
-var errNeedsReauth = errors.New("account needs to be reconnected")
+var (
+	errNeedsReauth = errors.New("account needs to be reconnected")
+	errNoUserID    = errors.New("no user_id in profile")
+)
 
 // token opens the account's stored token.
 func (s *Service) token(acc postgres.Account) (string, error) {

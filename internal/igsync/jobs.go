@@ -33,7 +33,7 @@ func (s *Service) fetchPosts(ctx context.Context, job postgres.Job) error {
 	err = s.client.Media(ctx, token, s.maxPosts, func(page instagram.MediaPage) error {
 		for _, sk := range page.Skipped {
 			s.logger.WarnContext(ctx, "skipped a post Instagram sent malformed",
-				slog.String("account_id", acc.ID), slog.String("ig_post_id", sk.ID), slog.String("error", errString(sk.Err)))
+				slog.String("account_id", acc.ID), slog.String("ig_post_id", sk.ID), slog.String("error", sk.Err.Error()))
 		}
 		if len(page.Items) == 0 {
 			return nil

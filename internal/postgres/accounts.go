@@ -17,7 +17,7 @@ const (
 )
 
 // Account is a row of instagram_accounts. AccessToken holds the ciphertext
-// as stored; only the instagram package decrypts it.
+// as stored (secretbox, sealed to the IG user id); only igsync opens it.
 type Account struct {
 	ID             string
 	UserID         string

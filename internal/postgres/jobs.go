@@ -8,11 +8,8 @@ import (
 	"time"
 )
 
-// Job kinds and states.
+// Job states. The kinds are declared by the packages that run them.
 const (
-	JobFetchPosts   = "fetch_posts"
-	JobRefreshToken = "refresh_token"
-
 	JobQueued  = "queued"
 	JobRunning = "running"
 	JobDone    = "done"

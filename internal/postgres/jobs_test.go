@@ -12,6 +12,12 @@ import (
 	"creatorgrowth/internal/testdb"
 )
 
+// Job kinds of these tests; the packages that run jobs declare their own.
+const (
+	kindFetch   = "fetch_posts"
+	kindRefresh = "refresh_token"
+)
+
 // newAccount inserts a user with one Instagram account and returns its id.
 func newAccount(t *testing.T, db *sql.DB) string {
 	t.Helper()
@@ -54,7 +60,7 @@ func TestJobs_Enqueue(t *testing.T) {
 		created := make(chan bool, 20)
 		for range 20 {
 			wg.Go(func() {
-				ok, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5)
+				ok, err := jobs.Enqueue(ctx, kindFetch, acc, time.Now(), 5)
 				if err != nil {
 					t.Error(err)
 				}
@@ -81,10 +87,10 @@ func TestJobs_Enqueue(t *testing.T) {
 		db := testdb.New(t)
 		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
 		later := time.Now().Add(time.Hour)
-		if _, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, later, 5); err != nil {
+		if _, err := jobs.Enqueue(ctx, kindFetch, acc, later, 5); err != nil {
 			t.Fatal(err)
 		}
-		if created, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5); err != nil || created {
+		if created, err := jobs.Enqueue(ctx, kindFetch, acc, time.Now(), 5); err != nil || created {
 			t.Fatalf("second enqueue: created %v, err %v", created, err)
 		}
 		j, ok, err := jobs.Claim(ctx, "w", time.Minute)
@@ -95,21 +101,21 @@ func TestJobs_Enqueue(t *testing.T) {
 	t.Run("NoSecondJobWhileOneRuns", func(t *testing.T) {
 		db := testdb.New(t)
 		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
-		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5) //nolint:errcheck
+		jobs.Enqueue(ctx, kindFetch, acc, time.Now(), 5) //nolint:errcheck
 		if _, ok, err := jobs.Claim(ctx, "w", time.Minute); !ok || err != nil {
 			t.Fatalf("claim: %v %v", ok, err)
 		}
-		if created, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5); err != nil || created {
+		if created, err := jobs.Enqueue(ctx, kindFetch, acc, time.Now(), 5); err != nil || created {
 			t.Errorf("enqueue while running: created %v, err %v", created, err)
 		}
-		if created, err := jobs.Enqueue(ctx, postgres.JobRefreshToken, acc, time.Now(), 5); err != nil || !created {
+		if created, err := jobs.Enqueue(ctx, kindRefresh, acc, time.Now(), 5); err != nil || !created {
 			t.Errorf("enqueue of another kind: created %v, err %v", created, err)
 		}
 	})
 	t.Run("GoneAccount", func(t *testing.T) {
 		db := testdb.New(t)
 		jobs := postgres.NewJobs(db)
-		created, err := jobs.Enqueue(ctx, postgres.JobFetchPosts, "00000000-0000-0000-0000-000000000001", time.Now(), 5)
+		created, err := jobs.Enqueue(ctx, kindFetch, "00000000-0000-0000-0000-000000000001", time.Now(), 5)
 		if err != nil || created {
 			t.Errorf("enqueue for a missing account: created %v, err %v", created, err)
 		}
@@ -121,7 +127,7 @@ func TestJobs_Claim(t *testing.T) {
 	t.Run("NotBeforeRunAt", func(t *testing.T) {
 		db := testdb.New(t)
 		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
-		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now().Add(time.Minute), 5) //nolint:errcheck
+		jobs.Enqueue(ctx, kindFetch, acc, time.Now().Add(time.Minute), 5) //nolint:errcheck
 		if _, ok, err := jobs.Claim(ctx, "w", time.Minute); ok || err != nil {
 			t.Errorf("claimed a future job: %v %v", ok, err)
 		}
@@ -129,7 +135,7 @@ func TestJobs_Claim(t *testing.T) {
 	t.Run("ExpiredLease", func(t *testing.T) {
 		db := testdb.New(t)
 		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
-		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5) //nolint:errcheck
+		jobs.Enqueue(ctx, kindFetch, acc, time.Now(), 5) //nolint:errcheck
 		first, ok, err := jobs.Claim(ctx, "dead", time.Minute)
 		if !ok || err != nil {
 			t.Fatalf("claim: %v %v", ok, err)
@@ -155,7 +161,7 @@ func TestJobs_Claim(t *testing.T) {
 	t.Run("Release", func(t *testing.T) {
 		db := testdb.New(t)
 		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
-		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 5) //nolint:errcheck
+		jobs.Enqueue(ctx, kindFetch, acc, time.Now(), 5) //nolint:errcheck
 		j, _, err := jobs.Claim(ctx, "w", time.Minute)
 		if err != nil {
 			t.Fatal(err)
@@ -170,7 +176,7 @@ func TestJobs_Claim(t *testing.T) {
 	t.Run("RetryThenFail", func(t *testing.T) {
 		db := testdb.New(t)
 		jobs, acc := postgres.NewJobs(db), newAccount(t, db)
-		jobs.Enqueue(ctx, postgres.JobFetchPosts, acc, time.Now(), 2) //nolint:errcheck
+		jobs.Enqueue(ctx, kindFetch, acc, time.Now(), 2) //nolint:errcheck
 		for attempt := 1; attempt <= 2; attempt++ {
 			j, ok, err := jobs.Claim(ctx, "w", time.Minute)
 			if !ok || err != nil {

@@ -10,18 +10,19 @@ import (
 	"github.com/lib/pq"
 )
 
-// Post is a row of instagram_posts.
+// Post is a row of instagram_posts. It is no wire type: httpapi maps it
+// to the JSON it writes.
 type Post struct {
-	ID            string    `json:"id"`
-	IGPostID      string    `json:"ig_post_id"`
-	Caption       string    `json:"caption"`
-	MediaType     string    `json:"media_type"`
-	MediaURL      string    `json:"media_url"`
-	Permalink     string    `json:"permalink"`
-	LikeCount     *int64    `json:"like_count"`
-	CommentsCount int64     `json:"comments_count"`
-	PostedAt      time.Time `json:"posted_at"`
-	FetchedAt     time.Time `json:"fetched_at"`
+	ID            string
+	IGPostID      string
+	Caption       string
+	MediaType     string
+	MediaURL      string
+	Permalink     string
+	LikeCount     *int64
+	CommentsCount int64
+	PostedAt      time.Time
+	FetchedAt     time.Time
 }
 
 // PostInput is one post to store, as fetched.
@@ -110,9 +111,11 @@ func (s *Posts) Upsert(ctx context.Context, accountID string, posts []PostInput)
 // The post list, newest first. Both ORDER BYs are exactly the order of
 // instagram_posts_account_posted_id_idx (account_id, posted_at DESC, id
 // DESC), so a page is an index scan that stops after limit rows, with no
-// sort; keep them in step (TestPosts_ListPlan checks it).
+// sort; keep them in step (TestPosts_ListPlan checks it). A post without
+// a posting time is in no page: it has no place in that order (DESC puts
+// NULL first) and no cursor could name it.
 const (
-	listPostsQuery = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1
+	listPostsQuery = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1 AND posted_at IS NOT NULL
 		ORDER BY posted_at DESC, id DESC LIMIT $2`
 	listPostsBeforeQuery = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1 AND posted_at < $3
 		ORDER BY posted_at DESC, id DESC LIMIT $2`

@@ -9,9 +9,9 @@ import (
 
 // WaitlistEntry is a row of waitlist.
 type WaitlistEntry struct {
-	ID        string    `json:"id"`
-	Email     string    `json:"email"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string
+	Email     string
+	CreatedAt time.Time
 }
 
 // Waitlist stores the pre-launch waitlist.

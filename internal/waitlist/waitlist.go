@@ -18,11 +18,11 @@ const (
 
 // Page is one page of the admin list.
 type Page struct {
-	Entries    []postgres.WaitlistEntry `json:"entries"`
-	Page       int                      `json:"page"`
-	Limit      int                      `json:"limit"`
-	Total      int                      `json:"total"`
-	TotalPages int                      `json:"total_pages"`
+	Entries    []postgres.WaitlistEntry
+	Page       int
+	Limit      int
+	Total      int
+	TotalPages int
 }
 
 // Service is the waitlist.

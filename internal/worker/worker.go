@@ -21,7 +21,8 @@ import (
 )
 
 // Handler runs one job. A nil error finishes it; an error is retried with
-// backoff unless it is Permanent; RetryAt names a time to retry at.
+// the pool's backoff unless it is Permanent, or after the wait that Retry
+// names.
 type Handler func(ctx context.Context, job postgres.Job) error
 
 // permanentError is a failure that retrying will not fix.
@@ -60,6 +61,9 @@ type Options struct {
 	BaseBackoff  time.Duration // first retry delay; default 30 s
 	MaxBackoff   time.Duration // longest retry delay; default 30 min
 	JobTimeout   time.Duration // deadline of one run; default 10 min
+	// Wake, when set, wakes an idle worker whenever it is notified, for a
+	// job just enqueued by this process; without it the pool polls only.
+	Wake *Wake
 }
 
 func (o *Options) defaults() {
@@ -106,7 +110,7 @@ func New(jobs *postgres.Jobs, handlers map[string]Handler, logger *slog.Logger, 
 	host, _ := os.Hostname()
 	b := make([]byte, 4)
 	rand.Read(b) //nolint:errcheck // crypto/rand never fails
-	return &Pool{
+	p := &Pool{
 		jobs:     jobs,
 		handlers: handlers,
 		logger:   logger,
@@ -114,10 +118,38 @@ func New(jobs *postgres.Jobs, handlers map[string]Handler, logger *slog.Logger, 
 		id:       fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b)),
 		wake:     make(chan struct{}, 1),
 	}
+	if opts.Wake != nil {
+		opts.Wake.add(p.wake)
+	}
+	return p
 }
 
-// ID names this pool in job leases.
-func (p *Pool) ID() string { return p.id }
+// Wake tells the pools built with it (Options.Wake) that a job was just
+// enqueued by this process. It exists before any pool, so that the code
+// that enqueues jobs (and declares the handlers a pool runs) can be given
+// it at construction. The zero value is ready to use.
+type Wake struct {
+	mu    sync.Mutex
+	pools []chan struct{}
+}
+
+// Notify wakes an idle worker of every pool built with w.
+func (w *Wake) Notify() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, c := range w.pools {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (w *Wake) add(c chan struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pools = append(w.pools, c)
+}
 
 // Start launches the workers. They run until Stop or ctx ends.
 func (p *Pool) Start(ctx context.Context) {
@@ -139,14 +171,6 @@ func (p *Pool) Stop() {
 		p.cancel()
 	}
 	p.wg.Wait()
-}
-
-// Notify wakes an idle worker, for a job just enqueued by this process.
-func (p *Pool) Notify() {
-	select {
-	case p.wake <- struct{}{}:
-	default:
-	}
 }
 
 func (p *Pool) loop(ctx context.Context, worker string) {

@@ -17,6 +17,11 @@ import (
 	"creatorgrowth/internal/worker"
 )
 
+// Job kinds of these tests; the packages that run jobs declare their own.
+const (
+	kindFetch = "fetch_posts"
+)
+
 var discard = slog.New(slog.DiscardHandler)
 
 func fastOptions() worker.Options {
@@ -97,7 +102,7 @@ func TestPool_TwoPoolsRunEachJobOnce(t *testing.T) {
 	ids := newAccounts(t, db, n)
 	var mu sync.Mutex
 	runs := map[string]int{}
-	handlers := map[string]worker.Handler{postgres.JobFetchPosts: func(ctx context.Context, job postgres.Job) error {
+	handlers := map[string]worker.Handler{kindFetch: func(ctx context.Context, job postgres.Job) error {
 		mu.Lock()
 		runs[job.AccountID]++
 		mu.Unlock()
@@ -106,7 +111,7 @@ func TestPool_TwoPoolsRunEachJobOnce(t *testing.T) {
 	}}
 	jobs := postgres.NewJobs(db)
 	for _, id := range ids {
-		if _, err := jobs.Enqueue(context.Background(), postgres.JobFetchPosts, id, time.Now(), 5); err != nil {
+		if _, err := jobs.Enqueue(context.Background(), kindFetch, id, time.Now(), 5); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -131,7 +136,7 @@ func TestPool_TakesOverAnExpiredLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ran atomic.Int32
-	start(t, db, map[string]worker.Handler{postgres.JobFetchPosts: func(context.Context, postgres.Job) error {
+	start(t, db, map[string]worker.Handler{kindFetch: func(context.Context, postgres.Job) error {
 		ran.Add(1)
 		return nil
 	}})
@@ -150,7 +155,7 @@ func TestPool_LeaveALiveLeaseAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ran atomic.Int32
-	start(t, db, map[string]worker.Handler{postgres.JobFetchPosts: func(context.Context, postgres.Job) error {
+	start(t, db, map[string]worker.Handler{kindFetch: func(context.Context, postgres.Job) error {
 		ran.Add(1)
 		return nil
 	}})
@@ -163,11 +168,11 @@ func TestPool_LeaveALiveLeaseAlone(t *testing.T) {
 func TestPool_StopReleasesTheRunningJob(t *testing.T) {
 	db := testdb.New(t)
 	acc := newAccounts(t, db, 1)[0]
-	if _, err := postgres.NewJobs(db).Enqueue(context.Background(), postgres.JobFetchPosts, acc, time.Now(), 5); err != nil {
+	if _, err := postgres.NewJobs(db).Enqueue(context.Background(), kindFetch, acc, time.Now(), 5); err != nil {
 		t.Fatal(err)
 	}
 	started := make(chan struct{})
-	p := start(t, db, map[string]worker.Handler{postgres.JobFetchPosts: func(ctx context.Context, _ postgres.Job) error {
+	p := start(t, db, map[string]worker.Handler{kindFetch: func(ctx context.Context, _ postgres.Job) error {
 		close(started)
 		<-ctx.Done()
 		return ctx.Err()
@@ -182,7 +187,7 @@ func TestPool_StopReleasesTheRunningJob(t *testing.T) {
 		t.Fatalf("after Stop: job %+v; want queued, attempts 0, unlocked, no error", j)
 	}
 	var ran atomic.Int32
-	start(t, db, map[string]worker.Handler{postgres.JobFetchPosts: func(context.Context, postgres.Job) error {
+	start(t, db, map[string]worker.Handler{kindFetch: func(context.Context, postgres.Job) error {
 		ran.Add(1)
 		return nil
 	}})
@@ -207,11 +212,11 @@ func TestPool_Failures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			db := testdb.New(t)
 			acc := newAccounts(t, db, 1)[0]
-			if _, err := postgres.NewJobs(db).Enqueue(context.Background(), postgres.JobFetchPosts, acc, time.Now(), 3); err != nil {
+			if _, err := postgres.NewJobs(db).Enqueue(context.Background(), kindFetch, acc, time.Now(), 3); err != nil {
 				t.Fatal(err)
 			}
 			var ran atomic.Int32
-			start(t, db, map[string]worker.Handler{postgres.JobFetchPosts: func(context.Context, postgres.Job) error {
+			start(t, db, map[string]worker.Handler{kindFetch: func(context.Context, postgres.Job) error {
 				ran.Add(1)
 				return tt.err
 			}})
@@ -232,11 +237,11 @@ func TestPool_PanickingJobFailsAlone(t *testing.T) {
 	ids := newAccounts(t, db, 2)
 	jobs := postgres.NewJobs(db)
 	for _, id := range ids {
-		if _, err := jobs.Enqueue(context.Background(), postgres.JobFetchPosts, id, time.Now(), 3); err != nil {
+		if _, err := jobs.Enqueue(context.Background(), kindFetch, id, time.Now(), 3); err != nil {
 			t.Fatal(err)
 		}
 	}
-	start(t, db, map[string]worker.Handler{postgres.JobFetchPosts: func(_ context.Context, job postgres.Job) error {
+	start(t, db, map[string]worker.Handler{kindFetch: func(_ context.Context, job postgres.Job) error {
 		if job.AccountID == ids[0] {
 			var m map[string]int
 			//lint:ignore SA5000 the panic is the point: a bug in a handler

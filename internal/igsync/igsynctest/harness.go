@@ -22,21 +22,17 @@ import (
 	"time"
 
 	"github.com/ulule/limiter/v3"
-	"github.com/ulule/limiter/v3/drivers/store/memory"
 	"golang.org/x/crypto/bcrypt"
 
+	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
-	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/httpapi"
 	"creatorgrowth/internal/igsync"
-	"creatorgrowth/internal/instagram"
 	"creatorgrowth/internal/instagram/sandbox"
 	"creatorgrowth/internal/postgres"
-	"creatorgrowth/internal/secretbox"
 	"creatorgrowth/internal/testdb"
 	"creatorgrowth/internal/testlog"
-	"creatorgrowth/internal/waitlist"
 	"creatorgrowth/internal/worker"
 )
 
@@ -85,8 +81,7 @@ type Harness struct {
 
 	opts   Options
 	seen   *secretSet
-	poolMu sync.Mutex
-	pools  []*worker.Pool
+	wake   *worker.Wake
 	http   *http.Client
 	bodies testlog.Buffer
 }
@@ -139,43 +134,24 @@ func New(t testing.TB, o Options) *Harness {
 		t.Fatalf("config: %v", err)
 	}
 	h.Config = cfg
-	box, err := secretbox.New(cfg.TokenEncryptionKey)
-	if err != nil {
-		t.Fatalf("secretbox: %v", err)
-	}
-	h.Tokens = auth.NewTokens(cfg.JWTSecret)
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(transport.CloseIdleConnections)
-	client := instagram.NewClient(instagram.Config{
-		ClientID: ClientID, ClientSecret: ClientSecret, RedirectURI: redirectURI,
-		AuthURL: cfg.Instagram.AuthURL, APIURL: cfg.Instagram.APIURL, GraphURL: cfg.Instagram.GraphURL,
-		HTTPClient:  &http.Client{Transport: &recorder{next: transport, seen: h.seen}, Timeout: o.ClientTimeout},
-		MaxRetries:  2,
-		BaseBackoff: 2 * time.Millisecond,
-		MaxBackoff:  10 * time.Millisecond,
-		Logger:      h.Logger,
-	})
-	h.Service = igsync.New(igsync.Deps{
-		DB: h.DB, Client: client, Tokens: h.Tokens, Box: box, Logger: h.Logger,
-		MaxPosts: cfg.Instagram.MaxPosts, Hashtags: growth.ExtractHashtags,
-	})
-	h.Jobs = postgres.NewJobs(h.DB)
-	// Enqueues wake whichever pools run; set once, before any request.
-	h.Service.SetNotify(h.notifyPools)
-
 	high := limiter.Rate{Period: time.Minute, Limit: 100_000}
-	router, err := httpapi.NewRouter(httpapi.Deps{
-		Config: cfg, DB: h.DB, Logger: h.Logger,
-		Auth:   auth.NewService(postgres.NewUsers(h.DB), auth.NewHasher(bcrypt.MinCost, 8), h.Tokens),
-		Tokens: h.Tokens, Waitlist: waitlist.NewService(postgres.NewWaitlist(h.DB)),
-		Accounts: postgres.NewAccounts(h.DB), Instagram: h.Service, Growth: growth.NewService(h.DB, growth.CacheSize(growth.DefaultCacheSize)),
-		LimiterStore: memory.NewStore(),
-		Limits:       httpapi.Limits{Login: high, Waitlist: high, AdminFailed: high},
+	a, err := app.New(cfg, h.DB, h.Logger, app.Options{
+		Hasher: auth.NewHasher(bcrypt.MinCost, 8),
+		Limits: &httpapi.Limits{Login: high, Waitlist: high, AdminFailed: high},
+		Instagram: app.InstagramOptions{
+			HTTPClient:  &http.Client{Transport: &recorder{next: transport, seen: h.seen}, Timeout: o.ClientTimeout},
+			MaxRetries:  2,
+			BaseBackoff: 2 * time.Millisecond,
+			MaxBackoff:  10 * time.Millisecond,
+		},
 	})
 	if err != nil {
-		t.Fatalf("NewRouter: %v", err)
+		t.Fatalf("app: %v", err)
 	}
-	handler.Store(router)
+	h.Service, h.Jobs, h.Tokens, h.wake = a.Instagram, a.Jobs, a.Tokens, a.Wake
+	handler.Store(a.Handler)
 
 	h.http = &http.Client{
 		Timeout:       15 * time.Second,
@@ -200,21 +176,11 @@ func (h *Harness) StartPoolWith(handlers map[string]worker.Handler) *worker.Pool
 	if h.opts.PoolOptions != nil {
 		opts = *h.opts.PoolOptions
 	}
+	opts.Wake = h.wake // enqueues wake every pool the harness runs
 	p := worker.New(h.Jobs, handlers, h.Logger, opts)
-	h.poolMu.Lock()
-	h.pools = append(h.pools, p)
-	h.poolMu.Unlock()
 	p.Start(context.Background())
 	h.T.Cleanup(p.Stop)
 	return p
-}
-
-func (h *Harness) notifyPools() {
-	h.poolMu.Lock()
-	defer h.poolMu.Unlock()
-	for _, p := range h.pools {
-		p.Notify()
-	}
 }
 
 // Issued returns every access token the sandbox handed to the client.
