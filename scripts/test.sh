@@ -19,8 +19,11 @@ export TEST_DATABASE_URL
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "go vet"
-go vet ./...
+step "lint: gofmt, go vet, staticcheck, the web lint (API types, tsc, ESLint)"
+if ! command -v staticcheck >/dev/null 2>&1 && [ ! -x "$(go env GOPATH)/bin/staticcheck" ]; then
+	go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+fi
+make --no-print-directory lint
 
 step "go test -race (PostgreSQL: ${TEST_DATABASE_URL%%\?*})"
 go test -race -count=1 -timeout 15m ./...
