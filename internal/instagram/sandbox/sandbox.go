@@ -108,8 +108,8 @@ type Sandbox struct {
 	tokens   map[string]*tokenInfo
 	faults   []*faultState
 	calls    map[string]int
-	metricN  map[string]int      // endpoint + "/" + metric
-	acctN    map[string]int      // user id + "/" + endpoint
+	metricN  map[string]int         // endpoint + "/" + metric
+	acctN    map[string]int         // user id + "/" + endpoint
 	budget   map[string][]time.Time // user id → recent Graph calls, oldest first
 	wrapped  bool
 	traceSeq int
