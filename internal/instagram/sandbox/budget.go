@@ -1,6 +1,9 @@
 package sandbox
 
 import (
+	"cmp"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -58,4 +61,19 @@ func (s *Sandbox) usagePercent(userID string) int {
 		return n * 100 / s.opts.RateLimit
 	}
 	return min(defaultUsageCap, n/defaultUsageCalls)
+}
+
+// setUsageHeaders sets X-App-Usage and X-Business-Use-Case-Usage for userID's
+// budget (keyed by the app id when there is no account).
+func (s *Sandbox) setUsageHeaders(w http.ResponseWriter, userID string) {
+	writeUsage(w.Header(), s.usagePercent(userID), cmp.Or(userID, s.opts.ClientID), 0)
+}
+
+func writeUsage(h http.Header, pct int, objectID string, regainMinutes int) {
+	h.Set("X-App-Usage", fmt.Sprintf(`{"call_count":%d,"total_time":%d,"total_cputime":%d}`, pct, pct/2, pct/2))
+	buc, _ := json.Marshal(map[string][]map[string]any{objectID: {{
+		"type": "instagram", "call_count": pct, "total_cputime": pct / 2, "total_time": pct / 2,
+		"estimated_time_to_regain_access": regainMinutes,
+	}}})
+	h.Set("X-Business-Use-Case-Usage", string(buc))
 }
