@@ -99,10 +99,11 @@ func (e *APIError) Throttled() bool {
 func (e *APIError) Temporary() bool { return e.Throttled() || e.HTTPStatus >= 500 }
 
 // NotAvailable reports an insights answer that holds no figures yet rather than
-// a failure: code 10 on an insights call ("Not enough viewers for the media to
-// show insights"). Elsewhere code 10 is a permission error and this is false.
+// a failure: code 10 saying "Not enough viewers for the media to show
+// insights". Any other code 10 is a permission error (for example a token
+// without instagram_business_manage_insights) and this is false.
 func (e *APIError) NotAvailable() bool {
-	return e.Code == 10 && (isInsightsEndpoint(e.Endpoint) || strings.Contains(e.Message, "Not enough viewers"))
+	return e.Code == 10 && strings.Contains(strings.ToLower(e.Message), "not enough viewers")
 }
 
 // MetricRefused reports that an insights call was refused for its metrics or
@@ -133,7 +134,7 @@ func (e *APIError) Is(target error) bool {
 // Kinds of error, matched with errors.Is. An *APIError matches the kind it is;
 // ErrNotAvailable is also returned (wrapped) for an insights answer with no data.
 var (
-	// ErrNotAvailable: Instagram has no figure yet (code 10 on insights, or an empty
+	// ErrNotAvailable: Instagram has no figure yet (code 10 "Not enough viewers", or an empty
 	// data set). Not a failure: store nothing (null) and read again later.
 	ErrNotAvailable = errors.New("instagram: insights not available yet")
 	// ErrMetricRefused: code 100 on an insights call; only the metrics of that

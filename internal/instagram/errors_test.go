@@ -82,7 +82,7 @@ func TestAPIError_Kinds(t *testing.T) {
 		want error // the one kind it matches, nil for none
 	}{
 		{APIError{Endpoint: mi, HTTPStatus: 400, Code: 10, Message: "(#10) Not enough viewers for the media to show insights"}, ErrNotAvailable},
-		{APIError{Endpoint: ai, HTTPStatus: 400, Code: 10}, ErrNotAvailable},
+		{APIError{Endpoint: ai, HTTPStatus: 400, Code: 10, Message: "(#10) Application does not have permission for this action"}, nil},
 		{APIError{Endpoint: "me", HTTPStatus: 400, Code: 10, Message: "(#10) Application does not have permission"}, nil},
 		{APIError{Endpoint: mi, HTTPStatus: 400, Code: 100}, ErrMetricRefused},
 		{APIError{Endpoint: ai, HTTPStatus: 400, Code: 100, Message: "(#100) There cannot be more than 30 days"}, ErrMetricRefused},
