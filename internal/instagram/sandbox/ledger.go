@@ -69,7 +69,15 @@ func unit(seed uint64, tag string, i int) float64 {
 	h.Write(b[:])
 	h.Write([]byte(tag))
 	h.Write([]byte(strconv.Itoa(i)))
-	return float64(h.Sum64()>>11) / (1 << 53)
+	// FNV alone barely moves its high bits for inputs that differ in the last
+	// byte; the splitmix64 finaliser spreads them.
+	x := h.Sum64()
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x>>11) / (1 << 53)
 }
 
 // dailyFollows draws a day's follows for an account of level followers.
