@@ -99,7 +99,7 @@ type Grant struct {
 
 var (
 	hiddenRE = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-	optionRE = regexp.MustCompile(`<option value="([^"]+)">`)
+	optionRE = regexp.MustCompile(`<option value="([^"]+)"( selected)?>`)
 )
 
 // Authorize starts a connection for the user and answers the sandbox's
