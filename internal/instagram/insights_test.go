@@ -105,6 +105,9 @@ func TestReadPostInsights_PerType(t *testing.T) {
 			} else if p.ProfileActivityBy["BIO_LINK_CLICKED"] == 0 && *p.ProfileActivity > 0 {
 				t.Errorf("ProfileActivityBy = %v for activity %d", p.ProfileActivityBy, *p.ProfileActivity)
 			}
+			if reported := len(got); rd.Reported != reported {
+				t.Errorf("Reported = %d, want %d", rd.Reported, reported)
+			}
 			if got, want := rd.Calls, len(InsightsPlan(tt.m.MediaProductType).Calls()); got != want {
 				t.Errorf("Calls = %d, want %d (one core call and one per optional)", got, want)
 			}

@@ -109,13 +109,17 @@ func (c *Client) readInto(ctx context.Context, token, mediaID string, call Metri
 	}
 	for name, v := range res.Counts {
 		if dst, ok := counts[strings.ToLower(name)]; ok {
+			if *dst == nil {
+				rd.Reported++
+			}
 			*dst = &v
-			rd.Reported++
 		}
 	}
 	if v, ok := res.Rates[MetricSkipRate]; ok {
+		if p.SkipRate == nil {
+			rd.Reported++
+		}
 		p.SkipRate = &v
-		rd.Reported++
 	}
 	if b, ok := res.Breakdowns[MetricProfileActivity]; ok {
 		p.ProfileActivityBy = b

@@ -35,6 +35,15 @@ func (u Usage) Max() int {
 // Exceeded reports whether any budget is used up or Instagram asked us to wait.
 func (u Usage) Exceeded() bool { return u.Max() >= 100 || u.RegainAccess > 0 }
 
+// UsagePausePercent is the share of any budget figure at which an account's
+// insights work should pause instead of calling again (the contract's 90 %).
+const UsagePausePercent = 90
+
+// ShouldPause reports whether an account's insights work should wait before
+// its next call: any figure at UsagePausePercent or more, or a regain time sent.
+// Wait RegainAfter when it is above 0, otherwise BackoffAfter.
+func (u Usage) ShouldPause() bool { return u.Max() >= UsagePausePercent || u.RegainAccess > 0 }
+
 // RegainAfter returns how long Instagram asked the caller to wait before the next
 // call (estimated_time_to_regain_access); zero when it did not ask.
 func (u Usage) RegainAfter() time.Duration { return u.RegainAccess }

@@ -54,6 +54,9 @@ func TestReadUsage(t *testing.T) {
 			if got := r.merged.Max(); got != tt.max {
 				t.Errorf("Max = %d, want %d", got, tt.max)
 			}
+			if got, want := r.merged.ShouldPause(), tt.max >= 90 || r.merged.RegainAccess > 0; got != want {
+				t.Errorf("ShouldPause = %v, want %v", got, want)
+			}
 			if len(r.byBusiness) != len(tt.want) {
 				t.Fatalf("byBusiness = %+v, want %+v", r.byBusiness, tt.want)
 			}
