@@ -47,7 +47,9 @@ func (h *Harness) ClearFaults() { h.Sandbox.ClearFaults() }
 // MetricCalls is how many insights requests to endpoint
 // (sandbox.EndpointMediaInsights or sandbox.EndpointAccountInsights) named
 // metric, faulted ones included.
-func (h *Harness) MetricCalls(endpoint, metric string) int { return h.Sandbox.MetricCalls(endpoint, metric) }
+func (h *Harness) MetricCalls(endpoint, metric string) int {
+	return h.Sandbox.MetricCalls(endpoint, metric)
+}
 
 // InsightsCalls is how many insights requests (media and account) were made
 // with igUserID's tokens, e.g. to prove that a parked account was left alone.
