@@ -81,8 +81,9 @@ type DemographicRow struct {
 	Value int64
 }
 
-// errSpanTooLong reports a total_value window Instagram would refuse.
-var errSpanTooLong = fmt.Errorf("instagram: account insights: since and until more than %s apart", MaxInsightsSpan)
+// ErrSpanTooLong reports a total_value window Instagram would refuse (since and
+// until more than MaxInsightsSpan apart); AccountTotal returns it without calling.
+var ErrSpanTooLong = fmt.Errorf("instagram: account insights: since and until more than %s apart", MaxInsightsSpan)
 
 // AccountReach returns daily reach (period=day, time series) for [since, until),
 // split into windows of at most 30 days, oldest first, one value per Pacific date.
@@ -141,7 +142,7 @@ func (c *Client) dailySeries(ctx context.Context, token, igUserID, metric string
 // value is nil when Instagram sent no total; no data at all matches ErrNotAvailable.
 func (c *Client) AccountTotal(ctx context.Context, token, igUserID, metric, breakdown string, since, until time.Time) (value *int64, by map[string]int64, err error) {
 	if until.Sub(since) > MaxInsightsSpan {
-		return nil, nil, errSpanTooLong
+		return nil, nil, ErrSpanTooLong
 	}
 	q := url.Values{}
 	q.Set("metric", metric)
@@ -200,6 +201,51 @@ func (c *Client) AccountFollowsAndUnfollows(ctx context.Context, token, igUserID
 		return fc, fmt.Errorf("instagram: account insights %s: %w", AccountMetricFollowsUnfollows, ErrNotAvailable)
 	}
 	return fc, nil
+}
+
+// DailyFollowChanges are one Pacific day's follows and unfollows.
+type DailyFollowChanges struct {
+	// Date is the Pacific date (YYYY-MM-DD).
+	Date string
+	FollowChanges
+}
+
+// AccountDailyViews returns the views of each Pacific day from since's date to
+// the day before until's (one total_value call per day, PacificDays), oldest
+// first. A day Instagram has no figure for is left out. On a failure other than
+// "not available" it stops and returns the days read so far with the error.
+func (c *Client) AccountDailyViews(ctx context.Context, token, igUserID string, since, until time.Time) ([]DailyValue, error) {
+	var out []DailyValue
+	for _, d := range PacificDays(since, until) {
+		v, err := c.AccountViews(ctx, token, igUserID, d.Since, d.Until)
+		switch {
+		case errors.Is(err, ErrNotAvailable):
+			continue
+		case err != nil:
+			return out, err
+		case v == nil:
+			continue
+		}
+		out = append(out, DailyValue{Date: d.Since.Format(time.DateOnly), EndTime: d.Until, Value: *v})
+	}
+	return out, nil
+}
+
+// AccountDailyFollows returns each Pacific day's follows and unfollows like
+// AccountDailyViews (one call per day; days without figures left out).
+func (c *Client) AccountDailyFollows(ctx context.Context, token, igUserID string, since, until time.Time) ([]DailyFollowChanges, error) {
+	var out []DailyFollowChanges
+	for _, d := range PacificDays(since, until) {
+		fc, err := c.AccountFollowsAndUnfollows(ctx, token, igUserID, d.Since, d.Until)
+		switch {
+		case errors.Is(err, ErrNotAvailable):
+			continue
+		case err != nil:
+			return out, err
+		}
+		out = append(out, DailyFollowChanges{Date: d.Since.Format(time.DateOnly), FollowChanges: fc})
+	}
+	return out, nil
 }
 
 // OnlineFollowers returns online_followers (period=lifetime): per Pacific day,

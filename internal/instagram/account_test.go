@@ -137,8 +137,8 @@ func TestAccountReach_SpansAndDays(t *testing.T) {
 
 	// A total over more than 30 days is refused before any call.
 	n := len(rec.spans)
-	if _, _, err := e.client.AccountTotal(context.Background(), tok, creatorID, "reach", "", since, until); err == nil {
-		t.Error("AccountTotal over 95 days: no error")
+	if _, _, err := e.client.AccountTotal(context.Background(), tok, creatorID, "reach", "", since, until); !errors.Is(err, ErrSpanTooLong) {
+		t.Errorf("AccountTotal over 95 days: %v, want ErrSpanTooLong", err)
 	}
 	if len(rec.spans) != n {
 		t.Error("AccountTotal over 95 days called Instagram")
@@ -226,6 +226,26 @@ func TestAccount_FollowerLedger(t *testing.T) {
 	}
 	if net <= 0 {
 		t.Errorf("net followers over 10 days = %d, want growth", net)
+	}
+	// The daily helpers give the same days, one call each.
+	views, err := e.client.AccountDailyViews(ctx, tok, creatorID, days[0].Since, days[len(days)-1].Until)
+	if err != nil || len(views) != len(days) {
+		t.Fatalf("AccountDailyViews: %d days, %v", len(views), err)
+	}
+	follows, err := e.client.AccountDailyFollows(ctx, tok, creatorID, days[0].Since, days[len(days)-1].Until)
+	if err != nil || len(follows) != len(days) {
+		t.Fatalf("AccountDailyFollows: %d days, %v", len(follows), err)
+	}
+	var net2 int64
+	for i := range days {
+		if views[i].Date != gained[i].Date || follows[i].Date != gained[i].Date || !views[i].EndTime.Equal(gained[i].EndTime) {
+			t.Errorf("day %d: views %s (%v), follows %s, follower_count %s (%v)", i, views[i].Date, views[i].EndTime,
+				follows[i].Date, gained[i].Date, gained[i].EndTime)
+		}
+		net2 += *follows[i].Follows - *follows[i].Unfollows
+	}
+	if net2 != net {
+		t.Errorf("AccountDailyFollows net %d, per-day calls %d", net2, net)
 	}
 	// follower_count beyond the last 30 days is refused.
 	_, err = e.client.AccountFollowerCount(ctx, tok, creatorID, now.AddDate(0, 0, -45), now.AddDate(0, 0, -20))
