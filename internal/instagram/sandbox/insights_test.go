@@ -191,6 +191,9 @@ func TestFollowerHistory(t *testing.T) {
 	if got := h.followersEnd(-1); got != a.Followers() {
 		t.Errorf("the ledger ends at %d, the account has %d", got, a.Followers())
 	}
+	if got, want := a.FollowersAt(clk.Now().AddDate(0, 0, -90)), past; got != want {
+		t.Errorf("FollowersAt(90 days ago) = %d, want %d", got, want)
+	}
 	weeksUp := 0
 	for w := 1; w <= 12; w++ {
 		if h.followersEnd(today-7*w+6) > h.followersEnd(today-7*w-1) {

@@ -129,6 +129,15 @@ func (a *Account) followersAtLocked(t time.Time) int {
 	return max(0, n)
 }
 
+// FollowersAt returns the follower count at the end of the Pacific day holding
+// t, from the follower ledger (whether or not LiveFollowers is set): the series
+// a daily followers_count snapshot would have recorded, for about 120 days back
+// and 800 ahead of the account's creation.
+func (a *Account) FollowersAt(t time.Time) int {
+	h := a.view()
+	return h.followersEnd(h.l.dayOf(t))
+}
+
 // history is a read-only view of the account's figures per Pacific day.
 type history struct {
 	l         *ledger
