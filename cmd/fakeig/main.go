@@ -1,18 +1,31 @@
 // Command fakeig serves the Instagram sandbox on a loopback port, as an
-// external Instagram for fault drills (scripts/faults.sh): the server is
-// pointed at it with INSTAGRAM_AUTH_URL, INSTAGRAM_API_URL and
-// INSTAGRAM_GRAPH_URL, and the drill tells it to fail or slow down through
-// its control endpoints:
+// external Instagram for fault drills (scripts/faults.sh) and scale drills:
+// the server is pointed at it with INSTAGRAM_AUTH_URL, INSTAGRAM_API_URL and
+// INSTAGRAM_GRAPH_URL. Every sandbox route works, insights included
+// (/v25.0/{media-id}/insights, /v25.0/me/insights). Flags emulate Instagram's
+// pace:
+//
+//	-latency 50ms        every Graph answer (me, media, insights) waits this long
+//	-rate-limit 200/h    each account's call budget; over it, code 80002 with
+//	                     X-Business-Use-Case-Usage at 100 % and the minutes to regain
+//	-insights-delay 1h   posts younger than this have no insights yet
+//	-live-followers      followers_count follows the daily follower ledger
+//
+// The drill tells it to fail or slow down through its control endpoints:
 //
 //	POST /_control/down          every Graph and OAuth endpoint answers 503
 //	POST /_control/up            clears every fault
 //	POST /_control/slow?delay=D  holds each /me/media page for D
+//	POST /_control/throttle?account=ID&code=80002&usage=100&regain=10m[&times=N]
+//	                             throttles one account's calls (all accounts without account=)
+//	POST /_control/refuse?metric=M  refuses insights calls naming M with code 100
 //	GET  /_control/calls         how many requests each endpoint received
 //
 // It listens on 127.0.0.1 only.
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,6 +37,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -34,38 +48,92 @@ import (
 const (
 	BigAccountID   = "17841400000010000"
 	SmallAccountID = "17841400000000040"
+	// TinyAccountID has under 100 followers: no follower_count,
+	// online_followers or demographics.
+	TinyAccountID = "17841400000000041"
 )
 
+// settings are the command's flags.
+type settings struct {
+	port                       int
+	clientID, secret, redirect string
+	posts                      int
+	latency, insightsDelay     time.Duration
+	rateLimit                  int
+	rateWindow                 time.Duration
+	liveFollowers              bool
+}
+
 func main() {
-	port := flag.Int("port", 18190, "loopback port to listen on")
-	clientID := flag.String("client-id", "fakeig-client", "app id the fake accepts")
-	secret := flag.String("client-secret", "fakeig-secret", "app secret the fake accepts")
-	redirect := flag.String("redirect-uri", "", "the only redirect_uri accepted (empty: any)")
-	posts := flag.Int("posts", 10000, "posts of the big account")
+	var s settings
+	var rate string
+	flag.IntVar(&s.port, "port", 18190, "loopback port to listen on")
+	flag.StringVar(&s.clientID, "client-id", "fakeig-client", "app id the fake accepts")
+	flag.StringVar(&s.secret, "client-secret", "fakeig-secret", "app secret the fake accepts")
+	flag.StringVar(&s.redirect, "redirect-uri", "", "the only redirect_uri accepted (empty: any)")
+	flag.IntVar(&s.posts, "posts", 10000, "posts of the big account")
+	flag.DurationVar(&s.latency, "latency", 0, "delay of every Graph answer, e.g. 50ms")
+	flag.StringVar(&rate, "rate-limit", "", "per-account call budget, e.g. 200/h or 4800/24h (empty: none)")
+	flag.DurationVar(&s.insightsDelay, "insights-delay", time.Hour, "age before a post has insights")
+	flag.BoolVar(&s.liveFollowers, "live-followers", true, "followers_count follows the follower ledger over time")
 	flag.Parse()
+	var err error
+	if s.rateLimit, s.rateWindow, err = parseRate(rate); err != nil {
+		log.Fatal(err)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *port, *clientID, *secret, *redirect, *posts); err != nil {
+	if err := run(ctx, s); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context, port int, clientID, secret, redirect string, posts int) error {
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
+// parseRate reads "N/window" ("200/h", "4800/24h", "10/30s"); "" is no limit.
+func parseRate(v string) (int, time.Duration, error) {
+	if v == "" {
+		return 0, 0, nil
+	}
+	n, w, ok := strings.Cut(v, "/")
+	calls, err := strconv.Atoi(n)
+	if !ok || err != nil || calls <= 0 {
+		return 0, 0, fmt.Errorf("rate-limit %q: want calls/window, e.g. 200/h", v)
+	}
+	switch w {
+	case "s", "m", "h":
+		w = "1" + w
+	}
+	window, err := time.ParseDuration(w)
+	if err != nil || window <= 0 {
+		return 0, 0, fmt.Errorf("rate-limit %q: bad window %q", v, w)
+	}
+	return calls, window, nil
+}
+
+// newSandbox builds the drill's sandbox from the settings.
+func newSandbox(s settings) *sandbox.Sandbox {
 	opts := sandbox.Options{
-		BaseURL: base, ClientID: clientID, ClientSecret: secret, Seed: 11,
+		BaseURL: "http://127.0.0.1:" + strconv.Itoa(s.port), ClientID: s.clientID, ClientSecret: s.secret, Seed: 11,
+		Latency: s.latency, RateLimit: s.rateLimit, RateWindow: s.rateWindow,
+		InsightsDelay: s.insightsDelay, LiveFollowers: s.liveFollowers,
 		Accounts: []sandbox.AccountSpec{
 			{UserID: BigAccountID, Username: "fake.bigcreator", Name: "Big Creator", Followers: 48210, Follows: 210,
-				Posts: posts, Span: 3 * 365 * 24 * time.Hour},
+				Posts: s.posts, Span: 3 * 365 * 24 * time.Hour},
 			{UserID: SmallAccountID, Username: "fake.smallcreator", Name: "Small Creator", Followers: 310, Follows: 88, Posts: 40},
+			{UserID: TinyAccountID, Username: "fake.tinycreator", Name: "Tiny Creator", Followers: 42, Follows: 120, Posts: 8},
 		},
 	}
-	if redirect != "" {
-		opts.RedirectURIs = []string{redirect}
+	if s.insightsDelay <= 0 {
+		opts.InsightsDelay = -1
 	}
-	sb := sandbox.New(opts)
+	if s.redirect != "" {
+		opts.RedirectURIs = []string{s.redirect}
+	}
+	return sandbox.New(opts)
+}
 
+// handler serves the sandbox and the control endpoints.
+func handler(sb *sandbox.Sandbox) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", sb)
 	mux.HandleFunc("POST /_control/down", func(w http.ResponseWriter, _ *http.Request) {
@@ -87,24 +155,53 @@ func run(ctx context.Context, port int, clientID, secret, redirect string, posts
 		sb.InjectFault(sandbox.Fault{Endpoint: sandbox.EndpointMedia, Delay: d})
 		fmt.Fprintln(w, "slow", d)
 	})
+	mux.HandleFunc("POST /_control/throttle", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		code, _ := strconv.Atoi(q.Get("code"))
+		usage, _ := strconv.Atoi(cmp.Or(q.Get("usage"), "100"))
+		times, _ := strconv.Atoi(q.Get("times"))
+		regain, err := time.ParseDuration(cmp.Or(q.Get("regain"), "0s"))
+		if err != nil || regain < 0 || times < 0 || usage < 0 {
+			http.Error(w, "regain must be a duration; usage and times non-negative", http.StatusBadRequest)
+			return
+		}
+		f := sandbox.FaultThrottled(code, usage, regain)
+		f.Account, f.Times = q.Get("account"), times
+		sb.InjectFault(f)
+		fmt.Fprintln(w, "throttle", f.Account, f.GraphCode, regain)
+	})
+	mux.HandleFunc("POST /_control/refuse", func(w http.ResponseWriter, r *http.Request) {
+		metric := r.URL.Query().Get("metric")
+		if metric == "" {
+			http.Error(w, "metric is required", http.StatusBadRequest)
+			return
+		}
+		sb.InjectFault(sandbox.FaultMetricRefused(metric))
+		fmt.Fprintln(w, "refuse", metric)
+	})
 	mux.HandleFunc("GET /_control/calls", func(w http.ResponseWriter, _ *http.Request) {
 		calls := map[string]int{}
 		for _, e := range []string{sandbox.EndpointExchange, sandbox.EndpointLongLived, sandbox.EndpointRefresh,
-			sandbox.EndpointMe, sandbox.EndpointMedia} {
+			sandbox.EndpointMe, sandbox.EndpointMedia, sandbox.EndpointMediaInsights, sandbox.EndpointAccountInsights} {
 			calls[e] = sb.Calls(e)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(calls) //nolint:errcheck
 	})
+	return mux
+}
 
-	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+func run(ctx context.Context, s settings) error {
+	sb := newSandbox(s)
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)))
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: handler(sb), ReadHeaderTimeout: 5 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Printf("fakeig: serving the Instagram sandbox on %s (%d posts on %s)", base, posts, BigAccountID)
+	log.Printf("fakeig: serving the Instagram sandbox on 127.0.0.1:%d (%d posts on %s, latency %s, rate limit %d per %s)",
+		s.port, s.posts, BigAccountID, s.latency, s.rateLimit, s.rateWindow)
 	select {
 	case err := <-errc:
 		return err

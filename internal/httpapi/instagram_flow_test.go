@@ -95,12 +95,8 @@ func igWantPosts(t *testing.T, got []map[string]any, want []sandbox.Post) {
 		if got := g["permalink"]; got != w.Permalink {
 			t.Errorf("post %s: permalink = %v, want %s", id, got, w.Permalink)
 		}
-		wantURL := w.MediaURL
-		if wantURL == "" {
-			wantURL = w.ThumbnailURL
-		}
-		if got := g["media_url"]; got != wantURL {
-			t.Errorf("post %s: media_url = %v, want %s", id, got, wantURL)
+		if got := g["media_url"]; got != w.MediaURL {
+			t.Errorf("post %s: media_url = %v, want %s", id, got, w.MediaURL)
 		}
 		switch {
 		case w.LikeCount == nil && g["like_count"] != nil:

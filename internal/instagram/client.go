@@ -73,6 +73,13 @@ type Config struct {
 	// OnCall, when set, is told of every request sent, retries included:
 	// its endpoint and Outcome, for metrics.
 	OnCall func(endpoint, outcome string)
+	// OnUsage, when set, is told of the usage headers of every answer that has
+	// them (profile, media, insights, tokens; errors included), once per business
+	// object id in X-Business-Use-Case-Usage (for Instagram, the account id the
+	// budget belongs to) with that id's figures merged with X-App-Usage, or once
+	// with igUserID "" when only X-App-Usage came. It runs on the caller's
+	// goroutine and must be quick.
+	OnUsage func(igUserID string, u Usage)
 }
 
 // Client calls Instagram. It is safe for concurrent use.
@@ -307,11 +314,13 @@ func (c *Client) attempt(ctx context.Context, r request) ([]byte, error) {
 		return nil, c.transportError(r, err, ctx.Err() == context.DeadlineExceeded)
 	}
 	now := time.Now()
-	usage, haveUsage := parseUsage(resp.Header, now)
+	reading := readUsage(resp.Header, now)
+	usage, haveUsage := reading.merged, reading.ok
 	if haveUsage {
 		c.mu.Lock()
 		c.usage = usage
 		c.mu.Unlock()
+		c.reportUsage(reading)
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "instagram request",
 		slog.String("endpoint", r.endpoint), slog.String("url", Redact(r.url)),
@@ -332,9 +341,24 @@ func (c *Client) attempt(ctx context.Context, r request) ([]byte, error) {
 	apiErr.Message = scrub(apiErr.Message, r.secrets)
 	apiErr.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), now)
 	if haveUsage {
+		apiErr.RegainAccess = usage.RegainAccess
 		apiErr.RetryAfter = max(apiErr.RetryAfter, usage.RegainAccess)
 	}
 	return nil, apiErr
+}
+
+// reportUsage hands a usage reading to Config.OnUsage.
+func (c *Client) reportUsage(r usageReading) {
+	if c.cfg.OnUsage == nil {
+		return
+	}
+	if len(r.byBusiness) == 0 {
+		c.cfg.OnUsage("", r.merged)
+		return
+	}
+	for id, u := range r.byBusiness {
+		c.cfg.OnUsage(id, u)
+	}
 }
 
 // transportError turns a network failure into an error whose text holds no secret.

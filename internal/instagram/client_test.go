@@ -110,13 +110,9 @@ func assertSamePosts(t *testing.T, got []Media, want []sandbox.Post) {
 	}
 	for i, w := range want {
 		g := got[i]
-		wantURL := w.MediaURL
-		if wantURL == "" {
-			wantURL = w.ThumbnailURL
-		}
 		switch {
 		case g.ID != w.ID, g.Caption != w.Caption, g.MediaType != w.MediaType, g.Permalink != w.Permalink,
-			g.MediaURL != wantURL, g.CommentsCount != w.CommentsCount, !g.Timestamp.Equal(w.Timestamp):
+			g.MediaURL != w.MediaURL, g.ThumbnailURL != w.ThumbnailURL, g.MediaProductType != w.MediaProductType, g.CommentsCount != w.CommentsCount, !g.Timestamp.Equal(w.Timestamp):
 			t.Fatalf("post %d = %+v, want %+v", i, g, w)
 		case (g.LikeCount == nil) != (w.LikeCount == nil), g.LikeCount != nil && *g.LikeCount != *w.LikeCount:
 			t.Fatalf("post %d like count = %v, want %v", i, g.LikeCount, w.LikeCount)

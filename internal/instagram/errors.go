@@ -22,7 +22,8 @@ var ErrTimeout = errors.New("instagram: request timed out")
 // {"error":{...}} or from the flat OAuth shape {"error_type","code","error_message"}.
 // Branch on Code and Subcode, never on Type.
 type APIError struct {
-	// Endpoint names the operation that failed: "exchange", "long_lived", "refresh", "me" or "media".
+	// Endpoint names the operation that failed: "exchange", "long_lived", "refresh",
+	// "me", "media", "media_insights" or "account_insights".
 	Endpoint string
 	// HTTPStatus is the HTTP status code of the response.
 	HTTPStatus int
@@ -39,6 +40,9 @@ type APIError struct {
 	// RetryAfter is how long Instagram asked us to wait (Retry-After or
 	// X-Business-Use-Case-Usage estimated_time_to_regain_access); zero when unknown.
 	RetryAfter time.Duration
+	// RegainAccess is the estimated_time_to_regain_access of the answer's
+	// X-Business-Use-Case-Usage header (sent in minutes); zero when 0 or absent.
+	RegainAccess time.Duration
 }
 
 // Error implements error. It never contains a credential.
@@ -93,6 +97,100 @@ func (e *APIError) Throttled() bool {
 
 // Temporary reports whether the same request may succeed later: throttling or HTTP 5xx.
 func (e *APIError) Temporary() bool { return e.Throttled() || e.HTTPStatus >= 500 }
+
+// NotAvailable reports an insights answer that holds no figures yet rather than
+// a failure: code 10 saying "Not enough viewers for the media to show
+// insights". Any other code 10 is a permission error (for example a token
+// without instagram_business_manage_insights) and this is false.
+func (e *APIError) NotAvailable() bool {
+	return e.Code == 10 && strings.Contains(strings.ToLower(e.Message), "not enough viewers")
+}
+
+// MetricRefused reports that an insights call was refused for its metrics or
+// parameters: code 100 on an insights call (unknown, deprecated or not offered
+// for the media type; a missing metric_type; a window Instagram does not serve),
+// except subcode 33, which means the object does not exist or cannot be seen.
+// The whole call is lost, none of its metrics are returned.
+func (e *APIError) MetricRefused() bool {
+	return e.Code == 100 && e.Subcode != 33 && isInsightsEndpoint(e.Endpoint)
+}
+
+// Is makes errors.Is(err, ErrNotAvailable / ErrMetricRefused / ErrThrottled /
+// ErrReauth) match an *APIError of that kind.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrNotAvailable:
+		return e.NotAvailable()
+	case ErrMetricRefused:
+		return e.MetricRefused()
+	case ErrThrottled:
+		return e.Throttled()
+	case ErrReauth:
+		return e.TokenInvalid()
+	}
+	return false
+}
+
+// Kinds of error, matched with errors.Is. An *APIError matches the kind it is;
+// ErrNotAvailable is also returned (wrapped) for an insights answer with no data.
+var (
+	// ErrNotAvailable: Instagram has no figure yet (code 10 "Not enough viewers", or an empty
+	// data set). Not a failure: store nothing (null) and read again later.
+	ErrNotAvailable = errors.New("instagram: insights not available yet")
+	// ErrMetricRefused: code 100 on an insights call; only the metrics of that
+	// call are lost. Do not re-send them on every sync.
+	ErrMetricRefused = errors.New("instagram: insights metric refused")
+	// ErrThrottled: a throttling code (4, 17, 32, 613, 80002) or HTTP 429. Wait
+	// ThrottleWait before calling for the account again.
+	ErrThrottled = errors.New("instagram: throttled")
+	// ErrReauth: code 190; the user must authorise again.
+	ErrReauth = errors.New("instagram: token invalid, authorise again")
+)
+
+// Insights endpoint names, as in APIError.Endpoint and Config.OnCall.
+const (
+	EndpointMediaInsights   = "media_insights"
+	EndpointAccountInsights = "account_insights"
+)
+
+func isInsightsEndpoint(e string) bool {
+	return e == EndpointMediaInsights || e == EndpointAccountInsights
+}
+
+// MinThrottleBackoff is the first wait after a throttling answer that named no
+// time to regain access; each further consecutive throttle doubles it, up to
+// MaxThrottleBackoff.
+const (
+	MinThrottleBackoff = time.Minute
+	MaxThrottleBackoff = 24 * time.Hour
+)
+
+// ThrottleWait returns how long to leave an account alone after err, the
+// consecutive-th throttling answer in a row (counting from 1): the answer's
+// estimated_time_to_regain_access when above 0, otherwise 1 minute doubling with
+// each consecutive throttle (1, 2, 4 ... minutes, at most a day). It returns 0
+// when err is not a throttling answer.
+func ThrottleWait(err error, consecutive int) time.Duration {
+	var e *APIError
+	if !errors.As(err, &e) || !e.Throttled() {
+		return 0
+	}
+	if e.RegainAccess > 0 {
+		return e.RegainAccess
+	}
+	return BackoffAfter(consecutive)
+}
+
+// BackoffAfter is the wait after the consecutive-th throttle without a regain
+// time (counting from 1): MinThrottleBackoff doubled each time, at most
+// MaxThrottleBackoff.
+func BackoffAfter(consecutive int) time.Duration {
+	d := MinThrottleBackoff
+	for i := 1; i < consecutive && d < MaxThrottleBackoff; i++ {
+		d *= 2
+	}
+	return min(d, MaxThrottleBackoff)
+}
 
 // errorBody covers both error shapes Instagram uses.
 type errorBody struct {

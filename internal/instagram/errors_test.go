@@ -3,6 +3,7 @@ package instagram
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,37 @@ func TestAPIError_Classification(t *testing.T) {
 			}
 			if got := tt.err.Temporary(); got != tt.wantTemporary {
 				t.Errorf("Temporary = %v, want %v", got, tt.wantTemporary)
+			}
+		})
+	}
+}
+
+func TestAPIError_Kinds(t *testing.T) {
+	mi, ai := EndpointMediaInsights, EndpointAccountInsights
+	tests := []struct {
+		err  APIError
+		want error // the one kind it matches, nil for none
+	}{
+		{APIError{Endpoint: mi, HTTPStatus: 400, Code: 10, Message: "(#10) Not enough viewers for the media to show insights"}, ErrNotAvailable},
+		{APIError{Endpoint: ai, HTTPStatus: 400, Code: 10, Message: "(#10) Application does not have permission for this action"}, nil},
+		{APIError{Endpoint: "me", HTTPStatus: 400, Code: 10, Message: "(#10) Application does not have permission"}, nil},
+		{APIError{Endpoint: mi, HTTPStatus: 400, Code: 100}, ErrMetricRefused},
+		{APIError{Endpoint: ai, HTTPStatus: 400, Code: 100, Message: "(#100) There cannot be more than 30 days"}, ErrMetricRefused},
+		{APIError{Endpoint: mi, HTTPStatus: 400, Code: 100, Subcode: 33}, nil},
+		{APIError{Endpoint: "media", HTTPStatus: 400, Code: 100}, nil},
+		{APIError{Endpoint: mi, HTTPStatus: 400, Code: 80002}, ErrThrottled},
+		{APIError{Endpoint: "me", HTTPStatus: 400, Code: 613}, ErrThrottled},
+		{APIError{Endpoint: mi, HTTPStatus: 400, Code: 190, Subcode: 463}, ErrReauth},
+		{APIError{Endpoint: mi, HTTPStatus: 503}, nil},
+	}
+	kinds := []error{ErrNotAvailable, ErrMetricRefused, ErrThrottled, ErrReauth}
+	for _, tt := range tests {
+		t.Run(tt.err.Error(), func(t *testing.T) {
+			var err error = fmt.Errorf("wrapped: %w", &tt.err)
+			for _, k := range kinds {
+				if got, want := errors.Is(err, k), k == tt.want; got != want {
+					t.Errorf("errors.Is(%v) = %v, want %v", k, got, want)
+				}
 			}
 		})
 	}

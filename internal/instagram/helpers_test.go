@@ -52,26 +52,7 @@ type env struct {
 // tiny backoffs. tweak may adjust the client config.
 func newEnv(t testing.TB, accounts []sandbox.AccountSpec, tweak func(*Config)) *env {
 	t.Helper()
-	clock := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	sb := sandbox.New(sandbox.Options{
-		ClientID: testClientID, ClientSecret: testClientSecret, Seed: 42,
-		Now: clock.Now, Accounts: accounts,
-	})
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	sb.SetBaseURL(srv.URL)
-	logs := &testlog.Buffer{}
-	cfg := Config{
-		ClientID: testClientID, ClientSecret: testClientSecret, RedirectURI: testRedirectURI,
-		AuthURL: srv.URL + "/oauth/authorize", APIURL: srv.URL, GraphURL: srv.URL,
-		HTTPClient:  &http.Client{Timeout: 5 * time.Second},
-		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
-		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	}
-	if tweak != nil {
-		tweak(&cfg)
-	}
-	return &env{sb: sb, srv: srv, client: NewClient(cfg), clock: clock, logs: logs}
+	return newEnvOpts(t, sandbox.Options{}, accounts, tweak)
 }
 
 // authorize submits the sandbox consent form for userID and returns the code
@@ -138,4 +119,28 @@ func manyPosts(n int, newest time.Time) []sandbox.Post {
 		}
 	}
 	return posts
+}
+
+// newEnvOpts is newEnv with sandbox options (the credentials, seed, clock and
+// accounts are set here).
+func newEnvOpts(t testing.TB, opts sandbox.Options, accounts []sandbox.AccountSpec, tweak func(*Config)) *env {
+	t.Helper()
+	clock := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	opts.ClientID, opts.ClientSecret, opts.Seed, opts.Now, opts.Accounts = testClientID, testClientSecret, 42, clock.Now, accounts
+	sb := sandbox.New(opts)
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	sb.SetBaseURL(srv.URL)
+	logs := &testlog.Buffer{}
+	cfg := Config{
+		ClientID: testClientID, ClientSecret: testClientSecret, RedirectURI: testRedirectURI,
+		AuthURL: srv.URL + "/oauth/authorize", APIURL: srv.URL, GraphURL: srv.URL,
+		HTTPClient:  &http.Client{Timeout: 5 * time.Second},
+		BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	return &env{sb: sb, srv: srv, client: NewClient(cfg), clock: clock, logs: logs}
 }

@@ -21,10 +21,10 @@ type Media struct {
 	MediaType string
 	// MediaProductType is FEED, REELS, STORY or AD, when Instagram sends it.
 	MediaProductType string
-	// MediaURL is the image or video URL; for a VIDEO without media_url (licensed
-	// audio, downloads disabled) it is the thumbnail URL, and may be empty.
+	// MediaURL is the image or video URL exactly as sent; empty when Instagram
+	// omits it (licensed audio, downloads disabled). Never the thumbnail.
 	MediaURL string
-	// ThumbnailURL is the video thumbnail, VIDEO only.
+	// ThumbnailURL is the video thumbnail exactly as sent (VIDEO only), or empty.
 	ThumbnailURL string
 	// Permalink is the public post URL.
 	Permalink string
@@ -207,9 +207,6 @@ func decodeMedia(item json.RawMessage) (Media, error) {
 	if v.LikeCount != nil {
 		n := int(*v.LikeCount)
 		m.LikeCount = &n
-	}
-	if m.MediaURL == "" && m.MediaType == "VIDEO" {
-		m.MediaURL = m.ThumbnailURL
 	}
 	return m, nil
 }

@@ -108,8 +108,8 @@ func TestClient_Media(t *testing.T) {
 		if got := items[4].LikeCount; got != nil {
 			t.Errorf("hidden like_count = %d, want nil", *got)
 		}
-		if v := items[2]; v.MediaType != "VIDEO" || v.ThumbnailURL == "" || v.MediaURL != v.ThumbnailURL {
-			t.Errorf("video without media_url = %+v, want MediaURL = ThumbnailURL", v)
+		if v := items[2]; v.MediaType != "VIDEO" || v.ThumbnailURL == "" || v.MediaURL != "" {
+			t.Errorf("video without media_url = %+v, want an empty MediaURL and its ThumbnailURL", v)
 		}
 		if items[0].Timestamp.Location() != time.UTC {
 			t.Errorf("timestamp location = %v, want UTC", items[0].Timestamp.Location())

@@ -15,6 +15,8 @@ const (
 	OutcomeTimeout      = "timeout"       // the attempt's deadline passed
 	OutcomeCanceled     = "canceled"      // the caller gave up
 	OutcomeNetworkError = "network_error" // no answer: DNS, connection, TLS...
+	OutcomeNotAvailable = "not_available" // insights code 10: no figures yet
+	OutcomeRefused      = "refused"       // insights code 100: metric refused
 )
 
 // Outcome classifies the result of one request to Instagram in a few
@@ -32,6 +34,10 @@ func Outcome(err error) string {
 			return OutcomeTokenInvalid
 		case apiErr.HTTPStatus >= 500:
 			return OutcomeServerError
+		case apiErr.NotAvailable():
+			return OutcomeNotAvailable
+		case apiErr.MetricRefused():
+			return OutcomeRefused
 		}
 		return OutcomeClientError
 	case errors.Is(err, ErrTimeout), errors.Is(err, context.DeadlineExceeded):

@@ -35,39 +35,97 @@ func (u Usage) Max() int {
 // Exceeded reports whether any budget is used up or Instagram asked us to wait.
 func (u Usage) Exceeded() bool { return u.Max() >= 100 || u.RegainAccess > 0 }
 
-type usageCounters struct {
-	CallCount                   float64 `json:"call_count"`
-	TotalTime                   float64 `json:"total_time"`
-	TotalCPUTime                float64 `json:"total_cputime"`
-	EstimatedTimeToRegainAccess float64 `json:"estimated_time_to_regain_access"`
+// UsagePausePercent is the share of any budget figure at which an account's
+// insights work should pause instead of calling again (the contract's 90 %).
+const UsagePausePercent = 90
+
+// ShouldPause reports whether an account's insights work should wait before
+// its next call: any figure at UsagePausePercent or more, or a regain time sent.
+// Wait RegainAfter when it is above 0, otherwise BackoffAfter.
+func (u Usage) ShouldPause() bool { return u.Max() >= UsagePausePercent || u.RegainAccess > 0 }
+
+// RegainAfter returns how long Instagram asked the caller to wait before the next
+// call (estimated_time_to_regain_access); zero when it did not ask.
+func (u Usage) RegainAfter() time.Duration { return u.RegainAccess }
+
+// usageReading is one parse of a response's usage headers: the merged figures and,
+// per business object id of X-Business-Use-Case-Usage, that id's figures.
+type usageReading struct {
+	merged     Usage
+	byBusiness map[string]Usage
+	ok         bool
 }
 
 // parseUsage reads X-App-Usage and X-Business-Use-Case-Usage. ok is false when
 // neither header is present or parseable.
 func parseUsage(h http.Header, now time.Time) (u Usage, ok bool) {
+	r := readUsage(h, now)
+	return r.merged, r.ok
+}
+
+// readUsage parses the usage headers tolerantly: numbers may be JSON numbers or
+// numeric strings, unknown keys are ignored, and a malformed header is skipped.
+func readUsage(h http.Header, now time.Time) usageReading {
+	var r usageReading
+	var app Usage
 	if v := h.Get("X-App-Usage"); v != "" {
-		var c usageCounters
+		var c map[string]json.RawMessage
 		if json.Unmarshal([]byte(v), &c) == nil {
-			u.AppCallCount, u.AppTotalTime, u.AppTotalCPUTime = int(c.CallCount), int(c.TotalTime), int(c.TotalCPUTime)
-			ok = true
+			app.AppCallCount, app.AppTotalTime, app.AppTotalCPUTime = usageNum(c["call_count"]), usageNum(c["total_time"]), usageNum(c["total_cputime"])
+			r.ok = true
 		}
 	}
+	r.merged = app
 	if v := h.Get("X-Business-Use-Case-Usage"); v != "" {
-		var m map[string][]usageCounters
+		var m map[string][]map[string]json.RawMessage
 		if json.Unmarshal([]byte(v), &m) == nil {
-			for _, entries := range m {
+			r.byBusiness = make(map[string]Usage, len(m))
+			for id, entries := range m {
+				u := app
 				for _, c := range entries {
-					u.BusinessCallCount = max(u.BusinessCallCount, int(c.CallCount))
-					u.BusinessTotalTime = max(u.BusinessTotalTime, int(c.TotalTime))
-					u.BusinessTotalCPUTime = max(u.BusinessTotalCPUTime, int(c.TotalCPUTime))
-					u.RegainAccess = max(u.RegainAccess, time.Duration(c.EstimatedTimeToRegainAccess*float64(time.Minute)))
+					u.BusinessCallCount = max(u.BusinessCallCount, usageNum(c["call_count"]))
+					u.BusinessTotalTime = max(u.BusinessTotalTime, usageNum(c["total_time"]))
+					u.BusinessTotalCPUTime = max(u.BusinessTotalCPUTime, usageNum(c["total_cputime"]))
+					u.RegainAccess = max(u.RegainAccess, time.Duration(usageNum(c["estimated_time_to_regain_access"]))*time.Minute)
 				}
+				u.ObservedAt = now
+				r.byBusiness[id] = u
+				r.merged.BusinessCallCount = max(r.merged.BusinessCallCount, u.BusinessCallCount)
+				r.merged.BusinessTotalTime = max(r.merged.BusinessTotalTime, u.BusinessTotalTime)
+				r.merged.BusinessTotalCPUTime = max(r.merged.BusinessTotalCPUTime, u.BusinessTotalCPUTime)
+				r.merged.RegainAccess = max(r.merged.RegainAccess, u.RegainAccess)
 			}
-			ok = true
+			r.ok = true
 		}
 	}
-	u.ObservedAt = now
-	return u, ok
+	r.merged.ObservedAt = now
+	return r
+}
+
+// maxUsageFigure bounds a parsed percentage or minute count, so that a hostile
+// header cannot overflow a Duration.
+const maxUsageFigure = 1 << 20
+
+// usageNum reads a usage figure sent as a number or a numeric string; anything
+// else, negative or not finite is 0.
+func usageNum(raw json.RawMessage) int {
+	if len(raw) == 0 {
+		return 0
+	}
+	var f float64
+	if err := json.Unmarshal(raw, &f); err != nil {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return 0
+		}
+		if f, err = strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
+			return 0
+		}
+	}
+	if !(f > 0) {
+		return 0
+	}
+	return int(min(f, maxUsageFigure))
 }
 
 // parseRetryAfter reads Retry-After as seconds or as an HTTP date.
@@ -99,6 +157,10 @@ const (
 	// 429/5xx. A time-out or a connection dropped after the request was sent is
 	// returned at once; the user simply authorises again.
 	retryUnsent
+	// retryNotThrottled: insights GETs; like retryIdempotent, except that a
+	// throttling answer is returned at once, so that the caller parks the
+	// account instead of spending more of its budget.
+	retryNotThrottled
 )
 
 // retryDecision computes whether to retry after a failed attempt and how long to wait.
@@ -110,7 +172,7 @@ func (c *Client) retryDecision(ctx context.Context, policy retryPolicy, err erro
 	var apiErr *APIError
 	switch {
 	case errors.As(err, &apiErr):
-		if !apiErr.Temporary() {
+		if !apiErr.Temporary() || (policy == retryNotThrottled && apiErr.Throttled()) {
 			return false, 0
 		}
 		if apiErr.RetryAfter > c.cfg.MaxBackoff {

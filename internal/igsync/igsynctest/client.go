@@ -99,7 +99,7 @@ type Grant struct {
 
 var (
 	hiddenRE = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-	optionRE = regexp.MustCompile(`<option value="([^"]+)">`)
+	optionRE = regexp.MustCompile(`<option value="([^"]+)"( selected)?>`)
 )
 
 // Authorize starts a connection for the user and answers the sandbox's
@@ -159,6 +159,36 @@ func (h *Harness) Authorize(token, igUserID string) Grant {
 	}
 	h.Remember(g.Code)
 	return g
+}
+
+// ConsentAccount starts a connection for the user and returns the account the
+// sandbox's consent page preselects.
+func (h *Harness) ConsentAccount(token string) string {
+	h.T.Helper()
+	res := h.Do(http.MethodGet, "/api/instagram/connect", token, nil)
+	if res.Status != http.StatusOK {
+		h.T.Fatalf("connect: %d %s", res.Status, res.Raw)
+	}
+	authURL, _ := res.Body["url"].(string)
+	page, err := h.http.Get(authURL)
+	if err != nil {
+		h.T.Fatalf("consent page: %v", err)
+	}
+	raw, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	first := ""
+	for _, m := range optionRE.FindAllSubmatch(raw, -1) {
+		if len(m[2]) > 0 {
+			return string(m[1])
+		}
+		if first == "" {
+			first = string(m[1])
+		}
+	}
+	if first == "" {
+		h.T.Fatalf("consent page offers no account: %s", raw)
+	}
+	return first
 }
 
 // Callback follows the sandbox's redirect to the server's callback, with

@@ -62,6 +62,9 @@ type Options struct {
 	NoPool bool
 	// PoolOptions replace the pool's fast test options.
 	PoolOptions *worker.Options
+	// Sandbox, when set, adjusts the sandbox options (InsightsDelay, RateLimit,
+	// Latency, LiveFollowers, IsLinked...) before the sandbox starts.
+	Sandbox func(*sandbox.Options)
 }
 
 // Harness is a running server with its sandbox, database and pool.
@@ -113,10 +116,14 @@ func New(t testing.TB, o Options) *Harness {
 	h.URL = h.Server.URL
 	redirectURI := h.URL + "/auth/instagram/callback"
 
-	h.Sandbox = sandbox.New(sandbox.Options{
+	sbOpts := sandbox.Options{
 		ClientID: ClientID, ClientSecret: ClientSecret, RedirectURIs: []string{redirectURI},
 		Seed: 7, Now: o.Now, Accounts: o.Accounts, EmptyPageEvery: o.EmptyPageEvery,
-	})
+	}
+	if o.Sandbox != nil {
+		o.Sandbox(&sbOpts)
+	}
+	h.Sandbox = sandbox.New(sbOpts)
 	h.SBServer = httptest.NewServer(h.Sandbox)
 	t.Cleanup(h.SBServer.Close)
 	h.Sandbox.SetBaseURL(h.SBServer.URL)

@@ -21,7 +21,8 @@ type Post struct {
 	Caption string
 	// MediaType is IMAGE, VIDEO or CAROUSEL_ALBUM.
 	MediaType string
-	// MediaProductType is FEED or REELS.
+	// MediaProductType is FEED, REELS or STORY (stories are added with
+	// Account.AddStory and are not listed by /me/media).
 	MediaProductType string
 	// MediaURL points at the sandbox's SVG image; empty for the VIDEO without media_url.
 	MediaURL string
@@ -37,6 +38,11 @@ type Post struct {
 	CommentsCount int
 	// Timestamp is the publication time, sent as "2006-01-02T15:04:05+0000".
 	Timestamp time.Time
+	// TooFewViewers makes the post's insights answer error #10.
+	TooFewViewers bool
+	// Crossposted makes a reel answer crossposted_views and facebook_views
+	// (others refuse them with code 100).
+	Crossposted bool
 	// Override replaces rendered JSON fields of this item (a nil value removes the
 	// key), e.g. {"timestamp": "yesterday"} or {"id": nil}, to make broken items.
 	Override map[string]any
@@ -80,25 +86,32 @@ type Account struct {
 
 	base func() string // resolves relative URLs in posts
 
+	created time.Time        // the follower ledger's day 0 is created's Pacific date
+	live    bool             // followers follow the ledger after created
+	now     func() time.Time // the sandbox clock
+	seed    uint64           // derives the figures
+
 	mu        sync.RWMutex
-	followers int
+	followers int // at created (plus the ledger when live)
 	follows   int
 	posts     []Post // newest first; URLs may be relative to the base
 	index     map[string]int
+	stories   []Post
+	ledger    *ledger
 }
 
-// Followers returns the follower count.
+// Followers returns the follower count now.
 func (a *Account) Followers() int {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.followers
+	return a.followersAtLocked(a.now())
 }
 
-// SetFollowers changes the follower count.
+// SetFollowers changes the follower count now.
 func (a *Account) SetFollowers(n int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.followers = n
+	a.followers += n - a.followersAtLocked(a.now())
 }
 
 // Follows returns the number of accounts followed.
@@ -149,6 +162,38 @@ func (a *Account) AddPost(p Post) Post {
 	a.posts = append(a.posts, p)
 	a.sortAndIndex()
 	return a.resolved([]Post{p}, a.base())[0]
+}
+
+// AddStory adds a story (MediaProductType STORY, IMAGE unless set). Stories have
+// insights but, as on Instagram, are not listed by /me/media.
+func (a *Account) AddStory(p Post) Post {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if p.ID == "" {
+		p.ID = fmt.Sprintf("19%s%09d", suffix(a.UserID, 6), len(a.stories)+1)
+	}
+	p.MediaProductType = "STORY"
+	if p.Timestamp.IsZero() {
+		p.Timestamp = a.now().UTC()
+	}
+	fillPost(&p, a.UserID, 0)
+	a.stories = append(a.stories, p)
+	return a.resolved([]Post{p}, a.base())[0]
+}
+
+// media returns the post or story with id.
+func (a *Account) media(id string) (Post, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if i, ok := a.index[id]; ok {
+		return a.posts[i], true
+	}
+	for _, p := range a.stories {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Post{}, false
 }
 
 // RemovePost deletes the post with id and reports whether it existed.
@@ -311,6 +356,7 @@ func generatePosts(rng *rand.Rand, n int, span time.Duration, now time.Time, use
 	}
 	for i := range posts {
 		fillPost(&posts[i], userID, 0)
+		posts[i].Crossposted = posts[i].MediaProductType == "REELS" && unit(0, "crosspost:"+posts[i].ID, 0) < 0.35
 	}
 	if n >= 10 {
 		posts[2].MediaURL = ""
@@ -341,4 +387,11 @@ func seedFor(seed int64, userID string) *rand.Rand {
 	h := fnv.New64a()
 	h.Write([]byte(userID))
 	return rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
+}
+
+// seedValue derives a per-account seed for the insights figures.
+func seedValue(seed int64, userID string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(userID))
+	return uint64(seed)*0x9E3779B97F4A7C15 ^ h.Sum64()
 }

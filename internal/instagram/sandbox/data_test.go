@@ -14,10 +14,13 @@ func TestDefaultData(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	sb := New(Options{Seed: 7, Now: func() time.Time { return now }, BaseURL: "http://x/sb"})
 	accts := sb.Accounts()
-	if got, want := len(accts), 2; got != want {
+	if got, want := len(accts), 3; got != want {
 		t.Fatalf("accounts = %d, want %d", got, want)
 	}
-	creator, studio := accts[0], accts[1]
+	creator, studio, newbie := accts[0], accts[1], accts[2]
+	if newbie.Followers() >= 100 || newbie.PostCount() != 12 {
+		t.Errorf("newbie = %s with %d followers, want fewer than 100", newbie.Username, newbie.Followers())
+	}
 	if creator.UserID != "17841400000000001" || creator.Username != "sandbox.creator" || creator.Followers() != 1240 {
 		t.Errorf("creator = %+v", creator)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -12,8 +13,16 @@ import (
 // fault whose Endpoint matches it.
 type Fault struct {
 	// Endpoint is "exchange", "long_lived" (or "access_token"), "refresh", "me",
-	// "media", or "*" for all of them.
+	// "media", "media_insights", "account_insights", "insights" (both insights
+	// endpoints) or "*" for all of them.
 	Endpoint string
+	// Metric, when set, limits the fault to requests whose metric= list holds it.
+	Metric string
+	// Account, when set, limits the fault to requests with a token of that
+	// account (its professional id).
+	Account string
+	// Empty answers 200 {"data":[]}: an insights reading with nothing in it.
+	Empty bool
 	// Status is the HTTP status to answer (default 400 when GraphCode is set, 200
 	// when Malformed is set).
 	Status int
@@ -36,8 +45,43 @@ type Fault struct {
 	// RegainAccess sets estimated_time_to_regain_access in
 	// X-Business-Use-Case-Usage (whole minutes, rounded up).
 	RegainAccess time.Duration
-	// AppUsage sets the X-App-Usage percentages (e.g. 100 for a throttled app).
+	// AppUsage sets the usage percentages of X-App-Usage and of the account's
+	// X-Business-Use-Case-Usage entry (e.g. 100 for a throttled account).
 	AppUsage int
+}
+
+// Messages of Instagram's insights errors (instagram-api-notes.md §7.4).
+const (
+	MsgNotEnoughViewers = "(#10) Not enough viewers for the media to show insights"
+	MsgSpanTooLong      = "(#100) There cannot be more than 30 days (2592000 s) between since and until"
+	MsgFollowerWindow   = "(#100) (follower_count) metric only supports querying data for the last 30 days excluding the current day"
+)
+
+// FaultMetricRefused refuses every insights call that names metric with code
+// 100, as Instagram does for a metric a media type does not offer.
+func FaultMetricRefused(metric string) Fault {
+	return Fault{Endpoint: EndpointInsights, Metric: metric, GraphCode: 100,
+		Message: "(#100) The Media Insights API does not support the " + metric + " metric for this media product type."}
+}
+
+// FaultNotEnoughViewers answers media insights calls with error #10.
+func FaultNotEnoughViewers() Fault {
+	return Fault{Endpoint: EndpointMediaInsights, GraphCode: 10, Message: MsgNotEnoughViewers}
+}
+
+// FaultEmptyData answers insights calls (both endpoints) with {"data":[]}.
+func FaultEmptyData() Fault { return Fault{Endpoint: EndpointInsights, Empty: true} }
+
+// FaultThrottled answers with a throttling code (4, 17, 32, 613 or 80002; 0 means
+// 80002), HTTP 400, the usage headers at usagePercent and regain as
+// estimated_time_to_regain_access (0: none sent).
+func FaultThrottled(code, usagePercent int, regain time.Duration) Fault {
+	return Fault{Endpoint: "*", GraphCode: cmp.Or(code, 80002), AppUsage: usagePercent, RegainAccess: regain}
+}
+
+// FaultSpanTooLong answers account insights calls with the 30-day error.
+func FaultSpanTooLong() Fault {
+	return Fault{Endpoint: EndpointAccountInsights, GraphCode: 100, Message: MsgSpanTooLong}
 }
 
 type faultState struct {
@@ -60,12 +104,33 @@ func (s *Sandbox) ClearFaults() {
 	s.faults = nil
 }
 
-// nextFault picks the fault for a request to endpoint, consuming it as needed.
-func (s *Sandbox) nextFault(endpoint string) (Fault, bool) {
+// faultRequest is what a fault is matched against.
+type faultRequest struct {
+	endpoint, user string
+	metrics        []string
+}
+
+func (f *faultState) matches(req faultRequest) bool {
+	switch {
+	case f.Endpoint == EndpointInsights:
+		if req.endpoint != EndpointMediaInsights && req.endpoint != EndpointAccountInsights {
+			return false
+		}
+	case f.Endpoint != "*" && f.Endpoint != req.endpoint:
+		return false
+	}
+	if f.Account != "" && f.Account != req.user {
+		return false
+	}
+	return f.Metric == "" || slices.Contains(req.metrics, f.Metric)
+}
+
+// nextFault picks the fault for a request, consuming it as needed.
+func (s *Sandbox) nextFault(req faultRequest) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.Endpoint != "*" && f.Endpoint != endpoint {
+		if !f.matches(req) {
 			continue
 		}
 		f.seen++
@@ -83,8 +148,9 @@ func (s *Sandbox) nextFault(endpoint string) (Fault, bool) {
 
 // applyFault answers r according to the next matching fault and reports whether
 // it did; false means the request is to be served normally.
-func (s *Sandbox) applyFault(w http.ResponseWriter, r *http.Request, endpoint string) bool {
-	f, ok := s.nextFault(endpoint)
+func (s *Sandbox) applyFault(w http.ResponseWriter, r *http.Request, req faultRequest) bool {
+	endpoint := req.endpoint
+	f, ok := s.nextFault(req)
 	if !ok {
 		return false
 	}
@@ -103,9 +169,11 @@ func (s *Sandbox) applyFault(w http.ResponseWriter, r *http.Request, endpoint st
 	}
 	if f.RegainAccess > 0 || f.AppUsage > 0 {
 		minutes := int((f.RegainAccess + time.Minute - 1) / time.Minute)
-		writeUsage(h, f.AppUsage, s.opts.ClientID, minutes)
+		writeUsage(h, f.AppUsage, cmp.Or(req.user, s.opts.ClientID), minutes)
 	}
 	switch {
+	case f.Empty:
+		writeJSON(w, cmp.Or(f.Status, http.StatusOK), []byte(`{"data":[]}`))
 	case f.Malformed:
 		writeJSON(w, cmp.Or(f.Status, http.StatusOK), []byte(`{"data":[`))
 	case f.GraphCode != 0 || f.Status != 0:
@@ -158,6 +226,8 @@ func faultMessage(code, subcode int) string {
 		return "There have been too many calls to this Instagram account. Wait a bit and try again."
 	case code == 100:
 		return "Invalid parameter"
+	case code == 10:
+		return MsgNotEnoughViewers
 	}
 	return "An unknown error has occurred."
 }

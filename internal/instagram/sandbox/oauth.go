@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // knownScopes are the Instagram Login scopes; anything else is refused.
@@ -58,6 +59,7 @@ func (s *Sandbox) validate(p *authParams) string {
 
 type accountOption struct {
 	UserID, Label string
+	Selected      bool
 }
 
 type pageData struct {
@@ -75,12 +77,35 @@ func (s *Sandbox) authorizePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := pageData{Params: p, Scopes: p.scopes}
-	for _, a := range s.Accounts() {
+	accounts := s.Accounts()
+	selected := 0
+	if s.opts.IsLinked != nil {
+		selected = -1
+		for i, a := range accounts {
+			if !s.opts.IsLinked(r.Context(), a.UserID) {
+				selected = i
+				break
+			}
+		}
+		if selected < 0 { // everyone is linked: a fresh creator for this person
+			accounts = append(accounts, s.AddAccount(freshCreator(s.opts.Seed, len(accounts))))
+			selected = len(accounts) - 1
+		}
+	}
+	for i, a := range accounts {
 		data.Accounts = append(data.Accounts, accountOption{
 			UserID: a.UserID, Label: "@" + a.Username + " · " + groupDigits(a.Followers()) + " followers",
+			Selected: i == selected,
 		})
 	}
 	s.renderPage(w, http.StatusOK, data)
+}
+
+// freshCreator describes the account created for the n-th consent when every
+// account is linked: believable figures, 60 posts over half a year.
+func freshCreator(seed int64, n int) AccountSpec {
+	followers := 400 + int(unit(uint64(seed), "fresh", n)*4600)
+	return AccountSpec{Followers: followers, Follows: 150 + n%200, Posts: 60, Span: 180 * 24 * time.Hour}
 }
 
 // authorizeDecision handles the Allow and Cancel buttons.
@@ -241,7 +266,7 @@ var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
     <input type="hidden" name="state" value="{{.Params.State}}">
     <label for="account">Continue as</label>
     <select id="account" name="account">{{range .Accounts}}
-      <option value="{{.UserID}}">{{.Label}}</option>{{end}}
+      <option value="{{.UserID}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>{{end}}
     </select>
     <div class="actions">
       <button type="submit" id="allow" name="action" value="allow">Allow</button>

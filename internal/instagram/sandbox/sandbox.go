@@ -1,12 +1,14 @@
 // Package sandbox is a fake Instagram (API with Instagram Login) for development
-// and tests: the consent page, the code and token exchanges, /me and /me/media,
-// with deterministic data and fault injection. It is an http.Handler meant to be
+// and tests: the consent page, the code and token exchanges, /me, /me/media and
+// the media and account insights, with deterministic data, an optional
+// per-account rate limit and fault injection. It is an http.Handler meant to be
 // mounted under a prefix with http.StripPrefix; every URL it generates starts
 // with Options.BaseURL, the public URL of that mount point.
 package sandbox
 
 import (
 	"cmp"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -28,6 +30,12 @@ const (
 	EndpointMedia     = "media"      // GET /{version}/me/media
 	EndpointImage     = "image"      // GET /media/{id}.svg
 	EndpointPermalink = "permalink"  // GET /p/{shortcode}/
+	// EndpointMediaInsights is GET /{version}/{media-id}/insights.
+	EndpointMediaInsights = "media_insights"
+	// EndpointAccountInsights is GET /{version}/me/insights or /{ig-user-id}/insights.
+	EndpointAccountInsights = "account_insights"
+	// EndpointInsights, as Fault.Endpoint, matches both insights endpoints.
+	EndpointInsights = "insights"
 )
 
 // Token lifetimes, as Instagram documents them.
@@ -55,12 +63,37 @@ type Options struct {
 	Seed int64
 	// Now is the clock (default time.Now); tests advance it to age tokens.
 	Now func() time.Time
-	// Accounts are created at start; empty: sandbox.creator (300 posts) and
-	// sandbox.studio (40 posts).
+	// Accounts are created at start; empty: sandbox.creator (1,240 followers,
+	// 300 posts), sandbox.studio (5,830 followers, 40 posts) and sandbox.newbie
+	// (64 followers, 12 posts).
 	Accounts []AccountSpec
 	// EmptyPageEvery makes every Nth media page empty but with paging.next
 	// (0: 4; negative: never).
 	EmptyPageEvery int
+	// InsightsDelay is how old a post must be before it has insights; younger
+	// posts answer {"data":[]} (0: one hour; negative: no delay).
+	InsightsDelay time.Duration
+	// YoungMediaCode10 makes posts younger than InsightsDelay answer error #10
+	// instead of an empty data set.
+	YoungMediaCode10 bool
+	// Latency holds every Graph request (me, media, insights) this long.
+	Latency time.Duration
+	// RateLimit is each account's call budget per RateWindow (0: unlimited).
+	// Usage headers report the share used; a call over the budget answers code
+	// 80002 with estimated_time_to_regain_access until the oldest call leaves the
+	// window.
+	RateLimit int
+	// RateWindow is the rolling window of RateLimit (0: one hour).
+	RateWindow time.Duration
+	// LiveFollowers makes followers_count follow the follower ledger as the
+	// clock (Now) moves past the day the account was created; otherwise it stays
+	// at the created (or set) count and the ledger only describes the past.
+	LiveFollowers bool
+	// IsLinked, when set, tells the consent page which accounts are already
+	// linked in the app: it preselects the first account nobody linked, and
+	// creates a fresh creator (with posts and insights) when all are. Nil keeps
+	// the first account preselected.
+	IsLinked func(ctx context.Context, igUserID string) bool
 }
 
 // Sandbox is the fake Instagram. It is safe for concurrent use.
@@ -75,6 +108,9 @@ type Sandbox struct {
 	tokens   map[string]*tokenInfo
 	faults   []*faultState
 	calls    map[string]int
+	metricN  map[string]int         // endpoint + "/" + metric
+	acctN    map[string]int         // user id + "/" + endpoint
+	budget   map[string][]time.Time // user id → recent Graph calls, oldest first
 	wrapped  bool
 	traceSeq int
 	acctSeq  int
@@ -113,12 +149,27 @@ func New(opts Options) *Sandbox {
 		codes:   make(map[string]*authCode),
 		tokens:  make(map[string]*tokenInfo),
 		calls:   make(map[string]int),
+		metricN: make(map[string]int),
+		acctN:   make(map[string]int),
+		budget:  make(map[string][]time.Time),
+	}
+	switch {
+	case opts.InsightsDelay == 0:
+		s.opts.InsightsDelay = time.Hour
+	case opts.InsightsDelay < 0:
+		s.opts.InsightsDelay = 0
+	}
+	if opts.RateWindow <= 0 {
+		s.opts.RateWindow = time.Hour
 	}
 	specs := opts.Accounts
 	if len(specs) == 0 {
 		specs = []AccountSpec{
 			{UserID: "17841400000000001", Username: "sandbox.creator", Name: "Sandbox Creator", Followers: 1240, Follows: 312, Posts: 300},
 			{UserID: "17841400000000002", Username: "sandbox.studio", Name: "Sandbox Studio", AccountType: "BUSINESS", Followers: 5830, Follows: 95, Posts: 40},
+			// Under 100 followers: Instagram gives it no follower_count,
+			// online_followers or demographics.
+			{UserID: "17841400000000003", Username: "sandbox.newbie", Name: "Sandbox Newbie", Followers: 64, Follows: 140, Posts: 12},
 		}
 	}
 	for _, spec := range specs {
@@ -155,7 +206,15 @@ func (s *Sandbox) AddAccount(spec AccountSpec) *Account {
 		base:        s.base,
 		followers:   cmp.Or(spec.Followers, 1000),
 		follows:     cmp.Or(spec.Follows, 180),
+		created:     s.opts.Now(),
+		live:        s.opts.LiveFollowers,
+		now:         s.opts.Now,
+		seed:        seedValue(s.opts.Seed, spec.UserID),
 	}
+	if spec.Followers < 0 {
+		a.followers = 0
+	}
+	a.ledgerLocked()
 	if len(spec.PostsList) > 0 {
 		a.posts = make([]Post, len(spec.PostsList))
 		for i, p := range spec.PostsList {
@@ -302,16 +361,32 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		endpoint, handler = EndpointImage, s.image
 	case strings.HasPrefix(path, "/p/") && r.Method == http.MethodGet:
 		endpoint, handler = EndpointPermalink, s.permalink
+	case insightsPath.MatchString(path) && r.Method == http.MethodGet:
+		endpoint, handler = s.insightsEndpoint(path), s.insights
 	default:
 		s.graphError(w, http.StatusBadRequest, 100, 0, "IGApiException", "Unsupported "+strings.ToLower(r.Method)+" request.")
 		return
 	}
+	user := s.tokenUser(r)
+	metrics := metricList(r)
 	s.mu.Lock()
 	s.calls[endpoint]++
+	for _, m := range metrics {
+		s.metricN[endpoint+"/"+m]++
+	}
+	if user != "" {
+		s.acctN[user+"/"+endpoint]++
+	}
 	s.mu.Unlock()
+	if graphEndpoint(endpoint) && !s.hold(w, r, s.opts.Latency) {
+		return
+	}
 	if faultable(endpoint) {
-		s.setUsageHeaders(w, "")
-		if s.applyFault(w, r, endpoint) {
+		if graphEndpoint(endpoint) && user != "" && !s.spend(w, user) {
+			return
+		}
+		s.setUsageHeaders(w, user)
+		if s.applyFault(w, r, faultRequest{endpoint: endpoint, user: user, metrics: metrics}) {
 			return
 		}
 	}
@@ -327,31 +402,20 @@ func canonical(endpoint string) string {
 
 func faultable(endpoint string) bool {
 	switch endpoint {
-	case EndpointExchange, EndpointLongLived, EndpointRefresh, EndpointMe, EndpointMedia:
+	case EndpointExchange, EndpointLongLived, EndpointRefresh, EndpointMe, EndpointMedia,
+		EndpointMediaInsights, EndpointAccountInsights:
 		return true
 	}
 	return false
 }
 
-// setUsageHeaders sets X-App-Usage and X-Business-Use-Case-Usage.
-func (s *Sandbox) setUsageHeaders(w http.ResponseWriter, userID string) {
-	s.mu.Lock()
-	total := 0
-	for _, n := range s.calls {
-		total += n
+// graphEndpoint reports the endpoints that spend an account's call budget.
+func graphEndpoint(endpoint string) bool {
+	switch endpoint {
+	case EndpointMe, EndpointMedia, EndpointMediaInsights, EndpointAccountInsights:
+		return true
 	}
-	s.mu.Unlock()
-	pct := min(95, total/20)
-	writeUsage(w.Header(), pct, cmp.Or(userID, s.opts.ClientID), 0)
-}
-
-func writeUsage(h http.Header, pct int, objectID string, regainMinutes int) {
-	h.Set("X-App-Usage", fmt.Sprintf(`{"call_count":%d,"total_time":%d,"total_cputime":%d}`, pct, pct/2, pct/2))
-	buc, _ := json.Marshal(map[string][]map[string]any{objectID: {{
-		"type": "instagram", "call_count": pct, "total_cputime": pct / 2, "total_time": pct / 2,
-		"estimated_time_to_regain_access": regainMinutes,
-	}}})
-	h.Set("X-Business-Use-Case-Usage", string(buc))
+	return false
 }
 
 // lookupToken resolves an access token from the query or an Authorization header.
