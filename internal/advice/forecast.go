@@ -86,8 +86,8 @@ const sigmaFloor = 0.5
 //
 // and the h-day forecast is l_T + (φ + φ² + … + φ^h)·b_T. α ∈ {0.1 … 1},
 // β ∈ {0.01 … 0.9} and φ ∈ {1, 0.98, 0.95, 0.9, 0.85, 0.8} are chosen
-// together by the least sum of squared one-step errors (days 2 … T; ties go
-// to the earlier grid point, φ = 1 first). σ² is that sum over its count,
+// together by the least sum of squared one-step errors (days 2 … T; ties,
+// within floating-point noise, go to the earlier grid point, φ = 1 first). σ² is that sum over its count,
 // at least 0.5². The 80 % interval is value ± 1.2816·σ·√v_h with the
 // damped-trend variance factor v_h = 1 + Σ_{j=1}^{h−1} c_j²,
 // c_j = α·(1 + β·(φ + … + φ^j)), which never decreases with h. Values are
@@ -109,7 +109,13 @@ func Forecast(history []DailyValue, horizon int) (ForecastResult, error) {
 	last := first.AddDays(len(days) - 1)
 
 	res.Status = StatusOK
-	res.Points = make([]ForecastPoint, horizon)
+	res.Points = project(last, l, b, p, sigma, horizon)
+	return res, nil
+}
+
+// project continues level l and trend b for horizon days after last.
+func project(last Date, l, b float64, p holtParams, sigma float64, horizon int) []ForecastPoint {
+	points := make([]ForecastPoint, horizon)
 	var damp, sumC2 float64 // φ + … + φ^h and Σ c_j² for j < h
 	phiPow := 1.0
 	for h := 1; h <= horizon; h++ {
@@ -124,14 +130,14 @@ func Forecast(history []DailyValue, horizon int) (ForecastResult, error) {
 		half := z80 * sigma * math.Sqrt(1+sumC2)
 		vt := math.Round(value * 10)
 		ht := math.Ceil(half*10 - 1e-9)
-		res.Points[h-1] = ForecastPoint{
+		points[h-1] = ForecastPoint{
 			Date:  last.AddDays(h),
 			Value: round(vt/10, 1),
 			Low:   round((vt-ht)/10, 1),
 			High:  round((vt+ht)/10, 1),
 		}
 	}
-	return res, nil
+	return points
 }
 
 // countObserved counts the distinct dates of history.
@@ -175,13 +181,21 @@ func dailySeries(history []DailyValue) ([]float64, Date) {
 
 // fitHolt picks the grid parameters with the least sum of squared
 // one-step errors and returns them with that sum and its count.
+// A point must beat the best so far by more than floating-point noise
+// (1e-12 of the series' mean square, times 1 + 1e-9 of the best sum), so
+// that exact fits tie and go to the earlier grid point.
 func fitHolt(y []float64) (holtParams, float64, int) {
+	var sq float64
+	for _, v := range y {
+		sq += v * v
+	}
+	noise := 1e-12 * sq
 	best, bestSSE := holtParams{}, math.Inf(1)
 	for _, phi := range phiGrid {
 		for _, alpha := range alphaGrid {
 			for _, beta := range betaGrid {
 				p := holtParams{alpha, beta, phi}
-				if s := holtSSE(y, p); s < bestSSE {
+				if s := holtSSE(y, p); s < bestSSE-noise-1e-9*bestSSE || math.IsInf(bestSSE, 1) {
 					best, bestSSE = p, s
 				}
 			}
