@@ -6,7 +6,7 @@ import (
 	"slices"
 )
 
-// Forecast statuses.
+// Statuses of a forecast and of recommendations.
 const (
 	StatusOK               = "ok"
 	StatusInsufficientData = "insufficient_data"

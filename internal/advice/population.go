@@ -1,5 +1,7 @@
 package advice
 
+import "slices"
+
 // attr is what the comparisons and best times read of a post, packed so
 // that a population's members sit side by side in memory.
 type attr struct {
@@ -41,6 +43,11 @@ type builder struct {
 	raw   []float64
 	idx   []int32
 	attrs []attr
+}
+
+// newBuilder makes a builder for the considered posts ps.
+func newBuilder(ps []post) *builder {
+	return &builder{ps: ps, raw: make([]float64, 0, len(ps)), idx: make([]int32, 0, len(ps)), attrs: make([]attr, 0, len(ps))}
 }
 
 // population gathers the posts for which value is known and finite.
@@ -103,74 +110,73 @@ func (pop *population) tieTerm() {
 }
 
 // splits compares, for each code c < groups, the members coded c (codes
-// by sorted position) with all the other members.
+// by sorted position) with all the other members. One pass sums the
+// groups' mid-ranks and lists each group's sorted positions; the medians
+// are then read off those lists, the baseline's by binary search.
 func (pop *population) splits(codes []uint8, groups int) []split {
 	n := len(codes)
 	out := make([]split, groups)
 	rankSum := make([]float64, groups)
+	start := make([]int, groups+1) // group c's positions are pos[start[c]:start[c+1]]
+	for _, c := range codes {
+		if int(c) < groups {
+			start[c+1]++
+		}
+	}
+	for c := range groups {
+		start[c+1] += start[c]
+	}
+	pos := make([]int32, start[groups])
+	fill := slices.Clone(start[:groups])
 	for i := 0; i < n; { // a run of tied values shares its mid-rank
 		j := i + 1
 		for j < n && pop.vals[j] == pop.vals[i] {
 			j++
 		}
 		mid := float64(i+j+1) / 2 // mean of ranks i+1 … j
-		for _, c := range codes[i:j] {
-			if int(c) < groups {
-				out[c].n++
+		for k := i; k < j; k++ {
+			if c := codes[k]; int(c) < groups {
 				rankSum[c] += mid
+				pos[fill[c]] = int32(k)
+				fill[c]++
 			}
 		}
 		i = j
 	}
 	for c := range out {
-		out[c].baseN = n - out[c].n
-		out[c].median, out[c].baseMedian = pop.medians(codes, uint8(c), out[c].n, out[c].baseN)
-	}
-	for c := range out {
 		s := &out[c]
+		in := pos[start[c]:start[c+1]]
+		s.n, s.baseN = len(in), n-len(in)
 		if s.n == 0 || s.baseN == 0 {
 			s.p = 1
+			if s.n > 0 {
+				s.median = (pop.vals[in[(s.n-1)/2]] + pop.vals[in[s.n/2]]) / 2
+			} else if s.baseN > 0 {
+				s.baseMedian = medianSorted(pop.vals)
+			}
 			continue
 		}
+		s.median = (pop.vals[in[(s.n-1)/2]] + pop.vals[in[s.n/2]]) / 2
+		s.baseMedian = (pop.vals[outside(in, (s.baseN-1)/2)] + pop.vals[outside(in, s.baseN/2)]) / 2
 		u1 := rankSum[c] - float64(s.n*(s.n+1))/2
 		s.p = mannWhitneyP(u1, s.n, s.baseN, pop.ties)
 	}
 	return out
 }
 
-// medians reads off the sorted order the median of the members coded c
-// (n of them) and of the others (baseN), stopping once both are found.
-func (pop *population) medians(codes []uint8, c uint8, n, baseN int) (float64, float64) {
-	lo, hi := (n-1)/2, n/2
-	blo, bhi := (baseN-1)/2, baseN/2
-	var a, b, med, baseMed float64
-	in, out := 0, 0 // members of each side seen so far
-	doneIn, doneOut := n == 0, baseN == 0
-	for k, code := range codes {
-		v := pop.vals[k]
-		if code == c {
-			if in == lo {
-				a = v
-			}
-			if in == hi {
-				med, doneIn = (a+v)/2, true
-				if doneOut {
-					break
-				}
-			}
-			in++
-			continue
+// outside is the sorted position of the j-th (0-based) member that is not
+// at one of the ascending positions in: the least p with p + 1 − |in ≤ p|
+// = j + 1.
+func outside(in []int32, j int) int {
+	lo, hi := j, j+len(in) // the answer lies in [j, j + |in|]
+	for lo < hi {
+		m := (lo + hi) / 2
+		inUpTo, _ := slices.BinarySearch(in, int32(m)+1) // members of in at or before m
+		if m+1-inUpTo >= j+1 {
+			hi = m
+		} else {
+			lo = m + 1
 		}
-		if out == blo {
-			b = v
-		}
-		if out == bhi {
-			baseMed, doneOut = (b+v)/2, true
-			if doneIn {
-				break
-			}
-		}
-		out++
 	}
-	return med, baseMed
+	return lo
 }

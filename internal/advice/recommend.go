@@ -58,7 +58,48 @@ type Recommendations struct {
 	Outliers        Outliers         `json:"outliers"`
 }
 
-// Recommendation is one piece of advice with the numbers behind it.
+// Recommendation is one piece of advice with the numbers behind it: a
+// group of considered posts (sample.n) compared with the other considered
+// posts of the same population (sample.baseline_n).
+//
+// Metric. Format, timing, cadence, caption and hashtag compare "reach"
+// (insights reach) when at least 10 considered posts, and at least half
+// of them, report it, over the posts that do; otherwise "engagement"
+// (likes + comments + saved + shares as reported) over the posts with
+// known likes. shares compares "shares_per_reach" (shares / reach, posts
+// reporting both with reach > 0); hook compares "views".
+//
+// Kinds, each group against the rest of its population:
+//
+//   - format: Reels (media_product_type REELS, or a VIDEO with "/reel/" in
+//     its permalink when the product type is unknown), photos, carousels,
+//     feed videos, stories.
+//   - timing: a part of the day in the user's zone (morning 06–11, midday
+//     11–14, afternoon 14–18, evening 18–23, night 23–06), or weekends.
+//   - cadence: posts of busier full weeks (7-day steps back from now; a
+//     week is busier with more posts than the median full week of the
+//     window, posts of every age counted) against posts of the other full
+//     weeks, per post; posts of a partial oldest week are left out.
+//   - caption: captions longer than 125 characters.
+//   - hashtag: posts with at least one hashtag.
+//   - shares: a format, on sends per reach.
+//   - hook: Reels whose skip rate is below the median skip rate of the
+//     Reels reporting one (and views), against the other such Reels.
+//
+// Evidence rule: a comparison is recommended only when both sides hold at
+// least MinGroup (3) posts, both medians are above 0, the effect (group
+// median / baseline median) is at least MinEffect (1.2) or at most 1/1.2,
+// and a two-sided Mann–Whitney U test gives p < MaxP (0.10) — exact when
+// the population has at most 30 posts and no tied values, otherwise the
+// normal approximation with tie and continuity corrections. Confidence is
+// high when min(n, baseline_n) ≥ 15 and p < 0.01, medium when
+// min(n, baseline_n) ≥ 6 and p < 0.05, low otherwise.
+//
+// Of each kind only the strongest qualifying group is kept; at most 5 are
+// returned, strongest (largest |ln effect|) first, then the smaller p,
+// then format, timing, cadence, hook, shares, caption, hashtag. effect is
+// rounded to 2 decimals. Title and detail name the medians and the sample
+// sizes in plain words.
 type Recommendation struct {
 	Kind       string  `json:"kind"`
 	Title      string  `json:"title"`
@@ -118,9 +159,9 @@ const (
 func (p *post) has(mask uint8) bool { return p.known&mask == mask }
 
 // Recommend computes the recommendations, best times and outliers of
-// in.Posts. Posts outside the window or younger than 24 hours (age ≥ 24 h
-// is kept) are left out of everything; see the rule on Recommendation
-// kinds at the candidates, on best times at BestTimes.
+// in.Posts. Posts outside the window (Now − PeriodDays×24h, Now] or
+// younger than 24 hours (age ≥ 24 h is kept) are left out of everything;
+// the rules are at Recommendation and BestTimes.
 //
 // Engagement is likes + comments + saved + shares, each insight added when
 // it is known; a post with unknown likes has unknown engagement. The
@@ -143,7 +184,7 @@ func Recommend(in RecommendInput) Recommendations {
 		Recommendations: []Recommendation{},
 		Outliers:        Outliers{Winners: []PostRef{}, Laggards: []PostRef{}},
 	}
-	b := &builder{ps: ps}
+	b := newBuilder(ps)
 	main := mainPopulation(b)
 	out.BestTimes = bestTimes(main, in.OnlineFollowers)
 	med := medianEngagement(b, main)
@@ -297,9 +338,7 @@ func medianEngagement(b *builder, main *population) *float64 {
 	if len(v) == 0 {
 		return nil
 	}
-	order := sortByValue(v, &b.sort)
-	m := len(v)
-	med := (v[order[(m-1)/2]] + v[order[m/2]]) / 2
+	med := median(v)
 	return &med
 }
 

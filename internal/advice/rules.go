@@ -6,20 +6,9 @@ import (
 	"slices"
 )
 
-// The evidence rule: a recommendation is made only from a difference the
-// sample can carry. A comparison of a group with a baseline qualifies when
-//
-//   - both hold at least MinGroup (3) posts with a known value of the
-//     metric,
-//   - both medians are above 0 and their ratio (the effect) is at least
-//     MinEffect (1.2) or at most 1/1.2,
-//   - a two-sided Mann–Whitney U test of the two groups gives p < MaxP
-//     (0.10): exact when the population has at most 30 posts and no tied
-//     values, otherwise the normal approximation with tie and continuity
-//     corrections.
-//
-// Confidence: high when min(n, baseline_n) ≥ 15 and p < 0.01; medium
-// when min(n, baseline_n) ≥ 6 and p < 0.05; low otherwise.
+// MinGroup, MinEffect and MaxP are the thresholds of the evidence rule
+// (see Recommendation): the fewest posts on each side, the least ratio of
+// medians (or its inverse), and the p-value to stay under.
 const (
 	MinGroup  = 3
 	MinEffect = 1.2
@@ -213,25 +202,8 @@ func flagged(flag uint8) func(attr) uint8 {
 	}
 }
 
-// dimensions lists every comparison:
-//
-//   - format: each format (Reels, photos, carousels, feed videos,
-//     stories) against all other posts, on the main metric (reach where at
-//     least half the posts report it, else engagement).
-//   - timing: each part of the day in the user's zone (morning 06–11,
-//     midday 11–14, afternoon 14–18, evening 18–23, night 23–06), and
-//     weekends, against the other posts, on the main metric.
-//   - cadence: the per-post main metric of posts in busier weeks (more
-//     posts than the median full week of the window; weeks counted back
-//     from now in 7-day steps, posts of every age counted) against posts
-//     of the other full weeks; posts of a partial oldest week are left out.
-//   - caption: captions longer than 125 characters against shorter ones.
-//   - hashtag: posts with at least one hashtag against posts with none.
-//   - shares: each format against the other posts on sends per reach
-//     (shares / reach, over the posts reporting both with reach > 0).
-//   - hook: Reels with a skip rate below the median skip rate of the
-//     Reels reporting one (and views) against the other such Reels, on
-//     views.
+// dimensions lists every comparison of the kinds that Recommendation
+// describes.
 func dimensions(b *builder, main *population, weekly []int) []dimension {
 	formatLabels := make([]label, len(formats))
 	for i, f := range formats {
@@ -305,9 +277,7 @@ func hookDimension(b *builder) (dimension, bool) {
 		rates[k] = b.ps[i].skipRate
 	}
 	codes := make([]uint8, len(rates))
-	sorted := slices.Clone(rates)
-	slices.Sort(sorted)
-	med := medianSorted(sorted)
+	med := median(slices.Clone(rates))
 	for k, r := range rates {
 		codes[k] = noGroup
 		if r < med {

@@ -62,7 +62,7 @@ func (b *sortBuf) grow(n int) {
 
 // sortByValue returns the positions 0..len(v)-1 ordered by v ascending,
 // equal values in position order, in a slice of buf valid until its next
-// use. It is an LSD radix sort on 8-bit digits that skips the digits all
+// use. It is an LSD radix sort on 11-bit digits that skips the digits all
 // keys share, so integer-valued counts take a few passes: this is what
 // keeps 100,000 posts within milliseconds.
 func sortByValue(v []float64, buf *sortBuf) []int32 {
@@ -76,14 +76,15 @@ func sortByValue(v []float64, buf *sortBuf) []int32 {
 		or |= k
 		and &= k
 	}
-	var count [256]int
-	for shift := uint(0); shift < 64; shift += 8 {
-		if (or>>shift)&0xff == (and>>shift)&0xff {
+	const bits = 11 // 6 passes for keys that differ in every digit
+	var count [1 << bits]int
+	for shift := uint(0); shift < 64; shift += bits {
+		if (or>>shift)&(1<<bits-1) == (and>>shift)&(1<<bits-1) {
 			continue // every key has the same digit here
 		}
-		count = [256]int{}
+		count = [1 << bits]int{}
 		for _, k := range keys {
-			count[(k>>shift)&0xff]++
+			count[(k>>shift)&(1<<bits-1)]++
 		}
 		pos := 0
 		for d := range count {
@@ -92,7 +93,7 @@ func sortByValue(v []float64, buf *sortBuf) []int32 {
 			pos += c
 		}
 		for j, k := range keys {
-			d := (k >> shift) & 0xff
+			d := (k >> shift) & (1<<bits - 1)
 			tk[count[d]], ti[count[d]] = k, idx[j]
 			count[d]++
 		}
@@ -179,4 +180,65 @@ func uDistribution(n1, n2 int) []float64 {
 		prev = cur
 	}
 	return prev[n1]
+}
+
+// median is the median of v (the mean of the two middle values of an even
+// count), by selection in O(len(v)); v is reordered. It is 0 for no values.
+func median(v []float64) float64 {
+	m := len(v)
+	if m == 0 {
+		return 0
+	}
+	hi := selectNth(v, m/2)
+	if m%2 == 1 {
+		return hi
+	}
+	lo := v[0] // the largest of v[:m/2], all ≤ hi
+	for _, x := range v[1 : m/2] {
+		lo = max(lo, x)
+	}
+	return (lo + hi) / 2
+}
+
+// selectNth reorders v so that v[k] is the k-th smallest, everything
+// before it no larger and everything after no smaller, and returns v[k].
+func selectNth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		// Median of three as the pivot, then Hoare's partition.
+		mid := lo + (hi-lo)/2
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		pivot := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < pivot {
+				i++
+			}
+			for v[j] > pivot {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k] // between j and i: equal to the pivot
+		}
+	}
+	return v[k]
 }

@@ -89,7 +89,7 @@ func TestPopulation_SplitsMatchNaive(t *testing.T) {
 				ps[i].format = noGroup
 			}
 		}
-		b := &builder{ps: ps}
+		b := newBuilder(ps)
 		pop := b.population(MetricEngagement, func(p *post) (float64, bool) { return p.eng, true })
 		codes := make([]uint8, len(pop.attr))
 		for k, a := range pop.attr {
@@ -151,6 +151,21 @@ func TestSortByValue(t *testing.T) {
 		}
 		if slices.Contains(seen, false) {
 			t.Fatalf("round %d: not a permutation", round)
+		}
+	}
+}
+
+func TestMedian_Select(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for round := range 500 {
+		n := rng.IntN(200)
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = float64(rng.IntN([]int{2, 10, 1 << 30}[round%3]))
+		}
+		want := medianSorted(slices.Sorted(slices.Values(v)))
+		if got := median(slices.Clone(v)); got != want {
+			t.Fatalf("median(%v) = %v, want %v", v, got, want)
 		}
 	}
 }
