@@ -30,6 +30,7 @@ const exploreMin = 0.5
 //   - Online followers: each cell's count divided by the 95th percentile
 //     (nearest rank) of the cells' counts, capped at 1 (by the largest
 //     count when that percentile is 0; all 0 when every count is 0).
+//     Negative or non-finite counts are ignored like missing ones.
 //   - A cell with both scores gets their mean; with one, that one; with
 //     none, null. basis says which sources there were (performance when
 //     neither).

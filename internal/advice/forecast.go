@@ -21,6 +21,10 @@ const (
 // MinForecastDays is the fewest history dates a forecast is made from.
 const MinForecastDays = 14
 
+// MaxFitDays is the most days, up to the last history date, the model is
+// fitted on: older days say little about the next three months.
+const MaxFitDays = 730
+
 // ErrHorizon is returned for a horizon outside MinHorizon..MaxHorizon.
 var ErrHorizon = errors.New("advice: horizon must be 7 to 90 days")
 
@@ -75,8 +79,9 @@ const sigmaFloor = 0.5
 // entry. history_days counts the distinct dates. Missing dates between the
 // first and the last are filled by linear interpolation of their
 // neighbours, because the model steps one day at a time; filled dates are
-// fitted like observed ones. Under 14 dates the status is
-// insufficient_data with no points.
+// fitted like observed ones. The fit uses the last MaxFitDays (730) days
+// of that daily series. Under 14 dates the status is insufficient_data
+// with no points.
 //
 // Model: level l and trend b start at the second day (l = y₁, b = y₁ − y₀);
 // each next day t updates
@@ -103,10 +108,13 @@ func Forecast(history []DailyValue, horizon int) (ForecastResult, error) {
 	if res.HistoryDays < MinForecastDays {
 		return res, nil
 	}
+	last := first.AddDays(len(days) - 1)
+	if len(days) > MaxFitDays {
+		days = days[len(days)-MaxFitDays:]
+	}
 	p, sse, m := fitHolt(days)
 	l, b := holtState(days, p)
 	sigma := math.Max(sigmaFloor, math.Sqrt(sse/float64(m)))
-	last := first.AddDays(len(days) - 1)
 
 	res.Status = StatusOK
 	res.Points = project(last, l, b, p, sigma, horizon)

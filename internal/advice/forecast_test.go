@@ -287,6 +287,23 @@ func TestForecast_DuplicateDateKeepsLater(t *testing.T) {
 	}
 }
 
+func TestForecast_LongGap(t *testing.T) {
+	// 13 dates in 2001 and one today, 25 years later: interpolated, fitted
+	// on the last 730 days only, continued along the line.
+	h := series(Date{2001, 1, 1}, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+	last := Date{2026, 1, 1}
+	span := last.DaysSince(Date{2001, 1, 13})
+	h = append(h, DailyValue{last, int64(12 + span)})
+	res, err := Forecast(h, 7)
+	if err != nil || res.Status != StatusOK || res.HistoryDays != 14 {
+		t.Fatalf("Forecast = %+v, %v", res, err)
+	}
+	if p := res.Points[0]; p.Date != last.AddDays(1) || math.Abs(p.Value-float64(13+span)) > 0.01*float64(13+span) {
+		t.Errorf("first point %+v, want %v on %v", p, 13+span, last.AddDays(1))
+	}
+	checkIntervals(t, res.Points)
+}
+
 func TestForecast_JSON(t *testing.T) {
 	res, err := Forecast(series(Date{2026, 12, 1}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14), 7)
 	if err != nil {

@@ -40,7 +40,7 @@ type RecommendInput struct {
 	Posts      []Post
 	Now        time.Time
 	Location   *time.Location // the user's zone for weekdays and hours; nil is UTC
-	PeriodDays int            // the window is (Now − PeriodDays×24h, Now]
+	PeriodDays int            // the window is (Now − PeriodDays×24h, Now]; the contract's 7–90
 
 	// OnlineFollowers is the followers-online heatmap (weekday 0 = Sunday,
 	// hour in Location), nil pointers for cells without a sample; nil when
@@ -212,7 +212,7 @@ const longCaption = 125
 // of posts (of any age) of each full week before now.
 func considered(in RecommendInput, loc *time.Location) ([]post, []int) {
 	now := in.Now.UnixNano()
-	start := in.Now.Add(-time.Duration(in.PeriodDays) * 24 * time.Hour).UnixNano()
+	startT := in.Now.Add(-time.Duration(in.PeriodDays) * 24 * time.Hour)
 	fullWeeks := max(in.PeriodDays/7, 0)
 	weekly := make([]int, fullWeeks)
 	const week = int64(7 * 24 * time.Hour)
@@ -220,10 +220,10 @@ func considered(in RecommendInput, loc *time.Location) ([]post, []int) {
 	ps := make([]post, 0, len(in.Posts))
 	for i := range in.Posts {
 		s := &in.Posts[i]
-		at := s.PostedAt.UnixNano()
-		if at <= start || at > now {
+		if !s.PostedAt.After(startT) || s.PostedAt.After(in.Now) {
 			continue
 		}
+		at := s.PostedAt.UnixNano() // defined: the post is within days of Now
 		age := now - at
 		wk := int(age / week)
 		if wk < fullWeeks {

@@ -93,6 +93,14 @@ func TestRecommend_Window(t *testing.T) {
 	}
 }
 
+func TestRecommend_ZeroTime(t *testing.T) {
+	posts := photos(10, func(int) int64 { return 100 })
+	posts = append(posts, Post{ID: "zero", Likes: i64(5000)}, Post{ID: "far", PostedAt: testNow.AddDate(300, 0, 0), Likes: i64(5000)})
+	if r := recommend(posts); r.PostsConsidered != 10 || len(r.Outliers.Winners) != 0 {
+		t.Errorf("considered %d winners %v, want 10 and none", r.PostsConsidered, r.Outliers.Winners)
+	}
+}
+
 func TestRecommend_Outliers(t *testing.T) {
 	// Twelve posts, newest first; the middle two sorted values are 100
 	// and 100: median 100. Winners ≥ 200, laggards ≤ 50.
