@@ -23,13 +23,14 @@ const (
 const noGroup = 255
 
 // population is a set of considered posts with the value one metric gives
-// each, held in ascending order of that value with the tie term Σ(t³ − t)
-// computed once, so that any number of comparisons that split it cost a
-// few sequential passes each.
+// each, held in ascending order of that value with its mid-ranks and tie
+// term Σ(t³ − t) computed once, so that any number of comparisons that
+// split it cost a few sequential passes each.
 type population struct {
 	metric string
 	value  func(*post) (float64, bool)
 	vals   []float64 // ascending
+	rank   []float64 // mid-ranks, by sorted position
 	post   []int32   // index into the considered posts, by sorted position
 	attr   []attr    // by sorted position
 	ties   float64
@@ -94,13 +95,20 @@ func (pop *population) filter(keep func(attr) bool) *population {
 	return f
 }
 
-// tieTerm computes Σ(t³ − t) over the runs of tied values.
+// tieTerm computes the mid-ranks (1-based, ties averaged) and Σ(t³ − t)
+// over the runs of tied values.
 func (pop *population) tieTerm() {
+	n := len(pop.vals)
+	pop.rank = make([]float64, n)
 	pop.ties = 0
-	for i, n := 0, len(pop.vals); i < n; {
+	for i := 0; i < n; {
 		j := i + 1
 		for j < n && pop.vals[j] == pop.vals[i] {
 			j++
+		}
+		mid := float64(i+j+1) / 2 // mean of ranks i+1 … j
+		for k := i; k < j; k++ {
+			pop.rank[k] = mid
 		}
 		if t := float64(j - i); t > 1 {
 			pop.ties += t*t*t - t
@@ -110,9 +118,9 @@ func (pop *population) tieTerm() {
 }
 
 // splits compares, for each code c < groups, the members coded c (codes
-// by sorted position) with all the other members. One pass sums the
-// groups' mid-ranks and lists each group's sorted positions; the medians
-// are then read off those lists, the baseline's by binary search.
+// by sorted position) with all the other members. A pass sums the groups'
+// mid-ranks and lists each group's sorted positions; the medians are then
+// read off those lists, the baseline's by binary search.
 func (pop *population) splits(codes []uint8, groups int) []split {
 	n := len(codes)
 	out := make([]split, groups)
@@ -128,20 +136,12 @@ func (pop *population) splits(codes []uint8, groups int) []split {
 	}
 	pos := make([]int32, start[groups])
 	fill := slices.Clone(start[:groups])
-	for i := 0; i < n; { // a run of tied values shares its mid-rank
-		j := i + 1
-		for j < n && pop.vals[j] == pop.vals[i] {
-			j++
+	for k, c := range codes {
+		if int(c) < groups {
+			rankSum[c] += pop.rank[k]
+			pos[fill[c]] = int32(k)
+			fill[c]++
 		}
-		mid := float64(i+j+1) / 2 // mean of ranks i+1 … j
-		for k := i; k < j; k++ {
-			if c := codes[k]; int(c) < groups {
-				rankSum[c] += mid
-				pos[fill[c]] = int32(k)
-				fill[c]++
-			}
-		}
-		i = j
 	}
 	for c := range out {
 		s := &out[c]
