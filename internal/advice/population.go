@@ -28,7 +28,6 @@ const noGroup = 255
 // split it cost a few sequential passes each.
 type population struct {
 	metric string
-	value  func(*post) (float64, bool)
 	vals   []float64 // ascending
 	rank   []float64 // mid-ranks, by sorted position
 	post   []int32   // index into the considered posts, by sorted position
@@ -36,39 +35,50 @@ type population struct {
 	ties   float64
 }
 
-// builder builds the populations of one Recommend call, reusing its
-// buffers from one to the next.
-type builder struct {
-	ps    []post
-	sort  sortBuf
-	raw   []float64
+// list is the members of a population before sorting: values, indices
+// into the considered posts, attributes.
+type list struct {
+	vals  []float64
 	idx   []int32
 	attrs []attr
 }
 
-// newBuilder makes a builder for the considered posts ps.
-func newBuilder(ps []post) *builder {
-	return &builder{ps: ps, raw: make([]float64, 0, len(ps)), idx: make([]int32, 0, len(ps)), attrs: make([]attr, 0, len(ps))}
+// newList makes a list with room for n members.
+func newList(n int) list {
+	return list{vals: make([]float64, 0, n), idx: make([]int32, 0, n), attrs: make([]attr, 0, n)}
 }
 
-// population gathers the posts for which value is known and finite.
-func (b *builder) population(metric string, value func(*post) (float64, bool)) *population {
-	raw, idx, attrs := b.raw[:0], b.idx[:0], b.attrs[:0]
-	for i := range b.ps {
-		if v, ok := value(&b.ps[i]); ok && finite(v) {
-			raw = append(raw, v)
-			idx = append(idx, int32(i))
-			attrs = append(attrs, b.ps[i].attr) // in order: compact for the shuffle below
-		}
-	}
-	b.raw, b.idx, b.attrs = raw, idx, attrs
-	order := sortByValue(raw, &b.sort)
-	pop := &population{metric: metric, value: value,
-		vals: make([]float64, len(raw)), post: make([]int32, len(raw)), attr: make([]attr, len(raw))}
+// add appends a member.
+func (l *list) add(v float64, i int32, a attr) {
+	l.vals = append(l.vals, v)
+	l.idx = append(l.idx, i)
+	l.attrs = append(l.attrs, a)
+}
+
+// lists are the members of each population, gathered while the posts are
+// read: reach, engagement, sends per reach, and Reels with a skip rate and
+// views (by views).
+type lists struct {
+	reach, eng, shares, hook list
+}
+
+// builder builds the populations of one Recommend call, reusing its sort
+// buffers from one to the next.
+type builder struct {
+	ps    []post
+	lists lists
+	sort  sortBuf
+}
+
+// population sorts the members of l by value.
+func (b *builder) population(metric string, l *list) *population {
+	order := sortByValue(l.vals, &b.sort)
+	n := len(order)
+	pop := &population{metric: metric, vals: make([]float64, n), post: make([]int32, n), attr: make([]attr, n)}
 	for k, o := range order {
-		pop.vals[k] = raw[o]
-		pop.post[k] = idx[o]
-		pop.attr[k] = attrs[o]
+		pop.vals[k] = l.vals[o]
+		pop.post[k] = l.idx[o]
+		pop.attr[k] = l.attrs[o]
 	}
 	pop.tieTerm()
 	return pop
@@ -76,7 +86,7 @@ func (b *builder) population(metric string, value func(*post) (float64, bool)) *
 
 // filter is the population of the members keep accepts, in the same order.
 func (pop *population) filter(keep func(attr) bool) *population {
-	f := &population{metric: pop.metric, value: pop.value}
+	f := &population{metric: pop.metric}
 	n := 0
 	for _, a := range pop.attr {
 		if keep(a) {

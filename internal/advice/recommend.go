@@ -177,14 +177,15 @@ func Recommend(in RecommendInput) Recommendations {
 	if loc == nil {
 		loc = time.UTC
 	}
-	ps, weekly := considered(in, loc)
+	b := &builder{}
+	ps, weekly := considered(in, loc, &b.lists)
+	b.ps = ps
 	out := Recommendations{
 		Status:          StatusInsufficientData,
 		PostsConsidered: len(ps),
 		Recommendations: []Recommendation{},
 		Outliers:        Outliers{Winners: []PostRef{}, Laggards: []PostRef{}},
 	}
-	b := newBuilder(ps)
 	main := mainPopulation(b)
 	out.BestTimes = bestTimes(main, in.OnlineFollowers)
 	med := medianEngagement(b, main)
@@ -210,7 +211,9 @@ const longCaption = 125
 
 // considered returns the window's posts aged 24 h or more, and the number
 // of posts (of any age) of each full week before now.
-func considered(in RecommendInput, loc *time.Location) ([]post, []int) {
+//
+// It also gathers the members of each population into ls.
+func considered(in RecommendInput, loc *time.Location, ls *lists) ([]post, []int) {
 	now := in.Now.UnixNano()
 	startT := in.Now.Add(-time.Duration(in.PeriodDays) * 24 * time.Hour)
 	fullWeeks := max(in.PeriodDays/7, 0)
@@ -218,6 +221,8 @@ func considered(in RecommendInput, loc *time.Location) ([]post, []int) {
 	const week = int64(7 * 24 * time.Hour)
 	zone := zoneCache{loc: loc}
 	ps := make([]post, 0, len(in.Posts))
+	n := len(in.Posts)
+	*ls = lists{reach: newList(n), eng: newList(n), shares: newList(n), hook: newList(n)}
 	for i := range in.Posts {
 		s := &in.Posts[i]
 		if !s.PostedAt.After(startT) || s.PostedAt.After(in.Now) {
@@ -261,6 +266,19 @@ func considered(in RecommendInput, loc *time.Location) ([]post, []int) {
 		}
 		if s.SkipRate != nil && finite(*s.SkipRate) {
 			p.skipRate, p.known = *s.SkipRate, p.known|knownSkip
+		}
+		k := int32(len(ps))
+		if p.has(knownReach) {
+			ls.reach.add(float64(p.reach), k, p.attr)
+			if p.has(knownShares) && p.reach > 0 {
+				ls.shares.add(float64(p.shares)/float64(p.reach), k, p.attr)
+			}
+		}
+		if p.has(knownEng) {
+			ls.eng.add(p.eng, k, p.attr)
+		}
+		if p.format == formatReels && p.has(knownSkip|knownViews) {
+			ls.hook.add(float64(p.views), k, p.attr)
 		}
 		ps = append(ps, p)
 	}
@@ -328,17 +346,10 @@ func medianEngagement(b *builder, main *population) *float64 {
 		med := medianSorted(main.vals)
 		return &med
 	}
-	v := b.raw[:0]
-	for i := range b.ps {
-		if b.ps[i].has(knownEng) {
-			v = append(v, b.ps[i].eng)
-		}
-	}
-	b.raw = v
-	if len(v) == 0 {
+	if len(b.lists.eng.vals) == 0 {
 		return nil
 	}
-	med := median(v)
+	med := median(b.lists.eng.vals) // reorders the list: used last
 	return &med
 }
 
@@ -388,18 +399,10 @@ func newer(a, b *post) bool {
 // least 10 considered posts and at least half of them report it (over
 // those posts), otherwise engagement (over the posts where it is known).
 func mainPopulation(b *builder) *population {
-	withReach := 0
-	for i := range b.ps {
-		if b.ps[i].has(knownReach) {
-			withReach++
-		}
+	if withReach := len(b.lists.reach.vals); withReach >= MinPosts && 2*withReach >= len(b.ps) {
+		return b.population(MetricReach, &b.lists.reach)
 	}
-	if withReach >= MinPosts && 2*withReach >= len(b.ps) {
-		return b.population(MetricReach, func(p *post) (float64, bool) {
-			return float64(p.reach), p.has(knownReach)
-		})
-	}
-	return b.population(MetricEngagement, func(p *post) (float64, bool) { return p.eng, p.has(knownEng) })
+	return b.population(MetricEngagement, &b.lists.eng)
 }
 
 // logAbs is |ln x| for x > 0.

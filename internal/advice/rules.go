@@ -226,12 +226,7 @@ func dimensions(b *builder, main *population, weekly []int) []dimension {
 	if d, ok := cadenceDimension(main, weekly); ok {
 		ds = append(ds, d)
 	}
-	shares := b.population(MetricSharesPerReach, func(p *post) (float64, bool) {
-		if !p.has(knownShares|knownReach) || p.reach <= 0 {
-			return 0, false
-		}
-		return float64(p.shares) / float64(p.reach), true
-	})
+	shares := b.population(MetricSharesPerReach, &b.lists.shares)
 	ds = append(ds, newDimension(KindShares, shares, formatLabels, func(a attr) uint8 { return a.format }))
 	if d, ok := hookDimension(b); ok {
 		ds = append(ds, d)
@@ -263,12 +258,7 @@ func cadenceDimension(main *population, weekly []int) (dimension, bool) {
 
 // hookDimension codes the Reels that fewer viewers skipped as group 0.
 func hookDimension(b *builder) (dimension, bool) {
-	pop := b.population(MetricViews, func(p *post) (float64, bool) {
-		if p.format != formatReels || !p.has(knownSkip|knownViews) {
-			return 0, false
-		}
-		return float64(p.views), true
-	})
+	pop := b.population(MetricViews, &b.lists.hook)
 	if len(pop.post) < 2*MinGroup {
 		return dimension{}, false
 	}

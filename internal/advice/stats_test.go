@@ -89,8 +89,12 @@ func TestPopulation_SplitsMatchNaive(t *testing.T) {
 				ps[i].format = noGroup
 			}
 		}
-		b := newBuilder(ps)
-		pop := b.population(MetricEngagement, func(p *post) (float64, bool) { return p.eng, true })
+		b := &builder{ps: ps}
+		var l list
+		for i := range ps {
+			l.add(ps[i].eng, int32(i), ps[i].attr)
+		}
+		pop := b.population(MetricEngagement, &l)
 		codes := make([]uint8, len(pop.attr))
 		for k, a := range pop.attr {
 			codes[k] = a.format
