@@ -76,10 +76,11 @@ type Recommendations struct {
 //     feed videos, stories.
 //   - timing: a part of the day in the user's zone (morning 06–11, midday
 //     11–14, afternoon 14–18, evening 18–23, night 23–06), or weekends.
-//   - cadence: posts of busier full weeks (7-day steps back from now; a
-//     week is busier with more posts than the median full week of the
-//     window, posts of every age counted) against posts of the other full
-//     weeks, per post; posts of a partial oldest week are left out.
+//   - cadence: posts of busier full weeks (7-day steps back from
+//     Now − 24 h, the youngest considered instant; a week is busier with
+//     more considered posts than the median full week of the window)
+//     against posts of the other full weeks, per post; posts of a partial
+//     oldest week are left out, and so is cadence for under 2 full weeks.
 //   - caption: captions longer than 125 characters.
 //   - hashtag: posts with at least one hashtag.
 //   - shares: a format, on sends per reach.
@@ -210,13 +211,15 @@ func Recommend(in RecommendInput) Recommendations {
 const longCaption = 125
 
 // considered returns the window's posts aged 24 h or more, and the number
-// of posts (of any age) of each full week before now.
+// of them in each full week before Now − 24 h.
 //
 // It also gathers the members of each population into ls.
 func considered(in RecommendInput, loc *time.Location, ls *lists) ([]post, []int) {
 	now := in.Now.UnixNano()
 	startT := in.Now.Add(-time.Duration(in.PeriodDays) * 24 * time.Hour)
-	fullWeeks := max(in.PeriodDays/7, 0)
+	// Weeks run back from the youngest considered instant, Now − 24 h,
+	// so that posts left out for their age do not shorten the first one.
+	fullWeeks := max((in.PeriodDays-1)/7, 0)
 	weekly := make([]int, fullWeeks)
 	const week = int64(7 * 24 * time.Hour)
 	zone := zoneCache{loc: loc}
@@ -230,14 +233,14 @@ func considered(in RecommendInput, loc *time.Location, ls *lists) ([]post, []int
 		}
 		at := s.PostedAt.UnixNano() // defined: the post is within days of Now
 		age := now - at
-		wk := int(age / week)
+		if age < int64(MinAge) {
+			continue
+		}
+		wk := int((age - int64(MinAge)) / week)
 		if wk < fullWeeks {
 			weekly[wk]++
 		} else {
 			wk = -1
-		}
-		if age < int64(MinAge) {
-			continue
 		}
 		wd, hour := zone.local(s.PostedAt)
 		p := post{src: int32(i), at: at}

@@ -322,3 +322,72 @@ func TestFormatOf(t *testing.T) {
 		}
 	}
 }
+
+func TestRecommend_Cadence(t *testing.T) {
+	// Period 30: full weeks run back from now − 24 h, 4 of them. Weekly
+	// counts 6, 6, 2, 2: median 4, so weeks with 5 or more are busier.
+	var posts []Post
+	add := func(age time.Duration, reach int64) {
+		posts = append(posts, Post{ID: fmt.Sprint(len(posts)), PostedAt: testNow.Add(-age), MediaType: "IMAGE",
+			MediaProductType: "FEED", Likes: i64(10), Reach: i64(reach)})
+	}
+	for week, n := range []int{6, 6, 2, 2} {
+		for j := range n {
+			age := 24*time.Hour + days(float64(7*week)) + time.Duration(j+1)*time.Hour
+			if n == 6 {
+				add(age, 500+int64(week*6+j))
+			} else {
+				add(age, 1000+int64((week-2)*2+j))
+			}
+		}
+	}
+	add(days(29.5), 5000) // in the partial fifth week: not compared
+	add(days(29.6), 5000)
+	add(12*time.Hour, 5000) // too young: neither counted nor compared
+	r := Recommend(RecommendInput{Posts: posts, Now: testNow, Location: time.UTC, PeriodDays: 30})
+	rec := findKind(r, KindCadence)
+	if rec == nil {
+		t.Fatalf("no cadence recommendation: %+v", r.Recommendations)
+	}
+	// 12 busier-week posts (median 505.5) vs 4 (median 1001.5): every
+	// busier-week post below: exact p = 2 / C(16, 4).
+	if rec.Sample != (Sample{12, 4}) || rec.Effect != 0.5 || rec.Confidence != "low" || !near(rec.ev.s.p, 2.0/1820, 1e-12) {
+		t.Errorf("cadence %+v p %v", rec, rec.ev.s.p)
+	}
+	if want := "Posts in weeks with 5 or more posts reach 50% fewer people than posts in weeks with 4 or fewer"; rec.Title != want {
+		t.Errorf("title %q, want %q", rec.Title, want)
+	}
+	if r.PostsConsidered != 18 {
+		t.Errorf("considered %d, want 18", r.PostsConsidered)
+	}
+}
+
+func TestRecommend_HookAndShares(t *testing.T) {
+	var posts []Post
+	for i := range 10 { // Reels: skip rates 10, 20, …, 100; the five below 55 % get 5,000+ views
+		views := int64(1000 + i)
+		if i < 5 {
+			views = 5000 + int64(i)
+		}
+		posts = append(posts, Post{ID: fmt.Sprint(i), PostedAt: testNow.Add(-days(2 + float64(i))), MediaType: "VIDEO",
+			MediaProductType: "REELS", Likes: i64(10), Reach: i64(1000), Views: i64(views), Shares: i64(10),
+			SkipRate: f64(float64(10 * (i + 1)))})
+	}
+	for i := range 5 { // carousels: 50 sends per 1,000 reached vs 10 for the Reels
+		posts = append(posts, Post{ID: fmt.Sprint(10 + i), PostedAt: testNow.Add(-days(3.5 + float64(i))), MediaType: "CAROUSEL_ALBUM",
+			MediaProductType: "FEED", Likes: i64(10), Reach: i64(1000), Shares: i64(50 + int64(i))})
+	}
+	r := recommend(posts)
+	hook := findKind(r, KindHook)
+	if hook == nil || hook.Sample != (Sample{5, 5}) || hook.Metric != MetricViews || hook.Effect != 4.97 || // 5002 / 1007
+		hook.Title != "Reels that fewer than 55% of viewers skipped in the first 3 seconds get 5.0× more views than your other Reels" {
+		t.Errorf("hook = %+v", hook)
+	}
+	// Reels below the carousels and carousels above the Reels are equally
+	// strong (|ln 0.19| = |ln 5.2|): the first format, Reels, is kept.
+	shares := findKind(r, KindShares)
+	if shares == nil || shares.Sample != (Sample{10, 5}) || shares.Metric != MetricSharesPerReach || shares.Effect != 0.19 ||
+		shares.Detail != "Reels were sent to friends a median of 1 times per 100 people reached vs 5.2 for your other posts (10 Reels vs 5 other posts)." {
+		t.Errorf("shares = %+v", shares)
+	}
+}
