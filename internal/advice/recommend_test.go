@@ -387,7 +387,7 @@ func TestRecommend_HookAndShares(t *testing.T) {
 	// strong (|ln 0.19| = |ln 5.2|): the first format, Reels, is kept.
 	shares := findKind(r, KindShares)
 	if shares == nil || shares.Sample != (Sample{10, 5}) || shares.Metric != MetricSharesPerReach || shares.Effect != 0.19 ||
-		shares.Detail != "Reels were sent to friends a median of 1 times per 100 people reached vs 5.2 for your other posts (10 Reels vs 5 other posts)." {
+		shares.Detail != "Reels were sent to friends a median of 1 time per 100 people reached vs 5.2 for your other posts (10 Reels vs 5 other posts)." {
 		t.Errorf("shares = %+v", shares)
 	}
 }

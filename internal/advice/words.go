@@ -54,8 +54,12 @@ func detail(l label, metric string, s split) string {
 	case MetricViews:
 		what = fmt.Sprintf("got a median of %s views vs %s", number(s.median), number(s.baseMedian))
 	case MetricSharesPerReach:
-		what = fmt.Sprintf("were sent to friends a median of %s times per 100 people reached vs %s",
-			number(s.median*100), number(s.baseMedian*100))
+		times := "times"
+		if number(s.median*100) == "1" {
+			times = "time"
+		}
+		what = fmt.Sprintf("were sent to friends a median of %s %s per 100 people reached vs %s",
+			number(s.median*100), times, number(s.baseMedian*100))
 	default:
 		what = fmt.Sprintf("got a median of %s likes, comments, saves and shares vs %s",
 			number(s.median), number(s.baseMedian))
