@@ -142,9 +142,6 @@ type post struct {
 	at       int64 // Unix nanoseconds
 	eng      float64
 	skipRate float64
-	reach    int64
-	views    int64
-	shares   int64
 }
 
 // What a post's insights report (post.known).
@@ -244,14 +241,15 @@ func considered(in RecommendInput, loc *time.Location, ls *lists) ([]post, []int
 		}
 		wd, hour := zone.local(s.PostedAt)
 		p := post{src: int32(i), at: at}
+		var reach, views, shares int64
 		if s.Reach != nil {
-			p.reach, p.known = *s.Reach, p.known|knownReach
+			reach, p.known = *s.Reach, p.known|knownReach
 		}
 		if s.Views != nil {
-			p.views, p.known = *s.Views, p.known|knownViews
+			views, p.known = *s.Views, p.known|knownViews
 		}
 		if s.Shares != nil {
-			p.shares, p.known = *s.Shares, p.known|knownShares
+			shares, p.known = *s.Shares, p.known|knownShares
 		}
 		p.attr = attr{format: formatOf(s), band: bandOf(hour), weekday: uint8(wd), hour: uint8(hour), week: int16(wk)}
 		if wd == 0 || wd == 6 {
@@ -272,16 +270,16 @@ func considered(in RecommendInput, loc *time.Location, ls *lists) ([]post, []int
 		}
 		k := int32(len(ps))
 		if p.has(knownReach) {
-			ls.reach.add(float64(p.reach), k, p.attr)
-			if p.has(knownShares) && p.reach > 0 {
-				ls.shares.add(float64(p.shares)/float64(p.reach), k, p.attr)
+			ls.reach.add(float64(reach), k, p.attr)
+			if p.has(knownShares) && reach > 0 {
+				ls.shares.add(float64(shares)/float64(reach), k, p.attr)
 			}
 		}
 		if p.has(knownEng) {
 			ls.eng.add(p.eng, k, p.attr)
 		}
 		if p.format == formatReels && p.has(knownSkip|knownViews) {
-			ls.hook.add(float64(p.views), k, p.attr)
+			ls.hook.add(float64(views), k, p.attr)
 		}
 		ps = append(ps, p)
 	}
