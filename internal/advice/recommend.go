@@ -164,7 +164,7 @@ func (p *post) has(mask uint8) bool { return p.known&mask == mask }
 // Engagement is likes + comments + saved + shares, each insight added when
 // it is known; a post with unknown likes has unknown engagement. The
 // outliers' median is over the considered posts with known engagement
-// (nil when none); winners have engagement ≥ 2 × that median, laggards
+// (reported to 1 decimal; nil when none); winners have engagement ≥ 2 × that median, laggards
 // ≤ 0.5 ×, each newest first (ties: the later input position), at most 5;
 // with a median of 0 there are none (no multiple of 0 sets a post apart).
 // Under 10 considered posts the status is insufficient_data and
