@@ -12,11 +12,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"fmt"
 	"io"
 	"log"
 	"math/big"
 	"net"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -114,10 +114,11 @@ func (s *Server) URL() string {
 	if s.opts.TLS == TLSImplicit {
 		scheme = "smtps"
 	}
+	u := url.URL{Scheme: scheme, Host: s.Addr()}
 	if s.opts.Username != "" {
-		return fmt.Sprintf("%s://%s:%s@%s", scheme, s.opts.Username, s.opts.Password, s.Addr())
+		u.User = url.UserPassword(s.opts.Username, s.opts.Password)
 	}
-	return fmt.Sprintf("%s://%s", scheme, s.Addr())
+	return u.String()
 }
 
 // TLSConfig returns a client configuration that trusts the server's
