@@ -134,11 +134,11 @@ func TestOutbox_SurvivesOutage(t *testing.T) {
 	}
 	e.smtp.Start()
 
-	msgs := e.smtp.WaitFor(t, 5, 15*time.Second)
+	e.smtp.WaitFor(t, 5, 15*time.Second)
 	e.eventually(t, "every job done", func() bool { return e.count(t, `state = 'done'`) == 5 })
 	// Give a duplicate time to show up.
 	time.Sleep(300 * time.Millisecond)
-	msgs = e.smtp.Messages()
+	msgs := e.smtp.Messages()
 	if got, want := len(msgs), 5; got != want {
 		t.Fatalf("messages = %d, want exactly %d", got, want)
 	}
