@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -45,6 +46,12 @@ type Config struct {
 	// first retry delay (JOB_LEASE, JOB_BACKOFF); zero keeps the pool's
 	// defaults (2 min, 30 s). Meant for tests and fault drills.
 	JobLease, JobBackoff time.Duration
+	// SMTPURL is the mail server (SMTP_URL: smtp://user:pass@host:port,
+	// STARTTLS when offered, or smtps://… for implicit TLS); empty: mail
+	// features are unavailable.
+	SMTPURL string
+	// MailFrom is the sender of every mail (MAIL_FROM).
+	MailFrom string
 	// StatsCacheSize is how many growth reports each replica keeps for
 	// reuse while their data and windows hold (STATS_CACHE_SIZE, default
 	// growth.DefaultCacheSize; 0 computes every report).
@@ -165,6 +172,26 @@ func Load(getenv func(string) string) (*Config, error) {
 			}
 			*d.dst = v
 		}
+	}
+
+	c.SMTPURL = get("SMTP_URL", "")
+	if c.SMTPURL != "" {
+		// Never echo the URL: it may hold the SMTP password.
+		u, err := url.Parse(c.SMTPURL)
+		switch {
+		case err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "":
+			bad("SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465")
+		case u.Port() != "":
+			if p, err := strconv.Atoi(u.Port()); err != nil || p < 1 || p > 65535 {
+				bad("SMTP_URL has a bad port")
+			}
+		}
+	} else if c.Production() {
+		c.Warnings = append(c.Warnings, "SMTP_URL is unset: verification, password reset and digest mail are unavailable")
+	}
+	c.MailFrom = get("MAIL_FROM", "Creator Growth Tool <no-reply@localhost>")
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || strings.ContainsAny(c.MailFrom, "\r\n") || a.Address == "" {
+		bad("MAIL_FROM must be an address like Creator Growth Tool <no-reply@example.com>")
 	}
 
 	cacheSize, err := strconv.Atoi(get("STATS_CACHE_SIZE", strconv.Itoa(growth.DefaultCacheSize)))

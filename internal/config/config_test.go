@@ -98,6 +98,37 @@ func TestLoad(t *testing.T) {
 		if got, want := c.StatsCacheSize, 4096; got != want {
 			t.Errorf("StatsCacheSize = %d, want %d", got, want)
 		}
+		if c.SMTPURL != "" {
+			t.Errorf("SMTPURL = %q, want none", c.SMTPURL)
+		}
+		if got, want := c.MailFrom, "Creator Growth Tool <no-reply@localhost>"; got != want {
+			t.Errorf("MailFrom = %q, want %q", got, want)
+		}
+	})
+
+	t.Run("Mail", func(t *testing.T) {
+		c, err := config.Load(getenv(with(production, "SMTP_URL", "smtps://mailer:pw@smtp.example.com:465", "MAIL_FROM", "Growth <hello@growth.example.com>")))
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		if got, want := c.SMTPURL, "smtps://mailer:pw@smtp.example.com:465"; got != want {
+			t.Errorf("SMTPURL = %q, want %q", got, want)
+		}
+		if got, want := c.MailFrom, "Growth <hello@growth.example.com>"; got != want {
+			t.Errorf("MailFrom = %q, want %q", got, want)
+		}
+		for _, w := range c.Warnings {
+			if strings.Contains(w, "SMTP_URL") {
+				t.Errorf("warning %q with SMTP_URL set", w)
+			}
+		}
+		c, err = config.Load(getenv(production))
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		if !strings.Contains(strings.Join(c.Warnings, "\n"), "SMTP_URL") {
+			t.Errorf("no warning for production without SMTP_URL: %q", c.Warnings)
+		}
 	})
 
 	t.Run("Production", func(t *testing.T) {
@@ -159,6 +190,10 @@ func TestLoad(t *testing.T) {
 		{"ErrMaxPosts", with(development, "INSTAGRAM_MAX_POSTS", "10001"), []string{"INSTAGRAM_MAX_POSTS"}},
 		{"ErrStatsCacheSizeNegative", with(development, "STATS_CACHE_SIZE", "-1"), []string{"STATS_CACHE_SIZE"}},
 		{"ErrStatsCacheSizeText", with(development, "STATS_CACHE_SIZE", "lots"), []string{"STATS_CACHE_SIZE"}},
+		{"ErrSMTPURLScheme", with(development, "SMTP_URL", "http://mailer:hunter22@smtp.example.com"), []string{"SMTP_URL"}},
+		{"ErrSMTPURLNoHost", with(development, "SMTP_URL", "smtp://mailer:hunter22@:25"), []string{"SMTP_URL"}},
+		{"ErrSMTPURLPort", with(development, "SMTP_URL", "smtp://mailer:hunter22@smtp.example.com:70000"), []string{"SMTP_URL"}},
+		{"ErrMailFrom", with(development, "MAIL_FROM", "no address here"), []string{"MAIL_FROM"}},
 		{"ErrClientIDWithoutSecret", with(production, "INSTAGRAM_CLIENT_SECRET", ""), []string{"INSTAGRAM_CLIENT_SECRET"}},
 		{"ErrClientIDWithoutRedirect", with(production, "INSTAGRAM_REDIRECT_URI", ""), []string{"INSTAGRAM_REDIRECT_URI"}},
 		{
@@ -184,7 +219,7 @@ func TestLoad(t *testing.T) {
 				t.Errorf("error lists %d problems, want at least %d:\n%s", got, want, err)
 			}
 			// The error never echoes a secret.
-			for _, k := range []string{"JWT_SECRET", "TOKEN_ENCRYPTION_KEY", "ADMIN_PASSWORD", "INSTAGRAM_CLIENT_SECRET"} {
+			for _, k := range []string{"JWT_SECRET", "TOKEN_ENCRYPTION_KEY", "ADMIN_PASSWORD", "INSTAGRAM_CLIENT_SECRET", "SMTP_URL"} {
 				if v := tc.env[k]; len(v) >= 5 && bytes.Contains([]byte(err.Error()), []byte(v)) {
 					t.Errorf("error echoes %s: %q", k, err)
 				}

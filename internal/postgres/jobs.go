@@ -27,9 +27,12 @@ type Job struct {
 	RunAt        time.Time
 	LastError    string
 	PostsFetched int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	FinishedAt   *time.Time
+	// Payload is what a job without an account carries (a send_mail job:
+	// its sealed message); empty once consumed.
+	Payload    string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	FinishedAt *time.Time
 }
 
 // Jobs is the durable job queue.
@@ -38,13 +41,13 @@ type Jobs struct{ db *sql.DB }
 // NewJobs returns the job queue store.
 func NewJobs(db *sql.DB) *Jobs { return &Jobs{db: db} }
 
-const jobColumns = `id, kind, account_id, state, attempts, max_attempts, run_at, COALESCE(last_error, ''),
-	posts_fetched, created_at, updated_at, finished_at`
+const jobColumns = `id, kind, COALESCE(account_id::text, ''), state, attempts, max_attempts, run_at, COALESCE(last_error, ''),
+	posts_fetched, COALESCE(payload, ''), created_at, updated_at, finished_at`
 
 func scanJob(row interface{ Scan(...any) error }) (Job, error) {
 	var j Job
 	err := row.Scan(&j.ID, &j.Kind, &j.AccountID, &j.State, &j.Attempts, &j.MaxAttempts, &j.RunAt, &j.LastError,
-		&j.PostsFetched, &j.CreatedAt, &j.UpdatedAt, &j.FinishedAt)
+		&j.PostsFetched, &j.Payload, &j.CreatedAt, &j.UpdatedAt, &j.FinishedAt)
 	return j, err
 }
 
@@ -70,6 +73,45 @@ func (s *Jobs) Enqueue(ctx context.Context, kind, accountID string, runAt time.T
 		return false, fmt.Errorf("enqueue %s: %w", kind, err)
 	}
 	return created, nil
+}
+
+// EnqueuePayload schedules a job of kind that belongs to no account and
+// carries payload, under the given id (so that the payload can be sealed
+// for its row before the insert). A non-empty key makes the job unique
+// for as long as its row lives: a second one with the same kind and key
+// is dropped. It reports whether the job was created.
+func (s *Jobs) EnqueuePayload(ctx context.Context, id, kind, key, payload string, runAt time.Time, maxAttempts int) (bool, error) {
+	const q = `
+		INSERT INTO jobs (id, kind, dedupe_key, payload, run_at, max_attempts) VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6)
+		ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+		RETURNING true`
+	var created bool
+	err := s.db.QueryRowContext(ctx, q, id, kind, key, payload, runAt, maxAttempts).Scan(&created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // one with this key exists
+	}
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s: %w", kind, err)
+	}
+	return created, nil
+}
+
+// ConsumePayload drops the payload of a running job once its work is
+// done, before the pool finishes it: a later run of the same job (its
+// worker died before Finish) finds the payload gone and knows the work
+// was done. It reports whether this call dropped it.
+func (s *Jobs) ConsumePayload(ctx context.Context, id string) (bool, error) {
+	const q = `UPDATE jobs SET payload = NULL, updated_at = now()
+		WHERE id = $1 AND state = 'running' AND payload IS NOT NULL`
+	res, err := s.db.ExecContext(ctx, q, id)
+	if err != nil {
+		return false, fmt.Errorf("consume payload: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("consume payload: %w", err)
+	}
+	return n == 1, nil
 }
 
 // Claim takes up to one due job for worker, leasing it until lease from
