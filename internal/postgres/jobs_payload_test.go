@@ -35,9 +35,9 @@ func TestJobs_EnqueuePayload(t *testing.T) {
 			}
 		}
 	})
-	t.Run("ErrUnknownKind", func(t *testing.T) {
-		if _, err := jobs.EnqueuePayload(ctx, uuid.NewString(), "no_such_kind", "", "p", time.Now(), 7); err == nil {
-			t.Fatal("EnqueuePayload accepted a kind the table does not know")
+	t.Run("ErrEmptyKind", func(t *testing.T) {
+		if _, err := jobs.EnqueuePayload(ctx, uuid.NewString(), "", "", "p", time.Now(), 7); err == nil {
+			t.Fatal("EnqueuePayload accepted a job without a kind")
 		}
 	})
 
