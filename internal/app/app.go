@@ -115,7 +115,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	tokens := auth.NewTokens(cfg.JWTSecret)
 	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize))
 	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Logger: logger})
-	client, sb := instagramClient(cfg, logger, mx.InstagramCall, o, now)
+	client, sb := instagramClient(cfg, logger, mx.InstagramCall, o, now, accounts)
 
 	// The wake exists before both the service that enqueues jobs and the
 	// pool that runs them, so neither needs the other to be built first.
@@ -213,7 +213,7 @@ func (a *App) Stop() {
 // or, without one, for the built-in sandbox, which it also returns so that
 // the router serves its pages. The client reaches the sandbox in-process.
 func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoint, outcome string),
-	o Options, now func() time.Time) (*instagram.Client, *sandbox.Sandbox) {
+	o Options, now func() time.Time, accounts *postgres.Accounts) (*instagram.Client, *sandbox.Sandbox) {
 	ic := cfg.Instagram
 	c := instagram.Config{
 		ClientID:     ic.ClientID,
@@ -241,6 +241,14 @@ func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoi
 		RedirectURIs: []string{ic.RedirectURI},
 		Accounts:     o.SandboxAccounts,
 		Now:          now,
+		// A second person on the same instance is offered an account
+		// nobody has linked, not the first person's.
+		IsLinked: func(ctx context.Context, igUserID string) bool {
+			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			linked, err := accounts.IsLinked(ctx, igUserID)
+			return err != nil || linked // unsure: do not offer it
+		},
 	})
 	c.AuthURL, c.APIURL, c.GraphURL = base+"/oauth/authorize", base, base
 	c.HTTPClient = &http.Client{Transport: sb.Transport(httpapi.SandboxPrefix), Timeout: 10 * time.Second}

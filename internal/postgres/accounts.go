@@ -135,6 +135,17 @@ func (s *Accounts) Link(ctx context.Context, in LinkInput) (Account, error) {
 	return a, nil
 }
 
+// IsLinked reports whether any user has linked the Instagram account
+// igUserID.
+func (s *Accounts) IsLinked(ctx context.Context, igUserID string) (bool, error) {
+	var linked bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM instagram_accounts WHERE ig_user_id = $1)`, igUserID).Scan(&linked)
+	if err != nil {
+		return false, fmt.Errorf("is linked: %w", err)
+	}
+	return linked, nil
+}
+
 // Delete removes the user's account and, by cascade, its posts, snapshots
 // and jobs.
 func (s *Accounts) Delete(ctx context.Context, userID, id string) error {
