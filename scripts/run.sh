@@ -22,6 +22,14 @@ if [ -z "${DATABASE_URL:-}" ]; then
 	echo "PostgreSQL: private cluster in $("$root/scripts/pg.sh" dir dev) (port 54329)"
 fi
 
+mail_line="Mail: sent through SMTP_URL"
+if [ -z "${SMTP_URL:-}" ]; then
+	# A local mail catcher: every mail lands in its web inbox.
+	SMTP_URL=$("$root/scripts/mailpit.sh" start)
+	export SMTP_URL
+	mail_line="Mail inbox: $("$root/scripts/mailpit.sh" inbox)  (Mailpit catches every mail)"
+fi
+
 "$root/scripts/build.sh"
 
 port=${PORT:-8080}
@@ -31,6 +39,7 @@ cat <<MSG
   Creator Growth Tool is starting on  $url
   Admin page: $url/admin  (password: ADMIN_PASSWORD in .env)
   Instagram: ${INSTAGRAM_CLIENT_ID:+your app}${INSTAGRAM_CLIENT_ID:-built-in sandbox (no Meta app needed)}
+  $mail_line
   Stop with Ctrl-C.
 
 MSG
