@@ -44,7 +44,8 @@ type Config struct {
 	LogLevel       string
 	// JobLease and JobBackoff override the worker pool's claim lease and
 	// first retry delay (JOB_LEASE, JOB_BACKOFF); zero keeps the pool's
-	// defaults (2 min, 30 s). Meant for tests and fault drills.
+	// defaults (20 s, renewed while the job runs, and 30 s). Meant for tests
+	// and fault drills.
 	JobLease, JobBackoff time.Duration
 	// SMTPURL is the mail server (SMTP_URL: smtp://user:pass@host:port,
 	// STARTTLS when offered, or smtps://… for implicit TLS); empty: mail

@@ -16,6 +16,10 @@ const (
 	JobFailed  = "failed"
 )
 
+// ErrLeaseLost is returned by Extend when the job is no longer held by the
+// worker: its lease ran out and another worker took it, or it ended.
+var ErrLeaseLost = errors.New("job lease lost")
+
 // Job is a row of jobs.
 type Job struct {
 	ID           string
@@ -118,15 +122,24 @@ func (s *Jobs) ConsumePayload(ctx context.Context, id string) (bool, error) {
 // now. Rows locked by other claimers are skipped, so replicas never take the
 // same job. Jobs whose lease ran out (their worker died) are due again.
 func (s *Jobs) Claim(ctx context.Context, worker string, lease time.Duration) (Job, bool, error) {
+	// Fair across accounts: a job waits while another job of its account
+	// holds a live lease, so one account's long backfill occupies one
+	// worker at most and each account's Instagram budget is spent by one
+	// job at a time; jobs of no account (mail) never wait. Among the rest,
+	// the longest due goes first.
 	const q = `
 		UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
 			locked_until = now() + $2 * interval '1 second', updated_at = now()
 		WHERE id = (
-			SELECT id FROM jobs
-			WHERE (state = 'queued' AND run_at <= now())
-			   OR (state = 'running' AND locked_until < now())
-			ORDER BY run_at
-			FOR UPDATE SKIP LOCKED
+			SELECT j.id FROM jobs j
+			WHERE ((j.state = 'queued' AND j.run_at <= now())
+			    OR (j.state = 'running' AND j.locked_until < now()))
+			  AND NOT EXISTS (
+				SELECT 1 FROM jobs r
+				WHERE r.account_id = j.account_id AND r.id <> j.id
+				  AND r.state = 'running' AND r.locked_until >= now())
+			ORDER BY j.run_at
+			FOR UPDATE OF j SKIP LOCKED
 			LIMIT 1)
 		RETURNING ` + jobColumns
 	j, err := scanJob(s.db.QueryRowContext(ctx, q, worker, lease.Seconds()))
@@ -143,8 +156,12 @@ func (s *Jobs) Claim(ctx context.Context, worker string, lease time.Duration) (J
 func (s *Jobs) Extend(ctx context.Context, id, worker string, lease time.Duration) error {
 	const q = `UPDATE jobs SET locked_until = now() + $3 * interval '1 second'
 		WHERE id = $1 AND locked_by = $2 AND state = 'running'`
-	if _, err := s.db.ExecContext(ctx, q, id, worker, lease.Seconds()); err != nil {
+	res, err := s.db.ExecContext(ctx, q, id, worker, lease.Seconds())
+	if err != nil {
 		return fmt.Errorf("extend lease: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return ErrLeaseLost
 	}
 	return nil
 }
@@ -226,23 +243,45 @@ func (s *Jobs) Prune(ctx context.Context, age time.Duration) error {
 	return nil
 }
 
-// QueueDepth counts jobs by state, for metrics.
-func (s *Jobs) QueueDepth(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM jobs WHERE state IN ('queued', 'running') GROUP BY state`)
+// QueueCount is the number of jobs of one kind in one state.
+type QueueCount struct {
+	Kind, State string
+	N           int
+}
+
+// QueueStats is the state of the queue, for metrics.
+type QueueStats struct {
+	// Depth counts the queued and running jobs by kind and state.
+	Depth []QueueCount
+	// OldestDue is how long the longest-waiting due job has been due
+	// (zero when none is): the queue's lag.
+	OldestDue time.Duration
+}
+
+// QueueStats counts the queue by kind and state and measures its lag.
+func (s *Jobs) QueueStats(ctx context.Context) (QueueStats, error) {
+	const q = `SELECT kind, state, count(*),
+			COALESCE(extract(epoch FROM now() - min(run_at) FILTER (WHERE state = 'queued' AND run_at <= now())), 0)
+		FROM jobs WHERE state IN ('queued', 'running') GROUP BY kind, state ORDER BY kind, state`
+	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("queue depth: %w", err)
+		return QueueStats{}, fmt.Errorf("queue stats: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int{JobQueued: 0, JobRunning: 0}
+	var st QueueStats
 	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, fmt.Errorf("queue depth: %w", err)
+		var c QueueCount
+		var lag float64
+		if err := rows.Scan(&c.Kind, &c.State, &c.N, &lag); err != nil {
+			return QueueStats{}, fmt.Errorf("queue stats: %w", err)
 		}
-		out[st] = n
+		st.Depth = append(st.Depth, c)
+		st.OldestDue = max(st.OldestDue, time.Duration(lag*float64(time.Second)))
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return QueueStats{}, fmt.Errorf("queue stats: %w", err)
+	}
+	return st, nil
 }
 
 // ClaimSchedule advances the named schedule by every and reports whether

@@ -53,11 +53,14 @@ func Retry(err error, msg string, after time.Duration) error {
 	return &retryError{err: err, msg: msg, after: after}
 }
 
+// DefaultLease is how long a claim holds without a heartbeat.
+const DefaultLease = 20 * time.Second
+
 // Options tune a Pool.
 type Options struct {
 	Workers      int           // goroutines running jobs; default 2
 	PollInterval time.Duration // how often idle workers look for due jobs; default 1 s
-	Lease        time.Duration // how long a claim holds before another worker may take over; default 2 min
+	Lease        time.Duration // how long a claim holds unless renewed (every Lease/3 while the job runs); default 20 s
 	BaseBackoff  time.Duration // first retry delay; default 30 s
 	MaxBackoff   time.Duration // longest retry delay; default 30 min
 	JobTimeout   time.Duration // deadline of one run; default 10 min
@@ -74,7 +77,9 @@ func (o *Options) defaults() {
 		o.PollInterval = time.Second
 	}
 	if o.Lease <= 0 {
-		o.Lease = 2 * time.Minute
+		// A job whose server died is taken over once its lease runs out:
+		// within 20 s plus a poll, inside the contract's 30 s.
+		o.Lease = DefaultLease
 	}
 	if o.BaseBackoff <= 0 {
 		o.BaseBackoff = 30 * time.Second
@@ -100,7 +105,7 @@ type Pool struct {
 	wg     sync.WaitGroup
 
 	// OnOutcome, when set before Start, is told how each run ended
-	// ("done", "retry", "failed", "released"), for metrics.
+	// ("done", "retry", "failed", "released", "lost"), for metrics.
 	OnOutcome func(kind, outcome string)
 }
 
@@ -235,10 +240,20 @@ func (p *Pool) run(ctx context.Context, worker string, job postgres.Job) {
 
 	runCtx, cancelRun := context.WithTimeout(ctx, p.opts.JobTimeout)
 	defer cancelRun()
-	stopBeat := p.heartbeat(runCtx, job.ID, worker)
+	lost := make(chan struct{})
+	stopBeat := p.heartbeat(runCtx, job.ID, worker, func() { close(lost); cancelRun() })
 	start := time.Now()
 	err := safeRun(h, runCtx, job)
 	stopBeat()
+	select {
+	case <-lost:
+		// Another worker holds the job now; whatever this run did, the
+		// job's row is no longer ours to finish or retry.
+		log.Warn("job lease lost; the run was stopped", slog.Float64("took_ms", float64(time.Since(start).Microseconds())/1000))
+		p.outcome(job.Kind, "lost")
+		return
+	default:
+	}
 
 	c, cancel := bk()
 	defer cancel()
@@ -303,8 +318,11 @@ func (p *Pool) outcome(kind, outcome string) {
 }
 
 // heartbeat renews the job's lease while it runs; the returned function
-// stops it and waits for it.
-func (p *Pool) heartbeat(ctx context.Context, id, worker string) func() {
+// stops it and waits for it. When the lease turns out to be lost (it ran
+// out and another worker claimed the job), onLost is called once and the
+// heartbeat ends: two runs of one job never overlap for longer than a
+// heartbeat interval.
+func (p *Pool) heartbeat(ctx context.Context, id, worker string, onLost func()) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -317,10 +335,15 @@ func (p *Pool) heartbeat(ctx context.Context, id, worker string) func() {
 				return
 			case <-t.C:
 				c, cancel := context.WithTimeout(ctx, 5*time.Second)
-				if err := p.jobs.Extend(c, id, worker, p.opts.Lease); err != nil && ctx.Err() == nil {
+				err := p.jobs.Extend(c, id, worker, p.opts.Lease)
+				cancel()
+				switch {
+				case errors.Is(err, postgres.ErrLeaseLost):
+					onLost()
+					return
+				case err != nil && ctx.Err() == nil:
 					p.logger.Warn("extend lease", slog.String("job", id), slog.String("error", err.Error()))
 				}
-				cancel()
 			}
 		}
 	}()
