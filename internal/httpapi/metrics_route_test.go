@@ -97,7 +97,8 @@ func TestMetrics_QueueDepth(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("scrape took %s", d)
 	}
-	for _, want := range []string{`job_queue_depth{state="queued"} 1`, `job_queue_depth{state="running"} 0`} {
+	for _, want := range []string{`job_queue_depth{state="queued"} 1`, `job_queue_depth{state="running"} 0`,
+		`job_queue_jobs{kind="fetch_posts",state="queued"} 1`, `job_queue_oldest_due_seconds `} {
 		if !strings.Contains(text, want) {
 			t.Errorf("metrics lack %s:\n%s", want, grepLines(text, "job_queue"))
 		}

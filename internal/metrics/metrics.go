@@ -15,22 +15,25 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"creatorgrowth/internal/postgres"
 )
 
 // queueDepthTimeout bounds the database query a scrape makes.
 const queueDepthTimeout = time.Second
 
-// QueueDepther counts queued and running jobs; postgres.Jobs is one.
-type QueueDepther interface {
-	QueueDepth(ctx context.Context) (map[string]int, error)
+// QueueStatser reports the job queue's depth by kind and state and its
+// lag; postgres.Jobs is one.
+type QueueStatser interface {
+	QueueStats(ctx context.Context) (postgres.QueueStats, error)
 }
 
 // Options are the sources of the metrics; nil ones are left out.
 type Options struct {
 	// DB is reported through its pool statistics (db.Stats()).
 	DB *sql.DB
-	// Jobs is asked for the queue depth at every scrape.
-	Jobs QueueDepther
+	// Jobs is asked for the queue's depth and lag at every scrape.
+	Jobs QueueStatser
 	// Reports counts growth reports reused and computed since start-up;
 	// growth.Service.CacheCounts is one.
 	Reports func() (reused, computed uint64)
@@ -92,9 +95,14 @@ func New(o Options) *Metrics {
 		}
 	}
 	if o.Jobs != nil {
-		m.reg.MustRegister(&queueCollector{jobs: o.Jobs, logger: o.Logger, desc: prometheus.NewDesc(
-			"job_queue_depth", "Jobs in the queue, by state (queued, running), counted at scrape time.",
-			[]string{"state"}, nil)})
+		m.reg.MustRegister(&queueCollector{jobs: o.Jobs, logger: o.Logger,
+			depth: prometheus.NewDesc("job_queue_depth",
+				"Jobs in the queue, by state (queued, running), counted at scrape time.", []string{"state"}, nil),
+			byKind: prometheus.NewDesc("job_queue_jobs",
+				"Jobs in the queue, by kind and state (queued, running), counted at scrape time.", []string{"kind", "state"}, nil),
+			lag: prometheus.NewDesc("job_queue_oldest_due_seconds",
+				"How long the longest-waiting due job has been due (0 when none is): the queue's lag.", nil, nil),
+		})
 	}
 	return m
 }
@@ -140,28 +148,39 @@ func knownMethod(m string) string {
 	return "OTHER"
 }
 
-// queueCollector asks the database for the queue depth at each scrape.
+// queueCollector asks the database for the queue's depth and lag at each
+// scrape.
 type queueCollector struct {
-	jobs   QueueDepther
-	logger *slog.Logger
-	desc   *prometheus.Desc
+	jobs               QueueStatser
+	logger             *slog.Logger
+	depth, byKind, lag *prometheus.Desc
 }
 
 // Describe implements prometheus.Collector.
-func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.depth
+	ch <- c.byKind
+	ch <- c.lag
+}
 
 // Collect implements prometheus.Collector. When the database does not
-// answer within a second the gauge is left out of this scrape, so that a
+// answer within a second the gauges are left out of this scrape, so that a
 // slow database never stalls the rest of the metrics.
 func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), queueDepthTimeout)
 	defer cancel()
-	depth, err := c.jobs.QueueDepth(ctx)
+	st, err := c.jobs.QueueStats(ctx)
 	if err != nil {
-		c.logger.Warn("metrics: queue depth", slog.String("error", err.Error()))
+		c.logger.Warn("metrics: queue stats", slog.String("error", err.Error()))
 		return
 	}
-	for state, n := range depth {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), state)
+	byState := map[string]int{postgres.JobQueued: 0, postgres.JobRunning: 0}
+	for _, q := range st.Depth {
+		byState[q.State] += q.N
+		ch <- prometheus.MustNewConstMetric(c.byKind, prometheus.GaugeValue, float64(q.N), q.Kind, q.State)
 	}
+	for state, n := range byState {
+		ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, float64(n), state)
+	}
+	ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, st.OldestDue.Seconds())
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"creatorgrowth/internal/metrics"
+	"creatorgrowth/internal/postgres"
 )
 
 type fakeJobs struct {
@@ -18,12 +19,16 @@ type fakeJobs struct {
 	block bool
 }
 
-func (f fakeJobs) QueueDepth(ctx context.Context) (map[string]int, error) {
+func (f fakeJobs) QueueStats(ctx context.Context) (postgres.QueueStats, error) {
 	if f.block {
 		<-ctx.Done()
-		return nil, ctx.Err()
+		return postgres.QueueStats{}, ctx.Err()
 	}
-	return f.depth, f.err
+	var st postgres.QueueStats
+	for state, n := range f.depth {
+		st.Depth = append(st.Depth, postgres.QueueCount{Kind: "fetch_posts", State: state, N: n})
+	}
+	return st, f.err
 }
 
 func scrapeText(t *testing.T, m *metrics.Metrics) string {
