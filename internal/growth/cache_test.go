@@ -33,8 +33,8 @@ func TestService_Stats_ReuseProperty(t *testing.T) {
 
 	db := testdb.New(t)
 	accounts := postgres.NewAccounts(db)
-	cached := growth.NewService(db, growth.CacheSize(1024))
-	fresh := growth.NewService(db)
+	cached := growth.NewService(db, growth.CacheSize(1024), growth.SyncEvery(6*time.Hour))
+	fresh := growth.NewService(db, growth.SyncEvery(6*time.Hour))
 	ctx := context.Background()
 
 	const horizon = 12 * time.Hour
@@ -52,7 +52,7 @@ func TestService_Stats_ReuseProperty(t *testing.T) {
 			followers = nil
 		}
 		created := createAccount(t, db, followers)
-		ps := randomPosts(rng, now0, 150+rng.IntN(150), i%2 == 1)
+		ps := randomPosts(rng, now0, 150+rng.IntN(150), i%2 == 1, []int{0, 60, 95, 10}[i])
 		// Posts that enter during the walk.
 		for range 5 {
 			at := now0.Add(time.Duration(rng.Int64N(int64(horizon)))).Truncate(time.Microsecond)
@@ -61,6 +61,12 @@ func TestService_Stats_ReuseProperty(t *testing.T) {
 		snaps := randomSnapshots(rng, now0)
 		insertPosts(t, db, created.ID, ps)
 		insertSnapshots(t, db, created.ID, snaps)
+		// Freshness comes from the account row; the next fetch falls due
+		// during the walk, so next_sync_at moves with now from then on.
+		if _, err := db.ExecContext(ctx, `UPDATE instagram_accounts SET last_synced_at = $2, insights_synced_at = $3 WHERE id = $1`,
+			created.ID, now0.Add(-time.Hour), now0.Add(-30*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
 		acc := reloadAccount(t, accounts, created.ID)
 
 		for _, zone := range propertyZones {

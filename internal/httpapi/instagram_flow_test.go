@@ -95,8 +95,19 @@ func igWantPosts(t *testing.T, got []map[string]any, want []sandbox.Post) {
 		if got := g["permalink"]; got != w.Permalink {
 			t.Errorf("post %s: permalink = %v, want %s", id, got, w.Permalink)
 		}
-		if got := g["media_url"]; got != w.MediaURL {
-			t.Errorf("post %s: media_url = %v, want %s", id, got, w.MediaURL)
+		// Exactly what Instagram sent, null when it sent none: never
+		// one URL in place of the other.
+		for key, sent := range map[string]string{"media_url": w.MediaURL, "thumbnail_url": w.ThumbnailURL} {
+			var want any
+			if sent != "" {
+				want = sent
+			}
+			if got := g[key]; got != want {
+				t.Errorf("post %s: %s = %v, want %v", id, key, got, want)
+			}
+		}
+		if got := g["media_product_type"]; got != w.MediaProductType {
+			t.Errorf("post %s: media_product_type = %v, want %s", id, got, w.MediaProductType)
 		}
 		switch {
 		case w.LikeCount == nil && g["like_count"] != nil:
