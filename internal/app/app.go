@@ -113,7 +113,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		list     = postgres.NewWaitlist(db)
 	)
 	tokens := auth.NewTokens(cfg.JWTSecret)
-	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize))
+	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize), growth.SyncEvery(igsync.SyncEvery))
 	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Logger: logger})
 	client, sb := instagramClient(cfg, logger, mx.InstagramCall, o, now, accounts)
 

@@ -185,7 +185,7 @@ func (a *api) instagramRefresh(c *gin.Context) {
 		writeError(c, a.logger, err)
 		return
 	}
-	if _, err := a.igsync.ScheduleFetch(c.Request.Context(), acc.ID); err != nil {
+	if _, err := a.igsync.Refresh(c.Request.Context(), acc.ID); err != nil {
 		writeError(c, a.logger, err)
 		return
 	}
@@ -235,6 +235,37 @@ func (a *api) instagramPosts(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"account": toAccountJSON(acc), "posts_count": acc.PostsCount, "posts": toPostsJSON(posts)})
+}
+
+// readingJSON is an entry of a post's insights history.
+type readingJSON struct {
+	CapturedAt        time.Time `json:"captured_at"`
+	LikeCount         *int64    `json:"like_count"`
+	CommentsCount     *int64    `json:"comments_count"`
+	Views             *int64    `json:"views"`
+	Reach             *int64    `json:"reach"`
+	Saved             *int64    `json:"saved"`
+	Shares            *int64    `json:"shares"`
+	TotalInteractions *int64    `json:"total_interactions"`
+}
+
+func (a *api) instagramPost(c *gin.Context) {
+	acc, err := a.currentAccount(c)
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	post, history, err := a.igsync.Post(c.Request.Context(), acc.ID, c.Param("id"))
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	out := make([]readingJSON, len(history))
+	for i, r := range history {
+		out[i] = readingJSON{CapturedAt: r.CapturedAt.UTC(), LikeCount: r.LikeCount, CommentsCount: r.CommentsCount,
+			Views: r.Views, Reach: r.Reach, Saved: r.Saved, Shares: r.Shares, TotalInteractions: r.TotalInteractions}
+	}
+	c.JSON(http.StatusOK, gin.H{"post": post, "history": out})
 }
 
 func (a *api) instagramDisconnect(c *gin.Context) {

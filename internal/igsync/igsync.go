@@ -27,6 +27,9 @@ const (
 	RefreshWindow = 7 * 24 * time.Hour
 	// RefreshMinAge: Instagram refuses to refresh younger tokens.
 	RefreshMinAge = 24 * time.Hour
+	// RefreshInsightsSpan: a refresh re-reads the insights of the posts of
+	// this span, whatever the ladder says.
+	RefreshInsightsSpan = 7 * 24 * time.Hour
 	// jobAttempts is how often a job is tried before it fails for good.
 	jobAttempts = 5
 )
@@ -218,6 +221,18 @@ func (s *Service) ScheduleFetch(ctx context.Context, accountID string) (bool, er
 	return created, err
 }
 
+// Refresh schedules a post fetch for the account now and makes the
+// insights of its posts of the last RefreshInsightsSpan due now, whatever
+// the ladder says; they are read after the fetch. It reports whether a new
+// fetch job was created.
+func (s *Service) Refresh(ctx context.Context, accountID string) (bool, error) {
+	now := time.Now()
+	if _, err := s.posts.MakeInsightsDue(ctx, accountID, now.Add(-RefreshInsightsSpan), now); err != nil {
+		return false, err
+	}
+	return s.ScheduleFetch(ctx, accountID)
+}
+
 // Disconnect deletes the user's account with its posts.
 func (s *Service) Disconnect(ctx context.Context, userID, accountID string) error {
 	return s.accounts.Delete(ctx, userID, accountID)
@@ -226,6 +241,17 @@ func (s *Service) Disconnect(ctx context.Context, userID, accountID string) erro
 // Posts returns a page of the account's posts, newest first.
 func (s *Service) Posts(ctx context.Context, accountID string, before time.Time, limit int) ([]postgres.Post, error) {
 	return s.posts.List(ctx, accountID, before, limit)
+}
+
+// Post returns the account's post id with its insights history, oldest
+// first; another account's post is apperr.CodeNotFound.
+func (s *Service) Post(ctx context.Context, accountID, id string) (postgres.Post, []postgres.Reading, error) {
+	p, err := s.posts.Get(ctx, accountID, id)
+	if err != nil {
+		return p, nil, err
+	}
+	h, err := s.posts.History(ctx, p.ID)
+	return p, h, err
 }
 
 // SyncStatus is the state of an account's post fetching.
