@@ -64,6 +64,12 @@ type Service struct {
 	maxPosts int
 	hashtags func(string) []string
 	notifier Notifier
+
+	// insights reads media insights (the Instagram client); nil: none are
+	// read. usage holds the usage headers of each account's answers.
+	insights InsightsReader
+	usage    *UsageBook
+	now      func() time.Time
 }
 
 // Notifier is told after a job is enqueued, to wake the workers that run
@@ -85,11 +91,19 @@ type Deps struct {
 	Hashtags func(caption string) []string
 	// Notifier wakes the worker pools after an enqueue.
 	Notifier Notifier
+	// Insights reads media insights, usually the Client; nil: posts'
+	// insights are not read.
+	Insights InsightsReader
+	// Usage is where the client reports each account's usage headers
+	// (instagram.Config.OnUsage = Usage.Observe); nil: none are seen.
+	Usage *UsageBook
+	// Now is the clock of the insights ladder and budget; nil: time.Now.
+	Now func() time.Time
 }
 
 // New returns the service.
 func New(d Deps) *Service {
-	return &Service{
+	s := &Service{
 		client:   d.Client,
 		accounts: d.Accounts,
 		posts:    d.Posts,
@@ -101,23 +115,39 @@ func New(d Deps) *Service {
 		maxPosts: d.MaxPosts,
 		hashtags: d.Hashtags,
 		notifier: d.Notifier,
+		insights: d.Insights,
+		usage:    d.Usage,
+		now:      d.Now,
 	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
 }
 
 // Handlers are the job handlers to run in a worker pool.
 func (s *Service) Handlers() map[string]worker.Handler {
-	return map[string]worker.Handler{
+	h := map[string]worker.Handler{
 		KindFetchPosts:   s.fetchPosts,
 		KindRefreshToken: s.refreshToken,
 	}
+	if s.insights != nil {
+		h[KindReadInsights] = s.readInsights
+	}
+	return h
 }
 
-// Schedules are the periodic tasks: sync every account, refresh tokens.
+// Schedules are the periodic tasks: sync every account, refresh tokens,
+// and, with an insights reader, read the posts' due insights.
 func (s *Service) Schedules() []worker.Schedule {
-	return []worker.Schedule{
+	out := []worker.Schedule{
 		{Name: "sync_accounts", Every: SyncEvery, Run: s.enqueueDueSyncs},
 		{Name: "refresh_tokens", Every: RefreshEvery, Run: s.enqueueDueRefreshes},
 	}
+	if s.insights != nil {
+		out = append(out, worker.Schedule{Name: "read_insights", Every: InsightsEvery, Run: s.enqueueDueInsights})
+	}
+	return out
 }
 
 // ConnectURL returns the Instagram authorize URL for the user, with a

@@ -68,7 +68,12 @@ func (s *Service) fetchPosts(ctx context.Context, job postgres.Job) error {
 	if err != nil {
 		return s.upstreamError(ctx, acc, err)
 	}
-	return s.accounts.MarkSynced(ctx, acc.ID)
+	if err := s.accounts.MarkSynced(ctx, acc.ID); err != nil {
+		return err
+	}
+	// The new posts are due now; older ones as the ladder says.
+	_, err = s.ScheduleInsights(ctx, acc.ID)
+	return err
 }
 
 // refreshToken is the refresh_token job.

@@ -34,6 +34,10 @@ type Options struct {
 	// Reports counts growth reports reused and computed since start-up;
 	// growth.Service.CacheCounts is one.
 	Reports func() (reused, computed uint64)
+	// InsightsBudget, when set, reports at scrape time how many accounts'
+	// insights work is parked and the highest Instagram usage percent last
+	// seen for an account.
+	InsightsBudget func(ctx context.Context) (parked, maxUsagePct int, err error)
 	// Logger receives scrape-time failures; default discards.
 	Logger *slog.Logger
 }
@@ -95,6 +99,14 @@ func New(o Options) *Metrics {
 		m.reg.MustRegister(&queueCollector{jobs: o.Jobs, logger: o.Logger, desc: prometheus.NewDesc(
 			"job_queue_depth", "Jobs in the queue, by state (queued, running), counted at scrape time.",
 			[]string{"state"}, nil)})
+	}
+	if o.InsightsBudget != nil {
+		m.reg.MustRegister(&budgetCollector{read: o.InsightsBudget, logger: o.Logger,
+			accounts: prometheus.NewDesc("instagram_insights_accounts",
+				"Accounts by the state of their insights budget (parked: waiting for Instagram to regain access), at scrape time.",
+				[]string{"state"}, nil),
+			usage: prometheus.NewDesc("instagram_insights_usage_max_percent",
+				"The highest Instagram usage percent last reported for an account's insights calls.", nil, nil)})
 	}
 	return m
 }
@@ -164,4 +176,25 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 	for state, n := range depth {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), state)
 	}
+}
+
+// budgetCollector reads the insights budget state at scrape time.
+type budgetCollector struct {
+	read            func(ctx context.Context) (parked, maxUsagePct int, err error)
+	logger          *slog.Logger
+	accounts, usage *prometheus.Desc
+}
+
+func (c *budgetCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.accounts; ch <- c.usage }
+
+func (c *budgetCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), queueDepthTimeout)
+	defer cancel()
+	parked, usage, err := c.read(ctx)
+	if err != nil {
+		c.logger.Warn("metrics: insights budget", slog.String("error", err.Error()))
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.accounts, prometheus.GaugeValue, float64(parked), "parked")
+	ch <- prometheus.MustNewConstMetric(c.usage, prometheus.GaugeValue, float64(usage))
 }
