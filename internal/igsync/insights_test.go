@@ -66,7 +66,7 @@ func newInsightsEnv(t *testing.T, fake *igsynctest.FakeInsights, posts []sandbox
 		t.Fatalf("fetch: %v", err)
 	}
 	// New posts are due at the database's now(): the clock starts after it.
-	c.set(time.Now().UTC().Add(time.Second))
+	c.set(time.Now().UTC().Add(time.Second).Truncate(time.Microsecond))
 	return e
 }
 
