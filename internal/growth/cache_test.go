@@ -200,6 +200,34 @@ func TestService_Stats_ReuseFollowsData(t *testing.T) {
 	if st := report("after a deletion"); st.TotalPosts != 1 {
 		t.Errorf("after a deletion: posts %d, want 1", st.TotalPosts)
 	}
+	// An insights reading, as the insights job stores it; then one that
+	// returned nothing, which changes no report and keeps it reused.
+	posts := postgres.NewPosts(db)
+	var postID string
+	if err := db.QueryRowContext(ctx, `SELECT id FROM instagram_posts WHERE account_id = $1`, acc.ID).Scan(&postID); err != nil {
+		t.Fatal(err)
+	}
+	next := now.Add(time.Hour)
+	if _, err := posts.RecordInsights(ctx, postID, postgres.PostInsights{CapturedAt: now, Views: i64(700), Reach: i64(350),
+		TotalInteractions: i64(35)}, &next); err != nil {
+		t.Fatal(err)
+	}
+	st := report("after a reading")
+	if st.TotalViews == nil || *st.TotalViews != 700 || st.EngagementRateByReach == nil || *st.EngagementRateByReach != 10 ||
+		st.InsightsCoverage == nil || *st.InsightsCoverage != 1 {
+		t.Errorf("after a reading: views %v, rate by reach %v, coverage %v, want 700, 10, 1",
+			st.TotalViews, st.EngagementRateByReach, st.InsightsCoverage)
+	}
+	hits, _ := svc.CacheCounts()
+	if _, err := posts.RecordInsights(ctx, postID, postgres.PostInsights{CapturedAt: now.Add(time.Minute)}, &next); err != nil {
+		t.Fatal(err)
+	}
+	if st := report("after an empty reading"); st.TotalViews == nil || *st.TotalViews != 700 {
+		t.Errorf("after an empty reading: views %v, want 700", st.TotalViews)
+	}
+	if again, _ := svc.CacheCounts(); again != hits+1 {
+		t.Errorf("an empty reading stopped the report's reuse: %d hits, want %d", again, hits+1)
+	}
 	// Deleting the account deletes its posts and snapshots by cascade; the
 	// version triggers must not get in the way.
 	if err := accounts.Delete(ctx, acc.UserID, acc.ID); err != nil {
