@@ -22,7 +22,7 @@ func recentPosts(n int) []sandbox.Post {
 	return out
 }
 
-func (e *insightsEnv) parkedUntil(t *testing.T) (time.Time, time.Duration) {
+func (e *insightsEnv) parkedUntil(t testing.TB) (time.Time, time.Duration) {
 	t.Helper()
 	acc, err := postgres.NewAccounts(e.h.DB).ByID(context.Background(), e.account)
 	if err != nil {
@@ -39,7 +39,7 @@ func TestReadInsights_Throttled(t *testing.T) {
 		fake := &igsynctest.FakeInsights{ThrottleNext: 1, RegainIn: 30 * time.Minute}
 		e := newInsightsEnv(t, fake, recentPosts(3))
 		start := e.clock.now()
-		if err := e.run(t, igsync.JobReadInsights); err != nil {
+		if err := e.run(t, igsync.KindReadInsights); err != nil {
 			t.Fatalf("a throttled run is not a failure: %v", err)
 		}
 		if got := len(fake.Calls()); got != 1 {
@@ -52,22 +52,22 @@ func TestReadInsights_Throttled(t *testing.T) {
 		// Parked, even for a new service on the same database (a restart
 		// or another replica): no call, and no job from the schedule.
 		e.clock.advance(10 * time.Minute)
-		restarted := igsync.New(igsync.Deps{DB: e.h.DB, Logger: e.h.Logger, Insights: fake, Now: e.clock.now,
-			Box: nil, Hashtags: func(string) []string { return nil }})
+		restarted := igsync.New(igsync.Deps{Accounts: postgres.NewAccounts(e.h.DB), Posts: postgres.NewPosts(e.h.DB),
+			Jobs: postgres.NewJobs(e.h.DB), Logger: e.h.Logger, Insights: fake, Usage: fake.Usage, Now: e.clock.now})
 		if err := restarted.EnqueueDueInsights(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.h.Int(`SELECT count(*) FROM jobs WHERE kind = 'read_insights' AND state = 'queued'`); got != 0 {
 			t.Errorf("%d insights jobs queued for a parked account", got)
 		}
-		if err := e.run(t, igsync.JobReadInsights); err != nil {
+		if err := e.run(t, igsync.KindReadInsights); err != nil {
 			t.Fatal(err)
 		}
 		if got := len(fake.Calls()); got != 1 {
 			t.Errorf("%d calls while parked, want none after the first", got-1)
 		}
 		// Post fetches go on.
-		if err := e.run(t, postgres.JobFetchPosts); err != nil {
+		if err := e.run(t, igsync.KindFetchPosts); err != nil {
 			t.Errorf("fetch while insights are parked: %v", err)
 		}
 		// After the parked time: everything is read.
@@ -78,7 +78,7 @@ func TestReadInsights_Throttled(t *testing.T) {
 		if got := e.h.Int(`SELECT count(*) FROM jobs WHERE kind = 'read_insights' AND state = 'queued'`); got != 1 {
 			t.Errorf("%d insights jobs queued after the parked time, want 1", got)
 		}
-		if err := e.run(t, igsync.JobReadInsights); err != nil {
+		if err := e.run(t, igsync.KindReadInsights); err != nil {
 			t.Fatal(err)
 		}
 		if got, want := len(fake.Calls()), 1+3*4; got != want {
@@ -94,7 +94,7 @@ func TestReadInsights_Throttled(t *testing.T) {
 		e := newInsightsEnv(t, fake, recentPosts(2))
 		for i, want := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute} {
 			at := e.clock.now()
-			if err := e.run(t, igsync.JobReadInsights); err != nil {
+			if err := e.run(t, igsync.KindReadInsights); err != nil {
 				t.Fatal(err)
 			}
 			until, backoff := e.parkedUntil(t)
@@ -106,7 +106,7 @@ func TestReadInsights_Throttled(t *testing.T) {
 			}
 			e.clock.set(until)
 		}
-		if err := e.run(t, igsync.JobReadInsights); err != nil {
+		if err := e.run(t, igsync.KindReadInsights); err != nil {
 			t.Fatal(err)
 		}
 		if _, backoff := e.parkedUntil(t); backoff != 0 {
@@ -120,7 +120,7 @@ func TestReadInsights_Throttled(t *testing.T) {
 		e := newInsightsEnv(t, fake, recentPosts(10))
 		e.clock.set(e.clock.now().Truncate(time.Hour).Add(time.Hour + time.Second))
 		e.h.Exec(`UPDATE instagram_post_insights_due SET due_at = $1`, e.clock.now())
-		if err := e.run(t, igsync.JobReadInsights); err != nil {
+		if err := e.run(t, igsync.KindReadInsights); err != nil {
 			t.Fatal(err)
 		}
 		if got := len(fake.Calls()); got != 18 {
@@ -152,14 +152,14 @@ func TestReadInsights_RestartMidBackfill(t *testing.T) {
 			cancel()
 		}
 	}
-	if err := e.runCtx(t, ctx, igsync.JobReadInsights); !errors.Is(err, context.Canceled) {
+	if err := e.runCtx(t, ctx, igsync.KindReadInsights); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cut run: %v, want context.Canceled", err)
 	}
 	if got := e.h.Int(`SELECT count(*) FROM instagram_posts WHERE account_id = $1 AND insights_captured_at IS NOT NULL`, e.account); got != 11 {
 		t.Errorf("%d posts stored before the cut, want 11", got)
 	}
 	fake.OnCall = nil
-	if err := e.run(t, igsync.JobReadInsights); err != nil {
+	if err := e.run(t, igsync.KindReadInsights); err != nil {
 		t.Fatal(err)
 	}
 	twice := 0
@@ -195,18 +195,18 @@ func TestRefresh_RereadsLastWeek(t *testing.T) {
 	}
 	fake := &igsynctest.FakeInsights{}
 	e := newInsightsEnv(t, fake, posts)
-	if err := e.run(t, igsync.JobReadInsights); err != nil {
+	if err := e.run(t, igsync.KindReadInsights); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.advance(time.Minute)
 	if res := e.h.Do(http.MethodPost, "/api/instagram/refresh", e.token, nil); res.Status != http.StatusAccepted {
 		t.Fatalf("refresh: %d %s", res.Status, res.Raw)
 	}
-	if err := e.run(t, postgres.JobFetchPosts); err != nil {
+	if err := e.run(t, igsync.KindFetchPosts); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.set(time.Now().UTC().Add(time.Second))
-	if err := e.run(t, igsync.JobReadInsights); err != nil {
+	if err := e.run(t, igsync.KindReadInsights); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range e.posts {

@@ -40,13 +40,19 @@ type insightsEnv struct {
 
 const insightsIG = "17841400000000777"
 
-func newInsightsEnv(t *testing.T, fake *igsynctest.FakeInsights, posts []sandbox.Post) *insightsEnv {
+func newInsightsEnv(t testing.TB, fake *igsynctest.FakeInsights, posts []sandbox.Post) *insightsEnv {
+	t.Helper()
+	return newInsightsEnvSpec(t, fake, sandbox.AccountSpec{UserID: insightsIG, PostsList: posts})
+}
+
+// newInsightsEnvSpec is newInsightsEnv for the sandbox account spec.
+func newInsightsEnvSpec(t testing.TB, fake *igsynctest.FakeInsights, spec sandbox.AccountSpec) *insightsEnv {
 	t.Helper()
 	c := &clock{t: time.Now().UTC()}
 	fake.Now, fake.Usage = c.now, &igsync.UsageBook{}
 	h := igsynctest.New(t, igsynctest.Options{
 		NoPool: true, EmptyPageEvery: -1, Insights: fake, InsightsNow: c.now, Usage: fake.Usage,
-		Accounts: []sandbox.AccountSpec{{UserID: insightsIG, PostsList: posts}},
+		Accounts: []sandbox.AccountSpec{spec},
 	})
 	e := &insightsEnv{h: h, fake: fake, clock: c, token: h.Register()}
 	h.MustConnect(e.token, insightsIG)
@@ -72,12 +78,12 @@ func newInsightsEnv(t *testing.T, fake *igsynctest.FakeInsights, posts []sandbox
 
 // run claims the queued job of kind (enqueued now when none is) and runs
 // its handler once, as a worker would.
-func (e *insightsEnv) run(t *testing.T, kind string) error {
+func (e *insightsEnv) run(t testing.TB, kind string) error {
 	t.Helper()
 	return e.runCtx(t, context.Background(), kind)
 }
 
-func (e *insightsEnv) runCtx(t *testing.T, ctx context.Context, kind string) error {
+func (e *insightsEnv) runCtx(t testing.TB, ctx context.Context, kind string) error {
 	t.Helper()
 	if _, err := e.h.Jobs.Enqueue(context.Background(), kind, e.account, time.Now(), 5); err != nil {
 		t.Fatal(err)
@@ -111,7 +117,7 @@ type storedInsights struct {
 	due                                              sql.NullTime
 }
 
-func (e *insightsEnv) stored(t *testing.T, igID string) storedInsights {
+func (e *insightsEnv) stored(t testing.TB, igID string) storedInsights {
 	t.Helper()
 	var s storedInsights
 	err := e.h.DB.QueryRow(`SELECT p.insights_captured_at, p.views, p.reach, p.saved, p.shares, p.total_interactions,
