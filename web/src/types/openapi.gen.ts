@@ -346,7 +346,10 @@ export interface paths {
          *     `http_request_duration_seconds{route,method}` (route is the route template,
          *     e.g. `/api/instagram/posts`, or `unmatched`), `jobs_total{kind,outcome}`,
          *     `job_queue_depth{state}`, `instagram_requests_total{endpoint,outcome}`,
-         *     `go_sql_*` database pool statistics, and the Go runtime and process collectors.
+         *     `instagram_insights_accounts{state="parked"}` (accounts whose insights calls wait for
+         *     Instagram's budget) and `instagram_insights_usage_max_percent` (the highest usage
+         *     percent last reported for an account), `go_sql_*` database pool statistics, and the
+         *     Go runtime and process collectors.
          */
         get: operations["getMetrics"];
         put?: never;
