@@ -18,7 +18,8 @@ import (
 var igAccountKeys = []string{"created_at", "followers", "id", "ig_user_id", "last_synced_at", "status", "token_expires_at", "username"}
 
 // igPostKeys are the keys of the contract's post object.
-var igPostKeys = []string{"caption", "comments_count", "fetched_at", "id", "ig_post_id", "like_count", "media_type", "media_url", "permalink", "posted_at"}
+var igPostKeys = []string{"caption", "comments_count", "fetched_at", "id", "ig_post_id", "insights", "like_count",
+	"media_product_type", "media_type", "media_url", "permalink", "posted_at", "thumbnail_url"}
 
 func igSortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
