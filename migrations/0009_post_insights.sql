@@ -110,8 +110,3 @@ ALTER TABLE instagram_accounts
 -- instagram_posts_updated (migrations/0005): data_version advances once per
 -- statement, so reports computed before the reading are not reused after
 -- it. A reading that returned nothing changes only the due table.
-
--- Job kinds are declared by the packages that run them (igsync's
--- read_insights among them), not listed in the schema.
-ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_kind_check;
-ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check CHECK (kind <> '');
