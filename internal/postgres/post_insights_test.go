@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"creatorgrowth/internal/apperr"
+	"creatorgrowth/internal/instagram"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/testdb"
 )
@@ -123,7 +124,7 @@ func TestPosts_DueAndRefusals(t *testing.T) {
 		t.Fatalf("due = %v, %v; want 3", due, err)
 	}
 	for _, d := range due {
-		if d.ProductType != postgres.ProductReels {
+		if d.ProductType != instagram.ProductReels {
 			t.Errorf("%s: type %s, want REELS by its permalink", d.IGPostID, d.ProductType)
 		}
 	}
