@@ -265,7 +265,7 @@ func (a *api) instagramPost(c *gin.Context) {
 		out[i] = readingJSON{CapturedAt: r.CapturedAt.UTC(), LikeCount: r.LikeCount, CommentsCount: r.CommentsCount,
 			Views: r.Views, Reach: r.Reach, Saved: r.Saved, Shares: r.Shares, TotalInteractions: r.TotalInteractions}
 	}
-	c.JSON(http.StatusOK, gin.H{"post": post, "history": out})
+	c.JSON(http.StatusOK, gin.H{"post": toPostJSON(post), "history": out})
 }
 
 func (a *api) instagramDisconnect(c *gin.Context) {
