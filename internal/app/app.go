@@ -55,9 +55,14 @@ type Options struct {
 	Instagram InstagramOptions
 	// SandboxAccounts replace the sandbox's default accounts.
 	SandboxAccounts []sandbox.AccountSpec
-	// Now is the clock of the growth reports and of the built-in sandbox;
-	// default time.Now.
+	// Now is the clock of the growth reports, of the insights ladder and
+	// budget, and of the built-in sandbox; default time.Now.
 	Now func() time.Time
+	// Insights replaces the Instagram client as the reader of the posts'
+	// insights (a test's fake), and Usage the book of the accounts' usage
+	// headers that the client (or the fake) reports to.
+	Insights igsync.InsightsReader
+	Usage    *igsync.UsageBook
 	// SPA is the built web app, if any.
 	SPA fs.FS
 }
@@ -113,9 +118,23 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		list     = postgres.NewWaitlist(db)
 	)
 	tokens := auth.NewTokens(cfg.JWTSecret)
-	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize))
-	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Logger: logger})
-	client, sb := instagramClient(cfg, logger, mx.InstagramCall, o, now, accounts)
+	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize), growth.SyncEvery(igsync.SyncEvery))
+	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Logger: logger,
+		InsightsBudget: func(ctx context.Context) (int, int, error) {
+			b, err := accounts.InsightsBudget(ctx, now())
+			return b.Parked, b.MaxUsagePct, err
+		}})
+	// The client reports each account's usage headers to the book the
+	// insights job reads.
+	usage := o.Usage
+	if usage == nil {
+		usage = &igsync.UsageBook{}
+	}
+	client, sb := instagramClient(cfg, logger, mx.InstagramCall, usage.Observe, o, now, accounts)
+	var insights igsync.InsightsReader = client
+	if o.Insights != nil {
+		insights = o.Insights
+	}
 
 	// The wake exists before both the service that enqueues jobs and the
 	// pool that runs them, so neither needs the other to be built first.
@@ -132,6 +151,9 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		MaxPosts: cfg.Instagram.MaxPosts,
 		Hashtags: growth.ExtractHashtags,
 		Notifier: wake,
+		Insights: insights,
+		Usage:    usage,
+		Now:      now,
 	})
 	poolOpts := o.Pool
 	if poolOpts.Lease == 0 {
@@ -213,7 +235,7 @@ func (a *App) Stop() {
 // or, without one, for the built-in sandbox, which it also returns so that
 // the router serves its pages. The client reaches the sandbox in-process.
 func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoint, outcome string),
-	o Options, now func() time.Time, accounts *postgres.Accounts) (*instagram.Client, *sandbox.Sandbox) {
+	onUsage func(igUserID string, u instagram.Usage), o Options, now func() time.Time, accounts *postgres.Accounts) (*instagram.Client, *sandbox.Sandbox) {
 	ic := cfg.Instagram
 	c := instagram.Config{
 		ClientID:     ic.ClientID,
@@ -224,6 +246,7 @@ func instagramClient(cfg *config.Config, logger *slog.Logger, onCall func(endpoi
 		GraphURL:     ic.GraphURL,
 		Logger:       logger,
 		OnCall:       onCall,
+		OnUsage:      onUsage,
 		HTTPClient:   o.Instagram.HTTPClient,
 		MaxRetries:   o.Instagram.MaxRetries,
 		BaseBackoff:  o.Instagram.BaseBackoff,

@@ -33,8 +33,8 @@ func TestService_Stats_ReuseProperty(t *testing.T) {
 
 	db := testdb.New(t)
 	accounts := postgres.NewAccounts(db)
-	cached := growth.NewService(db, growth.CacheSize(1024))
-	fresh := growth.NewService(db)
+	cached := growth.NewService(db, growth.CacheSize(1024), growth.SyncEvery(6*time.Hour))
+	fresh := growth.NewService(db, growth.SyncEvery(6*time.Hour))
 	ctx := context.Background()
 
 	const horizon = 12 * time.Hour
@@ -52,7 +52,7 @@ func TestService_Stats_ReuseProperty(t *testing.T) {
 			followers = nil
 		}
 		created := createAccount(t, db, followers)
-		ps := randomPosts(rng, now0, 150+rng.IntN(150), i%2 == 1)
+		ps := randomPosts(rng, now0, 150+rng.IntN(150), i%2 == 1, []int{0, 60, 95, 10}[i])
 		// Posts that enter during the walk.
 		for range 5 {
 			at := now0.Add(time.Duration(rng.Int64N(int64(horizon)))).Truncate(time.Microsecond)
@@ -61,6 +61,12 @@ func TestService_Stats_ReuseProperty(t *testing.T) {
 		snaps := randomSnapshots(rng, now0)
 		insertPosts(t, db, created.ID, ps)
 		insertSnapshots(t, db, created.ID, snaps)
+		// Freshness comes from the account row; the next fetch falls due
+		// during the walk, so next_sync_at moves with now from then on.
+		if _, err := db.ExecContext(ctx, `UPDATE instagram_accounts SET last_synced_at = $2, insights_synced_at = $3 WHERE id = $1`,
+			created.ID, now0.Add(-time.Hour), now0.Add(-30*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
 		acc := reloadAccount(t, accounts, created.ID)
 
 		for _, zone := range propertyZones {
@@ -193,6 +199,34 @@ func TestService_Stats_ReuseFollowsData(t *testing.T) {
 	}
 	if st := report("after a deletion"); st.TotalPosts != 1 {
 		t.Errorf("after a deletion: posts %d, want 1", st.TotalPosts)
+	}
+	// An insights reading, as the insights job stores it; then one that
+	// returned nothing, which changes no report and keeps it reused.
+	posts := postgres.NewPosts(db)
+	var postID string
+	if err := db.QueryRowContext(ctx, `SELECT id FROM instagram_posts WHERE account_id = $1`, acc.ID).Scan(&postID); err != nil {
+		t.Fatal(err)
+	}
+	next := now.Add(time.Hour)
+	if _, err := posts.RecordInsights(ctx, postID, postgres.PostInsights{CapturedAt: now, Views: i64(700), Reach: i64(350),
+		TotalInteractions: i64(35)}, &next); err != nil {
+		t.Fatal(err)
+	}
+	st := report("after a reading")
+	if st.TotalViews == nil || *st.TotalViews != 700 || st.EngagementRateByReach == nil || *st.EngagementRateByReach != 10 ||
+		st.InsightsCoverage == nil || *st.InsightsCoverage != 1 {
+		t.Errorf("after a reading: views %v, rate by reach %v, coverage %v, want 700, 10, 1",
+			st.TotalViews, st.EngagementRateByReach, st.InsightsCoverage)
+	}
+	hits, _ := svc.CacheCounts()
+	if _, err := posts.RecordInsights(ctx, postID, postgres.PostInsights{CapturedAt: now.Add(time.Minute)}, &next); err != nil {
+		t.Fatal(err)
+	}
+	if st := report("after an empty reading"); st.TotalViews == nil || *st.TotalViews != 700 {
+		t.Errorf("after an empty reading: views %v, want 700", st.TotalViews)
+	}
+	if again, _ := svc.CacheCounts(); again != hits+1 {
+		t.Errorf("an empty reading stopped the report's reuse: %d hits, want %d", again, hits+1)
 	}
 	// Deleting the account deletes its posts and snapshots by cascade; the
 	// version triggers must not get in the way.

@@ -12,6 +12,7 @@ import (
 func benchStats() Stats {
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 	likes, followers, rate := int64(40), int64(2500), 3.2
+	url, views := "https://cdn.example/p.jpg", int64(900)
 	st := Stats{
 		PeriodDays: 90, PeriodStart: now.Add(-90 * 24 * time.Hour), PeriodEnd: now, Summary: Summary{
 			TotalPosts: 120, TotalLikes: 4800, TotalComments: 600, AvgLikes: 40, AvgComments: 5,
@@ -19,8 +20,10 @@ func benchStats() Stats {
 			PostsThisWeek: 9, PostsPerWeek: 9.33, Message: "Your engagement is up 20.0%.", Followers: &followers,
 			FollowersTrend: &rate, EngagementRate: &rate,
 			BestPost: &Post{ID: "0b4c5a52-53b5-4bde-9a57-6f1f1d2b8c11", IGPostID: "17900000000000001", Caption: "A day at the sea #sea #summer",
-				MediaType: "IMAGE", MediaURL: "https://cdn.example/p.jpg", Permalink: "https://instagram.com/p/x", LikeCount: &likes,
-				CommentsCount: 12, PostedAt: now.Add(-time.Hour), FetchedAt: now},
+				MediaType: "IMAGE", MediaURL: &url, MediaProductType: "FEED", Permalink: "https://instagram.com/p/x", LikeCount: &likes,
+				CommentsCount: 12, PostedAt: now.Add(-time.Hour), FetchedAt: now,
+				Insights: &PostInsights{Views: &views, CapturedAt: now}},
+			TotalViews: &views, InsightsCoverage: &rate,
 			MediaTypes:       []MediaType{{"CAROUSEL_ALBUM", 30, 41.5, 5.1}, {"IMAGE", 60, 39.2, 4.9}, {"VIDEO", 30, 40.1, 5.2}},
 			BestPostingTimes: []PostingTime{},
 			TopHashtags:      []Hashtag{},
@@ -41,8 +44,11 @@ func TestReportJSON_EncodesAsStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A reused report moves its window; its encoding must follow.
+	// A reused report moves its window and reads its freshness again; its
+	// encoding must follow.
 	r.stats.PeriodStart, r.stats.PeriodEnd = r.stats.PeriodStart.Add(time.Minute), r.stats.PeriodEnd.Add(time.Minute)
+	synced := r.stats.PeriodEnd.Add(-time.Hour)
+	r.stats.Freshness = Freshness{PostsSyncedAt: &synced, NextSyncAt: &r.stats.PeriodEnd}
 	got, err := r.json()
 	if err != nil {
 		t.Fatal(err)

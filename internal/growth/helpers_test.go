@@ -22,12 +22,25 @@ type testPost struct {
 	IGPostID      string
 	Caption       *string
 	MediaType     *string
-	MediaURL      string
+	MediaURL      *string
 	Permalink     string
 	LikeCount     *int64
 	CommentsCount *int64
 	PostedAt      *time.Time
 	FetchedAt     time.Time
+	// ProductType and ThumbnailURL are NULL when nil.
+	ProductType  *string
+	ThumbnailURL *string
+	// Insights is the latest reading, nil when none was stored.
+	Insights *testInsights
+}
+
+// testInsights are the insights columns of a post.
+type testInsights struct {
+	CapturedAt                                              time.Time
+	Views, Reach, Saved, Shares, TotalInteractions, Follows *int64
+	ProfileVisits, Reposts, AvgWatchTimeMs, TotalWatchTime  *int64
+	SkipRate                                                *float64
 }
 
 // testSnapshot is a row of follower_snapshots.
@@ -70,13 +83,27 @@ func insertPosts(t testing.TB, db *sql.DB, accountID string, posts []testPost) {
 		IGPostID      string     `json:"ig_post_id"`
 		Caption       *string    `json:"caption"`
 		MediaType     *string    `json:"media_type"`
-		MediaURL      string     `json:"media_url"`
+		MediaURL      *string    `json:"media_url"`
 		Permalink     string     `json:"permalink"`
 		LikeCount     *int64     `json:"like_count"`
 		CommentsCount *int64     `json:"comments_count"`
 		PostedAt      *time.Time `json:"posted_at"`
 		FetchedAt     time.Time  `json:"fetched_at"`
 		Hashtags      []string   `json:"hashtags"`
+		ProductType   *string    `json:"media_product_type"`
+		ThumbnailURL  *string    `json:"thumbnail_url"`
+		CapturedAt    *time.Time `json:"insights_captured_at"`
+		Views         *int64     `json:"views"`
+		Reach         *int64     `json:"reach"`
+		Saved         *int64     `json:"saved"`
+		Shares        *int64     `json:"shares"`
+		TI            *int64     `json:"total_interactions"`
+		Follows       *int64     `json:"follows"`
+		Visits        *int64     `json:"profile_visits"`
+		Reposts       *int64     `json:"reposts"`
+		AvgWatch      *int64     `json:"avg_watch_time_ms"`
+		TotalWatch    *int64     `json:"total_watch_time_ms"`
+		SkipRate      *float64   `json:"skip_rate"`
 	}
 	rows := make([]row, len(posts))
 	for i, p := range posts {
@@ -84,8 +111,15 @@ func insertPosts(t testing.TB, db *sql.DB, accountID string, posts []testPost) {
 		if p.Caption != nil {
 			tags = append(tags, growth.ExtractHashtags(*p.Caption)...)
 		}
-		rows[i] = row{p.ID, p.IGPostID, p.Caption, p.MediaType, p.MediaURL, p.Permalink, p.LikeCount,
-			p.CommentsCount, p.PostedAt, p.FetchedAt, tags}
+		rows[i] = row{ID: p.ID, IGPostID: p.IGPostID, Caption: p.Caption, MediaType: p.MediaType, MediaURL: p.MediaURL,
+			Permalink: p.Permalink, LikeCount: p.LikeCount, CommentsCount: p.CommentsCount, PostedAt: p.PostedAt,
+			FetchedAt: p.FetchedAt, Hashtags: tags, ProductType: p.ProductType, ThumbnailURL: p.ThumbnailURL}
+		if in := p.Insights; in != nil {
+			r := &rows[i]
+			r.CapturedAt = &in.CapturedAt
+			r.Views, r.Reach, r.Saved, r.Shares, r.TI, r.Follows = in.Views, in.Reach, in.Saved, in.Shares, in.TotalInteractions, in.Follows
+			r.Visits, r.Reposts, r.AvgWatch, r.TotalWatch, r.SkipRate = in.ProfileVisits, in.Reposts, in.AvgWatchTimeMs, in.TotalWatchTime, in.SkipRate
+		}
 	}
 	raw, err := json.Marshal(rows)
 	if err != nil {
@@ -93,12 +127,19 @@ func insertPosts(t testing.TB, db *sql.DB, accountID string, posts []testPost) {
 	}
 	const q = `
 		INSERT INTO instagram_posts (id, account_id, ig_post_id, caption, media_type, media_url, permalink,
-			like_count, comments_count, posted_at, fetched_at, hashtags)
+			like_count, comments_count, posted_at, fetched_at, hashtags, media_product_type, thumbnail_url,
+			insights_captured_at, views, reach, saved, shares, total_interactions, follows, profile_visits, reposts,
+			avg_watch_time_ms, total_watch_time_ms, skip_rate)
 		SELECT r.id, $1, r.ig_post_id, r.caption, r.media_type, r.media_url, r.permalink,
-			r.like_count, r.comments_count, r.posted_at, r.fetched_at, r.hashtags
+			r.like_count, r.comments_count, r.posted_at, r.fetched_at, r.hashtags, r.media_product_type, r.thumbnail_url,
+			r.insights_captured_at, r.views, r.reach, r.saved, r.shares, r.total_interactions, r.follows, r.profile_visits,
+			r.reposts, r.avg_watch_time_ms, r.total_watch_time_ms, r.skip_rate
 		FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, ig_post_id text, caption text, media_type text,
 			media_url text, permalink text, like_count int, comments_count int, posted_at timestamptz,
-			fetched_at timestamptz, hashtags text[])`
+			fetched_at timestamptz, hashtags text[], media_product_type text, thumbnail_url text,
+			insights_captured_at timestamptz, views bigint, reach bigint, saved bigint, shares bigint,
+			total_interactions bigint, follows bigint, profile_visits bigint, reposts bigint,
+			avg_watch_time_ms bigint, total_watch_time_ms bigint, skip_rate double precision)`
 	if _, err := db.ExecContext(context.Background(), q, accountID, raw); err != nil {
 		t.Fatalf("insert posts: %v", err)
 	}
@@ -128,12 +169,14 @@ func newPost(at time.Time, likes *int64, comments int64, mediaType, caption stri
 	id := uuid.NewString()
 	return testPost{
 		ID: id, IGPostID: "ig_" + id[:8], Caption: &caption, MediaType: &mediaType,
-		MediaURL: "https://cdn.example.test/" + id, Permalink: "https://instagram.example.test/p/" + id[:8],
+		MediaURL: str("https://cdn.example.test/" + id), Permalink: "https://instagram.example.test/p/" + id[:8],
 		LikeCount: likes, CommentsCount: &comments, PostedAt: &at, FetchedAt: at.Add(time.Hour),
 	}
 }
 
 func i64(v int64) *int64 { return &v }
+
+func str(v string) *string { return &v }
 
 func f64(v float64) *float64 { return &v }
 

@@ -65,7 +65,10 @@ func TestService_Stats_Property(t *testing.T) {
 		// Half the accounts get few distinct engagement values, so that
 		// the tie-breakers are exercised.
 		tight := i%2 == 1
-		ps := randomPosts(rng, now, 200+rng.IntN(400), tight)
+		// Some accounts have no insights at all, some on a few posts,
+		// some on most.
+		insights := []int{0, 10, 60, 95}[i%4]
+		ps := randomPosts(rng, now, 200+rng.IntN(400), tight, insights)
 		snaps := randomSnapshots(rng, now)
 		insertPosts(t, db, acc.ID, ps)
 		insertSnapshots(t, db, acc.ID, snaps)
@@ -99,7 +102,10 @@ func TestService_Stats_Property(t *testing.T) {
 // randomPosts returns n posts around now: most within the two longest
 // windows, some far older, some after now, some without a time, and posts
 // exactly on (and a microsecond either side of) every window edge.
-func randomPosts(rng *rand.Rand, now time.Time, n int, tight bool) []testPost {
+//
+// insights is the share of posts with insights, in percent: 0 makes
+// windows where no post has any.
+func randomPosts(rng *rand.Rand, now time.Time, n int, tight bool, insights int) []testPost {
 	var ps []testPost
 	add := func(at *time.Time) {
 		var likes *int64
@@ -131,8 +137,9 @@ func randomPosts(rng *rand.Rand, now time.Time, n int, tight bool) []testPost {
 		id := uuid.NewString()
 		fetched := now.Add(-time.Duration(rng.Int64N(int64(time.Hour)))).Truncate(time.Microsecond)
 		ps = append(ps, testPost{ID: id, IGPostID: "ig_" + id, Caption: caption, MediaType: mt,
-			MediaURL: "https://cdn.example.test/" + id, Permalink: "https://instagram.example.test/p/" + id[:8],
+			MediaURL: str("https://cdn.example.test/" + id), Permalink: "https://instagram.example.test/p/" + id[:8],
 			LikeCount: likes, CommentsCount: comments, PostedAt: at, FetchedAt: fetched})
+		randomMedia(rng, &ps[len(ps)-1], insights, now)
 	}
 	at := func(t time.Time) *time.Time { return &t }
 	span := 2 * 90 * 24 * time.Hour
@@ -179,6 +186,47 @@ func randomPosts(rng *rand.Rand, now time.Time, n int, tight bool) []testPost {
 	}
 	rng.Shuffle(len(ps), func(i, j int) { ps[i], ps[j] = ps[j], ps[i] })
 	return ps
+}
+
+// randomMedia sets the product type, URLs and, for insights percent of
+// the posts, a reading whose metrics are each missing now and then (reach
+// 0 on some), small in tight accounts so that sums and means tie.
+func randomMedia(rng *rand.Rand, p *testPost, insights int, now time.Time) {
+	switch rng.IntN(4) {
+	case 0: // nothing sent
+	case 1:
+		p.ProductType = str("REELS")
+	default:
+		p.ProductType = str("FEED")
+	}
+	if rng.IntN(3) == 0 {
+		p.ThumbnailURL = str("https://cdn.example.test/thumb/" + p.ID)
+		if rng.IntN(2) == 0 {
+			p.MediaURL = nil
+		}
+	}
+	if rng.IntN(100) >= insights {
+		return
+	}
+	metric := func(max int64) *int64 {
+		if rng.IntN(6) == 0 {
+			return nil
+		}
+		return i64(rng.Int64N(max))
+	}
+	in := &testInsights{CapturedAt: now.Add(-time.Duration(rng.Int64N(int64(48 * time.Hour)))).Truncate(time.Microsecond)}
+	in.Views, in.Reach, in.Saved, in.Shares = metric(20_000), metric(9_000), metric(300), metric(200)
+	in.TotalInteractions, in.Follows, in.ProfileVisits, in.Reposts = metric(2_000), metric(20), metric(50), metric(5)
+	if rng.IntN(12) == 0 {
+		in.Reach = i64(0)
+	}
+	if rng.IntN(3) == 0 {
+		in.AvgWatchTimeMs, in.TotalWatchTime = metric(30_000), metric(50_000_000)
+		if rng.IntN(2) == 0 {
+			in.SkipRate = f64(float64(rng.IntN(1000)) / 10)
+		}
+	}
+	p.Insights = in
 }
 
 // randomSnapshots returns none, or up to a daily history of follower

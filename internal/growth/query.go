@@ -1,5 +1,7 @@
 package growth
 
+import "creatorgrowth/internal/postgres"
+
 // statsQuery computes the whole growth report of one account in a single
 // statement. Parameters:
 //
@@ -21,7 +23,9 @@ package growth
 // Windows are half-open on posted_at: current = ($3, $4], previous =
 // ($2, $3]. Only the current window's rows are read whole (cur); the
 // previous window needs its sums only. A hidden like count counts as 0
-// likes, a missing comment count as 0 comments.
+// likes, a missing comment count as 0 comments. The insights sums (views,
+// reach, saved, shares) are sum() over the posts that report the metric:
+// NULL when none does, never 0 for unknown.
 //
 // Rounding is PostgreSQL's round(numeric, n): half away from zero, on exact
 // decimal values. Averages ranked against each other are compared at 30
@@ -29,9 +33,11 @@ package growth
 // involved, so ties are real ties and go to the documented tie-breakers.
 // Text is ordered with COLLATE "C" (byte order) whatever the database's
 // collation.
-const statsQuery = `
+var statsQuery = `
 WITH cur AS MATERIALIZED (
 	SELECT p.id, p.posted_at, p.media_type,
+		p.views, p.reach, p.saved, p.shares, p.total_interactions AS ti,
+		p.insights_captured_at IS NOT NULL AS has_ins,
 		COALESCE(p.like_count, 0)::bigint AS likes,
 		COALESCE(p.comments_count, 0)::bigint AS comments,
 		COALESCE(p.like_count, 0)::bigint + COALESCE(p.comments_count, 0)::bigint AS eng,
@@ -46,11 +52,12 @@ agg AS MATERIALIZED (
 	-- posts, 7: a day, 11: a media type, 12: a weekday and hour).
 	SELECT GROUPING(x.day, x.mt, x.weekday, x.hour) AS gid, x.day, x.mt, x.weekday, x.hour,
 		count(*) AS n, COALESCE(sum(x.likes), 0)::bigint AS likes, COALESCE(sum(x.comments), 0)::bigint AS comments,
-		COALESCE(sum(x.eng), 0)::bigint AS eng, count(*) FILTER (WHERE x.posted_at > $5::timestamptz) AS week_posts
+		COALESCE(sum(x.eng), 0)::bigint AS eng, count(*) FILTER (WHERE x.posted_at > $5::timestamptz) AS week_posts,
+		sum(x.views)::bigint AS views, sum(x.reach)::bigint AS reach
 	FROM (
 		SELECT local_s / 86400 AS day, COALESCE(media_type, '') AS mt,
 			((local_s / 86400 + 4) % 7)::int AS weekday, ((local_s / 3600) % 24)::int AS hour,
-			likes, comments, eng, posted_at
+			likes, comments, eng, posted_at, views, reach
 		FROM cur
 	) x
 	GROUP BY GROUPING SETS ((), (x.day), (x.mt), (x.weekday, x.hour))
@@ -59,16 +66,29 @@ prev AS (
 	-- Sums only: an index-only scan of instagram_posts_account_posted_id_idx.
 	SELECT count(*) AS posts,
 		COALESCE(sum(like_count), 0)::bigint AS likes,
-		COALESCE(sum(comments_count), 0)::bigint AS comments
+		COALESCE(sum(comments_count), 0)::bigint AS comments,
+		sum(views)::bigint AS views, sum(reach)::bigint AS reach,
+		sum(saved)::bigint AS saved, sum(shares)::bigint AS shares
 	FROM instagram_posts
 	WHERE account_id = $1::uuid AND posted_at > $2::timestamptz AND posted_at <= $3::timestamptz
 ),
+ins AS (
+	-- The insights of the current window that the grouping sets do not
+	-- need per day. The mean of ratios is computed at 30 decimals and
+	-- rounded to 20 before its 1 decimal, so that a mean exactly halfway
+	-- rounds as the exact value does.
+	SELECT sum(saved)::bigint AS saved, sum(shares)::bigint AS shares,
+		count(*) FILTER (WHERE has_ins) AS covered,
+		round(round(avg(ti::numeric(60, 30) * 100 / reach) FILTER (WHERE reach > 0 AND ti IS NOT NULL), 20), 1) AS err
+	FROM cur
+),
 tot AS (
-	SELECT c.posts, c.likes, c.comments, c.week_posts,
-		p.posts AS prev_posts, p.likes AS prev_likes, p.comments AS prev_comments
+	SELECT c.posts, c.likes, c.comments, c.week_posts, c.views, c.reach, i.saved, i.shares, i.covered, i.err,
+		p.posts AS prev_posts, p.likes AS prev_likes, p.comments AS prev_comments,
+		p.views AS prev_views, p.reach AS prev_reach, p.saved AS prev_saved, p.shares AS prev_shares
 	FROM (
-		SELECT n AS posts, likes, comments, week_posts FROM agg WHERE gid = 15
-	) c CROSS JOIN prev p
+		SELECT n AS posts, likes, comments, week_posts, views, reach FROM agg WHERE gid = 15
+	) c CROSS JOIN prev p CROSS JOIN ins i
 ),
 best AS (
 	SELECT id FROM cur ORDER BY eng DESC, posted_at DESC, id DESC LIMIT 1
@@ -101,9 +121,10 @@ daily AS (
 	-- window start; Go fills in the dates without posts. The four arrays
 	-- are built from the same rows in the same order.
 	SELECT array_agg(day - $10::bigint) AS offs,
-		array_agg(posts) AS posts, array_agg(likes) AS likes, array_agg(comments) AS comments
+		array_agg(posts) AS posts, array_agg(likes) AS likes, array_agg(comments) AS comments,
+		array_agg(views) AS views, array_agg(reach) AS reach
 	FROM (
-		SELECT day, n AS posts, likes, comments FROM agg WHERE gid = 7
+		SELECT day, n AS posts, likes, comments, views, reach FROM agg WHERE gid = 7
 	) pd
 ),
 media AS (
@@ -157,9 +178,12 @@ SELECT t.posts, t.likes, t.comments,
 		ELSE round(($8::bigint - sn.followers)::numeric * 100 / sn.followers, 1) END,
 	CASE WHEN t.posts = 0 OR $8::bigint IS NULL OR $8::bigint = 0 THEN NULL
 		ELSE round((t.likes + t.comments)::numeric * 100 / (t.posts::numeric * $8::bigint), 1) END,
-	bp.id, bp.ig_post_id, COALESCE(bp.caption, ''), COALESCE(bp.media_type, ''), COALESCE(bp.media_url, ''),
-	COALESCE(bp.permalink, ''), bp.like_count, COALESCE(bp.comments_count, 0), bp.posted_at, bp.fetched_at,
-	daily.offs, daily.posts, daily.likes, daily.comments, media.j, slots.j, tags.j,
+	` + postgres.PostColumnsOf("bp") + `,
+	daily.offs, daily.posts, daily.likes, daily.comments, daily.views, daily.reach, media.j, slots.j, tags.j,
+	t.views, t.reach, t.saved, t.shares, t.prev_views, t.prev_reach, t.prev_saved, t.prev_shares,
+	` + trendSQL("t.views", "t.prev_views") + `, ` + trendSQL("t.reach", "t.prev_reach") + `,
+	` + trendSQL("t.saved", "t.prev_saved") + `, ` + trendSQL("t.shares", "t.prev_shares") + `,
+	CASE WHEN t.posts = 0 THEN NULL ELSE round(t.covered::numeric / t.posts, 2) END, t.err,
 	-- When the report stops holding: the first post after each window's
 	-- lower edge (it leaves that window when the edge reaches it), the first
 	-- post after now (it enters), and the snapshots around the start.
@@ -176,3 +200,10 @@ CROSS JOIN tags
 LEFT JOIN snap sn ON true
 LEFT JOIN best b ON true
 LEFT JOIN instagram_posts bp ON bp.id = b.id`
+
+// trendSQL is trend(cur, prev) rounded to 1 decimal, NULL when either is.
+func trendSQL(cur, prev string) string {
+	return `CASE WHEN ` + cur + ` IS NULL OR ` + prev + ` IS NULL THEN NULL
+		WHEN ` + prev + ` = 0 THEN CASE WHEN ` + cur + ` > 0 THEN 100 ELSE 0 END
+		ELSE round((` + cur + ` - ` + prev + `)::numeric * 100 / ` + prev + `, 1) END`
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"creatorgrowth/internal/growth"
@@ -45,6 +46,10 @@ func referenceStats(posts []testPost, followers *int64, snaps []testSnapshot, pe
 		if p.Caption != nil {
 			x.tags = growth.ExtractHashtags(*p.Caption)
 		}
+		var in testInsights
+		if p.Insights != nil {
+			in = *p.Insights
+		}
 		switch {
 		case at.After(start) && !at.After(now):
 			cur = append(cur, x)
@@ -54,10 +59,42 @@ func referenceStats(posts []testPost, followers *int64, snaps []testSnapshot, pe
 			if at.After(weekStart) {
 				s.PostsThisWeek++
 			}
+			s.TotalViews, s.TotalReach = addKnown(s.TotalViews, in.Views), addKnown(s.TotalReach, in.Reach)
+			s.TotalSaves, s.TotalShares = addKnown(s.TotalSaves, in.Saved), addKnown(s.TotalShares, in.Shares)
 		case at.After(prevStart) && !at.After(start):
 			s.Previous.TotalPosts++
 			s.Previous.TotalLikes += x.likes
 			s.Previous.TotalComments += x.comments
+			pv := &s.Previous
+			pv.TotalViews, pv.TotalReach = addKnown(pv.TotalViews, in.Views), addKnown(pv.TotalReach, in.Reach)
+			pv.TotalSaves, pv.TotalShares = addKnown(pv.TotalSaves, in.Saved), addKnown(pv.TotalShares, in.Shares)
+		}
+	}
+	s.ViewsTrend = refTrendKnown(s.TotalViews, s.Previous.TotalViews)
+	s.ReachTrend = refTrendKnown(s.TotalReach, s.Previous.TotalReach)
+	s.SavesTrend = refTrendKnown(s.TotalSaves, s.Previous.TotalSaves)
+	s.SharesTrend = refTrendKnown(s.TotalShares, s.Previous.TotalShares)
+	// Coverage and the mean engagement rate by reach, exactly.
+	if s.TotalPosts > 0 {
+		covered := int64(0)
+		mean, n := new(big.Rat), int64(0)
+		for _, c := range cur {
+			in := c.p.Insights
+			if in == nil {
+				continue
+			}
+			covered++
+			if in.Reach != nil && *in.Reach > 0 && in.TotalInteractions != nil {
+				mean.Add(mean, big.NewRat(*in.TotalInteractions*100, *in.Reach))
+				n++
+			}
+		}
+		v := roundRat(covered, s.TotalPosts, 2)
+		s.InsightsCoverage = &v
+		if n > 0 {
+			mean.Quo(mean, big.NewRat(n, 1))
+			v := roundBig(mean.Num(), mean.Denom(), 1)
+			s.EngagementRateByReach = &v
 		}
 	}
 	if s.TotalPosts > 0 {
@@ -132,6 +169,9 @@ func referenceStats(posts []testPost, followers *int64, snaps []testSnapshot, pe
 		byDate[d].Posts++
 		byDate[d].Likes += c.likes
 		byDate[d].Comments += c.comments
+		if in := c.p.Insights; in != nil {
+			byDate[d].Views, byDate[d].Reach = addKnown(byDate[d].Views, in.Views), addKnown(byDate[d].Reach, in.Reach)
+		}
 	}
 	s.Daily = []growth.Day{}
 	ls, ln := start.In(tz), now.In(tz)
@@ -230,8 +270,24 @@ func referenceStats(posts []testPost, followers *int64, snaps []testSnapshot, pe
 }
 
 func refPost(p testPost) *growth.Post {
-	out := &growth.Post{ID: p.ID, IGPostID: p.IGPostID, MediaURL: p.MediaURL, Permalink: p.Permalink,
-		LikeCount: p.LikeCount, PostedAt: p.PostedAt.UTC(), FetchedAt: p.FetchedAt.UTC().Truncate(time.Microsecond)}
+	out := &growth.Post{ID: p.ID, IGPostID: p.IGPostID, MediaURL: p.MediaURL, ThumbnailURL: p.ThumbnailURL,
+		Permalink: p.Permalink, LikeCount: p.LikeCount, PostedAt: p.PostedAt.UTC(),
+		FetchedAt: p.FetchedAt.UTC().Truncate(time.Microsecond)}
+	// The product type as sent, else REELS for a VIDEO with /reel/ in its
+	// permalink, else FEED.
+	out.MediaProductType = "FEED"
+	switch {
+	case p.ProductType != nil:
+		out.MediaProductType = *p.ProductType
+	case p.MediaType != nil && *p.MediaType == "VIDEO" && strings.Contains(p.Permalink, "/reel/"):
+		out.MediaProductType = "REELS"
+	}
+	if in := p.Insights; in != nil {
+		out.Insights = &growth.PostInsights{Views: in.Views, Reach: in.Reach, Saved: in.Saved, Shares: in.Shares,
+			TotalInteractions: in.TotalInteractions, Follows: in.Follows, ProfileVisits: in.ProfileVisits,
+			Reposts: in.Reposts, AvgWatchTimeMs: in.AvgWatchTimeMs, TotalWatchTimeMs: in.TotalWatchTime,
+			SkipRate: in.SkipRate, CapturedAt: in.CapturedAt.UTC()}
+	}
 	if p.Caption != nil {
 		out.Caption = *p.Caption
 	}
@@ -242,6 +298,26 @@ func refPost(p testPost) *growth.Post {
 		out.CommentsCount = *p.CommentsCount
 	}
 	return out
+}
+
+// addKnown adds v to sum, where nil is unknown: a sum of none is nil.
+func addKnown(sum, v *int64) *int64 {
+	switch {
+	case v == nil:
+		return sum
+	case sum == nil:
+		return i64(*v)
+	}
+	return i64(*sum + *v)
+}
+
+// refTrendKnown is refTrend, nil when either total is.
+func refTrendKnown(cur, prev *int64) *float64 {
+	if cur == nil || prev == nil {
+		return nil
+	}
+	v := refTrend(*cur, *prev)
+	return &v
 }
 
 // refTrend is the contract's trend(cur, prev), rounded to 1 decimal.

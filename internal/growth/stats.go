@@ -78,6 +78,19 @@ type Stats struct {
 	PeriodStart time.Time `json:"period_start"`
 	PeriodEnd   time.Time `json:"period_end"`
 	Summary
+	// Freshness is read from the account row on every request, never
+	// kept with a reused report (see report.json).
+	Freshness Freshness `json:"freshness"`
+}
+
+// Freshness tells when the account's posts and insights were last read
+// and when the next scheduled post fetch is due.
+type Freshness struct {
+	PostsSyncedAt    *time.Time `json:"posts_synced_at"`
+	InsightsSyncedAt *time.Time `json:"insights_synced_at"`
+	// NextSyncAt is the last post fetch plus the sync interval, not before
+	// now; nil before the first fetch or when the service knows no interval.
+	NextSyncAt *time.Time `json:"next_sync_at"`
 }
 
 // Summary is the report but its window: what stays the same while a
@@ -102,28 +115,86 @@ type Summary struct {
 	MediaTypes       []MediaType   `json:"media_types"`
 	BestPostingTimes []PostingTime `json:"best_posting_times"`
 	TopHashtags      []Hashtag     `json:"top_hashtags"`
+	// The insights sums are over the window's posts whose insights report
+	// the metric (saves: the metric saved); nil when none does. The trends
+	// are nil when either window's sum is.
+	TotalViews  *int64   `json:"total_views"`
+	TotalReach  *int64   `json:"total_reach"`
+	TotalSaves  *int64   `json:"total_saves"`
+	TotalShares *int64   `json:"total_shares"`
+	ViewsTrend  *float64 `json:"views_trend"`
+	ReachTrend  *float64 `json:"reach_trend"`
+	SavesTrend  *float64 `json:"saves_trend"`
+	SharesTrend *float64 `json:"shares_trend"`
+	// InsightsCoverage is the share of the window's posts with insights,
+	// 2 decimals; nil without posts.
+	InsightsCoverage *float64 `json:"insights_coverage"`
+	// EngagementRateByReach is the mean of total_interactions / reach × 100
+	// over the window's posts with reach > 0 and known total_interactions,
+	// 1 decimal; nil when there is none.
+	EngagementRateByReach *float64 `json:"engagement_rate_by_reach"`
 }
 
 // Totals are the sums of the previous window.
 type Totals struct {
-	TotalPosts    int64 `json:"total_posts"`
-	TotalLikes    int64 `json:"total_likes"`
-	TotalComments int64 `json:"total_comments"`
+	TotalPosts    int64  `json:"total_posts"`
+	TotalLikes    int64  `json:"total_likes"`
+	TotalComments int64  `json:"total_comments"`
+	TotalViews    *int64 `json:"total_views"`
+	TotalReach    *int64 `json:"total_reach"`
+	TotalSaves    *int64 `json:"total_saves"`
+	TotalShares   *int64 `json:"total_shares"`
 }
 
 // Post is the report's best post: the contract's post object, with the
-// keys of the post list.
+// keys of the post list. MediaProductType is the type that picks the
+// insights (postgres.ProductType); the URLs are exactly as sent, nil when
+// none was.
 type Post struct {
-	ID            string    `json:"id"`
-	IGPostID      string    `json:"ig_post_id"`
-	Caption       string    `json:"caption"`
-	MediaType     string    `json:"media_type"`
-	MediaURL      string    `json:"media_url"`
-	Permalink     string    `json:"permalink"`
-	LikeCount     *int64    `json:"like_count"`
-	CommentsCount int64     `json:"comments_count"`
-	PostedAt      time.Time `json:"posted_at"`
-	FetchedAt     time.Time `json:"fetched_at"`
+	ID               string        `json:"id"`
+	IGPostID         string        `json:"ig_post_id"`
+	Caption          string        `json:"caption"`
+	MediaType        string        `json:"media_type"`
+	MediaProductType string        `json:"media_product_type"`
+	MediaURL         *string       `json:"media_url"`
+	ThumbnailURL     *string       `json:"thumbnail_url"`
+	Permalink        string        `json:"permalink"`
+	LikeCount        *int64        `json:"like_count"`
+	CommentsCount    int64         `json:"comments_count"`
+	PostedAt         time.Time     `json:"posted_at"`
+	FetchedAt        time.Time     `json:"fetched_at"`
+	Insights         *PostInsights `json:"insights"`
+}
+
+// PostInsights is the contract's insights object of a post: its latest
+// reading, nil metrics unknown.
+type PostInsights struct {
+	Views             *int64    `json:"views"`
+	Reach             *int64    `json:"reach"`
+	Saved             *int64    `json:"saved"`
+	Shares            *int64    `json:"shares"`
+	TotalInteractions *int64    `json:"total_interactions"`
+	Follows           *int64    `json:"follows"`
+	ProfileVisits     *int64    `json:"profile_visits"`
+	Reposts           *int64    `json:"reposts"`
+	AvgWatchTimeMs    *int64    `json:"avg_watch_time_ms"`
+	TotalWatchTimeMs  *int64    `json:"total_watch_time_ms"`
+	SkipRate          *float64  `json:"skip_rate"`
+	CapturedAt        time.Time `json:"captured_at"`
+}
+
+// PostOf maps a stored post to the report's post object.
+func PostOf(p postgres.Post) Post {
+	out := Post{ID: p.ID, IGPostID: p.IGPostID, Caption: p.Caption, MediaType: p.MediaType,
+		MediaProductType: postgres.ProductType(p.MediaProductType, p.MediaType, p.Permalink),
+		MediaURL:         p.MediaURL, ThumbnailURL: p.ThumbnailURL, Permalink: p.Permalink, LikeCount: p.LikeCount,
+		CommentsCount: p.CommentsCount, PostedAt: p.PostedAt.UTC(), FetchedAt: p.FetchedAt.UTC()}
+	if in := p.Insights; in != nil {
+		v := PostInsights(*in)
+		v.CapturedAt = v.CapturedAt.UTC()
+		out.Insights = &v
+	}
+	return out
 }
 
 // Day is one calendar date of the window, in the report's time zone.
@@ -132,6 +203,9 @@ type Day struct {
 	Posts    int64  `json:"posts"`
 	Likes    int64  `json:"likes"`
 	Comments int64  `json:"comments"`
+	// Views and Reach sum the date's posts that report them; nil when none does.
+	Views *int64 `json:"views"`
+	Reach *int64 `json:"reach"`
 }
 
 // MediaType sums up the current window's posts of one media type.
@@ -168,6 +242,8 @@ type Service struct {
 
 	cache        *reportCache // nil: every report is computed
 	hits, misses atomic.Uint64
+
+	syncEvery time.Duration // 0: next_sync_at unknown
 }
 
 // Option configures a Service.
@@ -177,6 +253,10 @@ type Option func(*Service)
 // while nothing it depends on has changed (see cache.go); 0 turns reuse
 // off, which is the default.
 func CacheSize(n int) Option { return func(s *Service) { s.cache = newReportCache(n) } }
+
+// SyncEvery tells the service how often posts are fetched, for
+// freshness.next_sync_at.
+func SyncEvery(d time.Duration) Option { return func(s *Service) { s.syncEvery = d } }
 
 // NewService returns the growth service on db.
 func NewService(db *sql.DB, opts ...Option) *Service {
@@ -232,7 +312,8 @@ func (s *Service) StatsJSON(ctx context.Context, acc postgres.Account, period in
 }
 
 // report is a computed report with the encoding of its Summary, which is
-// the same whenever the report is reused.
+// the same whenever the report is reused; the window and the freshness
+// are encoded per request.
 type report struct {
 	stats   Stats
 	summary json.RawMessage
@@ -256,11 +337,38 @@ func newReport(st Stats) (report, error) {
 // json returns the whole encoding: the object of the window and the
 // object of the summary, made one object, in the order of Stats.
 func (r report) json() ([]byte, error) {
-	head, err := json.Marshal(window{r.stats.PeriodDays, r.stats.PeriodStart, r.stats.PeriodEnd})
-	if err != nil {
+	head, err1 := json.Marshal(window{r.stats.PeriodDays, r.stats.PeriodStart, r.stats.PeriodEnd})
+	fresh, err2 := json.Marshal(freshnessField{r.stats.Freshness})
+	if err := errors.Join(err1, err2); err != nil {
 		return nil, fmt.Errorf("growth stats: encode: %w", err)
 	}
-	return mergeObjects(head, r.summary), nil
+	return mergeObjects(mergeObjects(head, r.summary), fresh), nil
+}
+
+// freshnessField is the encoding of the field of Stats after its Summary.
+type freshnessField struct {
+	Freshness Freshness `json:"freshness"`
+}
+
+// freshness returns the freshness of acc at now.
+func (s *Service) freshness(acc postgres.Account, now time.Time) Freshness {
+	f := Freshness{PostsSyncedAt: utcPtr(acc.LastSyncedAt), InsightsSyncedAt: utcPtr(acc.InsightsSyncedAt)}
+	if acc.LastSyncedAt != nil && s.syncEvery > 0 {
+		next := acc.LastSyncedAt.Add(s.syncEvery).UTC()
+		if next.Before(now) {
+			next = now
+		}
+		f.NextSyncAt = &next
+	}
+	return f
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 // mergeObjects joins two encoded JSON objects, each with at least one key,
@@ -290,6 +398,7 @@ func (s *Service) report(ctx context.Context, acc postgres.Account, period int, 
 	if r, ok := s.cache.get(key, now); ok {
 		s.hits.Add(1)
 		r.stats.PeriodStart, r.stats.PeriodEnd = start, now
+		r.stats.Freshness = s.freshness(acc, now)
 		return r, nil
 	}
 	s.misses.Add(1)
@@ -302,6 +411,7 @@ func (s *Service) report(ctx context.Context, acc postgres.Account, period int, 
 		return report{}, err
 	}
 	s.cache.put(key, r, now, validUntil(now, period, tz, h))
+	r.stats.Freshness = s.freshness(acc, now)
 	return r, nil
 }
 
@@ -313,31 +423,47 @@ func (s *Service) compute(ctx context.Context, acc postgres.Account, period int,
 	}
 	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Summary: Summary{Followers: acc.Followers}}
 	var (
-		bp                                    nullPost
+		bp                                    postgres.PostScan
 		offs, dayPosts, dayLikes, dayComments pq.Int64Array
+		dayViews, dayReach                    []sql.NullInt64
 		media, slots, hashes                  []byte
 		h                                     horizon
 	)
 	from, offsets := zoneSegments(start, now, tz)
 	startDay := localDay(start, tz)
-	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, pq.Int64Array(offsets), period, acc.Followers,
-		pq.StringArray(from), startDay).Scan(
+	dest := []any{
 		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
 		&out.Previous.TotalPosts, &out.Previous.TotalLikes, &out.Previous.TotalComments,
 		&out.LikesTrend, &out.CommentsTrend, &out.PostsThisWeek, &out.PostsPerWeek,
 		&out.FollowersTrend, &out.EngagementRate,
-		&bp.ID, &bp.IGPostID, &bp.Caption, &bp.MediaType, &bp.MediaURL, &bp.Permalink,
-		&bp.LikeCount, &bp.CommentsCount, &bp.PostedAt, &bp.FetchedAt,
-		&offs, &dayPosts, &dayLikes, &dayComments, &media, &slots, &hashes,
+	}
+	dest = append(dest, bp.Dest()...)
+	dest = append(dest,
+		&offs, &dayPosts, &dayLikes, &dayComments, pq.Array(&dayViews), pq.Array(&dayReach), &media, &slots, &hashes,
+		&out.TotalViews, &out.TotalReach, &out.TotalSaves, &out.TotalShares,
+		&out.Previous.TotalViews, &out.Previous.TotalReach, &out.Previous.TotalSaves, &out.Previous.TotalShares,
+		&out.ViewsTrend, &out.ReachTrend, &out.SavesTrend, &out.SharesTrend,
+		&out.InsightsCoverage, &out.EngagementRateByReach,
 		&h.prevFirst, &h.curFirst, &h.weekFirst, &h.next, &h.snapBefore, &h.snapAfter,
 	)
+	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, pq.Int64Array(offsets), period, acc.Followers,
+		pq.StringArray(from), startDay).Scan(dest...)
 	if err != nil {
 		return Stats{}, h, fmt.Errorf("growth stats: %w", err)
 	}
-	out.BestPost = bp.post()
+	if p := bp.Post(); p != nil {
+		best := PostOf(*p)
+		out.BestPost = &best
+	}
 	first, last := start.In(tz).Format(time.DateOnly), now.In(tz).Format(time.DateOnly)
 	if out.Daily, err = days(first, last, offs, dayPosts, dayLikes, dayComments); err != nil {
 		return Stats{}, h, err
+	}
+	if len(dayViews) != len(offs) || len(dayReach) != len(offs) {
+		return Stats{}, h, fmt.Errorf("growth stats: daily views/reach %d/%d for %d dates", len(dayViews), len(dayReach), len(offs))
+	}
+	for i, o := range offs {
+		out.Daily[o].Views, out.Daily[o].Reach = nullInt(dayViews[i]), nullInt(dayReach[i])
 	}
 	out.MediaTypes, out.BestPostingTimes, out.TopHashtags = []MediaType{}, []PostingTime{}, []Hashtag{}
 	for _, part := range []struct {
@@ -375,25 +501,10 @@ func days(first, last string, offs, posts, likes, comments []int64) ([]Day, erro
 	return out, nil
 }
 
-// nullPost scans the best post's columns, all NULL when there is none.
-type nullPost struct {
-	ID, IGPostID, Caption, MediaType, MediaURL, Permalink sql.NullString
-	LikeCount, CommentsCount                              sql.NullInt64
-	PostedAt, FetchedAt                                   sql.NullTime
-}
-
-func (n nullPost) post() *Post {
-	if !n.ID.Valid {
+func nullInt(n sql.NullInt64) *int64 {
+	if !n.Valid {
 		return nil
 	}
-	p := &Post{
-		ID: n.ID.String, IGPostID: n.IGPostID.String, Caption: n.Caption.String, MediaType: n.MediaType.String,
-		MediaURL: n.MediaURL.String, Permalink: n.Permalink.String, CommentsCount: n.CommentsCount.Int64,
-		PostedAt: n.PostedAt.Time.UTC(), FetchedAt: n.FetchedAt.Time.UTC(),
-	}
-	if n.LikeCount.Valid {
-		v := n.LikeCount.Int64
-		p.LikeCount = &v
-	}
-	return p
+	v := n.Int64
+	return &v
 }

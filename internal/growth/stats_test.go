@@ -38,6 +38,10 @@ func TestService_Stats(t *testing.T) {
 	g := newPost(ts("2026-03-10T12:00:00.000001Z"), i64(999), 99, "IMAGE", "#food")            // after now
 	h := newPost(now, i64(999), 99, "IMAGE", "#food")
 	h.PostedAt = nil // never published
+	read := ts("2026-03-10T06:00:00Z")
+	a.Insights = &testInsights{CapturedAt: read, Views: i64(1000), Reach: i64(800), Saved: i64(10), Shares: i64(5), TotalInteractions: i64(120)}
+	c.Insights = &testInsights{CapturedAt: read, Views: i64(500), Saved: i64(2), TotalInteractions: i64(30)} // reach unknown
+	d.Insights = &testInsights{CapturedAt: read, Views: i64(1200), Reach: i64(1000), Saved: i64(4), Shares: i64(0)}
 	insertPosts(t, db, acc.ID, []testPost{a, b, c, d, e, f, g, h})
 	insertSnapshots(t, db, acc.ID, []testSnapshot{
 		{TakenOn: "2026-03-03", TakenAt: ts("2026-03-03T10:00:00Z"), Followers: 800},  // 2 h before the start
@@ -54,14 +58,18 @@ func TestService_Stats(t *testing.T) {
 	want := growth.Stats{
 		PeriodDays: 7, PeriodStart: ts("2026-03-03T12:00:00Z"), PeriodEnd: now, Summary: growth.Summary{
 			TotalPosts: 3, TotalLikes: 107, TotalComments: 15, AvgLikes: 35.67, AvgComments: 5,
-			Previous:   growth.Totals{TotalPosts: 2, TotalLikes: 50, TotalComments: 8},
+			Previous: growth.Totals{TotalPosts: 2, TotalLikes: 50, TotalComments: 8,
+				TotalViews: i64(1200), TotalReach: i64(1000), TotalSaves: i64(4), TotalShares: i64(0)},
+			TotalViews: i64(1500), TotalReach: i64(800), TotalSaves: i64(12), TotalShares: i64(5),
+			ViewsTrend: f64(25), ReachTrend: f64(-20), SavesTrend: f64(200), SharesTrend: f64(100),
+			InsightsCoverage: f64(0.67), EngagementRateByReach: f64(15),
 			LikesTrend: 114, CommentsTrend: 87.5, PostsThisWeek: 3, PostsPerWeek: 3,
 			BestPost: best, Message: "🔥 You're on fire! Engagement is way up.",
 			Followers: i64(1000), FollowersTrend: f64(25), EngagementRate: f64(4.1),
 			Daily: []growth.Day{
-				{Date: "2026-03-03", Posts: 1, Likes: 7}, zero("2026-03-04"), zero("2026-03-05"), zero("2026-03-06"),
+				{Date: "2026-03-03", Posts: 1, Likes: 7, Views: i64(500)}, zero("2026-03-04"), zero("2026-03-05"), zero("2026-03-06"),
 				zero("2026-03-07"), zero("2026-03-08"), {Date: "2026-03-09", Posts: 1, Comments: 5},
-				{Date: "2026-03-10", Posts: 1, Likes: 100, Comments: 10},
+				{Date: "2026-03-10", Posts: 1, Likes: 100, Comments: 10, Views: i64(1000), Reach: i64(800)},
 			},
 			MediaTypes: []growth.MediaType{
 				{MediaType: "IMAGE", Posts: 2, AvgLikes: 53.5, AvgComments: 5},
@@ -100,12 +108,15 @@ func TestService_Stats(t *testing.T) {
 		wantKeys := []string{"avg_comments", "avg_likes", "best_post", "best_posting_times", "comments_trend", "daily",
 			"engagement_rate", "followers", "followers_trend", "likes_trend", "media_types", "message", "period_days",
 			"period_end", "period_start", "posts_per_week", "posts_this_week", "previous", "top_hashtags",
-			"total_comments", "total_likes", "total_posts"}
+			"total_comments", "total_likes", "total_posts",
+			"engagement_rate_by_reach", "freshness", "insights_coverage", "reach_trend", "saves_trend", "shares_trend",
+			"total_reach", "total_saves", "total_shares", "total_views", "views_trend"}
+		slices.Sort(wantKeys)
 		if got := keysOf(m); !slices.Equal(got, wantKeys) {
 			t.Errorf("keys = %v, want %v", got, wantKeys)
 		}
-		postKeys := []string{"caption", "comments_count", "fetched_at", "id", "ig_post_id", "like_count", "media_type",
-			"media_url", "permalink", "posted_at"}
+		postKeys := []string{"caption", "comments_count", "fetched_at", "id", "ig_post_id", "insights", "like_count",
+			"media_product_type", "media_type", "media_url", "permalink", "posted_at", "thumbnail_url"}
 		if got := keysOf(m["best_post"].(map[string]any)); !slices.Equal(got, postKeys) {
 			t.Errorf("best_post keys = %v, want %v", got, postKeys)
 		}

@@ -18,7 +18,8 @@ import (
 var igAccountKeys = []string{"created_at", "followers", "id", "ig_user_id", "last_synced_at", "status", "token_expires_at", "username"}
 
 // igPostKeys are the keys of the contract's post object.
-var igPostKeys = []string{"caption", "comments_count", "fetched_at", "id", "ig_post_id", "like_count", "media_type", "media_url", "permalink", "posted_at"}
+var igPostKeys = []string{"caption", "comments_count", "fetched_at", "id", "ig_post_id", "insights", "like_count",
+	"media_product_type", "media_type", "media_url", "permalink", "posted_at", "thumbnail_url"}
 
 func igSortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
@@ -95,8 +96,19 @@ func igWantPosts(t *testing.T, got []map[string]any, want []sandbox.Post) {
 		if got := g["permalink"]; got != w.Permalink {
 			t.Errorf("post %s: permalink = %v, want %s", id, got, w.Permalink)
 		}
-		if got := g["media_url"]; got != w.MediaURL {
-			t.Errorf("post %s: media_url = %v, want %s", id, got, w.MediaURL)
+		// Exactly what Instagram sent, null when it sent none: never
+		// one URL in place of the other.
+		for key, sent := range map[string]string{"media_url": w.MediaURL, "thumbnail_url": w.ThumbnailURL} {
+			var want any
+			if sent != "" {
+				want = sent
+			}
+			if got := g[key]; got != want {
+				t.Errorf("post %s: %s = %v, want %v", id, key, got, want)
+			}
+		}
+		if got := g["media_product_type"]; got != w.MediaProductType {
+			t.Errorf("post %s: media_product_type = %v, want %s", id, got, w.MediaProductType)
 		}
 		switch {
 		case w.LikeCount == nil && g["like_count"] != nil:

@@ -48,35 +48,68 @@ func toAccountJSON(a postgres.Account) accountJSON {
 	}
 }
 
-// postJSON is the contract's post object.
+// postJSON is the contract's post object. media_product_type is the type
+// that picks the insights (as sent, else by the media type and
+// permalink); the URLs are exactly as sent, null when none was.
 type postJSON struct {
-	ID            string    `json:"id"`
-	IGPostID      string    `json:"ig_post_id"`
-	Caption       string    `json:"caption"`
-	MediaType     string    `json:"media_type"`
-	MediaURL      string    `json:"media_url"`
-	Permalink     string    `json:"permalink"`
-	LikeCount     *int64    `json:"like_count"`
-	CommentsCount int64     `json:"comments_count"`
-	PostedAt      time.Time `json:"posted_at"`
-	FetchedAt     time.Time `json:"fetched_at"`
+	ID               string        `json:"id"`
+	IGPostID         string        `json:"ig_post_id"`
+	Caption          string        `json:"caption"`
+	MediaType        string        `json:"media_type"`
+	MediaProductType string        `json:"media_product_type"`
+	MediaURL         *string       `json:"media_url"`
+	ThumbnailURL     *string       `json:"thumbnail_url"`
+	Permalink        string        `json:"permalink"`
+	LikeCount        *int64        `json:"like_count"`
+	CommentsCount    int64         `json:"comments_count"`
+	PostedAt         time.Time     `json:"posted_at"`
+	FetchedAt        time.Time     `json:"fetched_at"`
+	Insights         *insightsJSON `json:"insights"`
+}
+
+// insightsJSON is the contract's insights object of a post.
+type insightsJSON struct {
+	Views             *int64    `json:"views"`
+	Reach             *int64    `json:"reach"`
+	Saved             *int64    `json:"saved"`
+	Shares            *int64    `json:"shares"`
+	TotalInteractions *int64    `json:"total_interactions"`
+	Follows           *int64    `json:"follows"`
+	ProfileVisits     *int64    `json:"profile_visits"`
+	Reposts           *int64    `json:"reposts"`
+	AvgWatchTimeMs    *int64    `json:"avg_watch_time_ms"`
+	TotalWatchTimeMs  *int64    `json:"total_watch_time_ms"`
+	SkipRate          *float64  `json:"skip_rate"`
+	CapturedAt        time.Time `json:"captured_at"`
+}
+
+func toPostJSON(p postgres.Post) postJSON {
+	out := postJSON{
+		ID:               p.ID,
+		IGPostID:         p.IGPostID,
+		Caption:          p.Caption,
+		MediaType:        p.MediaType,
+		MediaProductType: postgres.ProductType(p.MediaProductType, p.MediaType, p.Permalink),
+		MediaURL:         p.MediaURL,
+		ThumbnailURL:     p.ThumbnailURL,
+		Permalink:        p.Permalink,
+		LikeCount:        p.LikeCount,
+		CommentsCount:    p.CommentsCount,
+		PostedAt:         p.PostedAt.UTC(),
+		FetchedAt:        p.FetchedAt.UTC(),
+	}
+	if in := p.Insights; in != nil {
+		v := insightsJSON(*in)
+		v.CapturedAt = v.CapturedAt.UTC()
+		out.Insights = &v
+	}
+	return out
 }
 
 func toPostsJSON(posts []postgres.Post) []postJSON {
 	out := make([]postJSON, len(posts))
 	for i, p := range posts {
-		out[i] = postJSON{
-			ID:            p.ID,
-			IGPostID:      p.IGPostID,
-			Caption:       p.Caption,
-			MediaType:     p.MediaType,
-			MediaURL:      p.MediaURL,
-			Permalink:     p.Permalink,
-			LikeCount:     p.LikeCount,
-			CommentsCount: p.CommentsCount,
-			PostedAt:      p.PostedAt.UTC(),
-			FetchedAt:     p.FetchedAt.UTC(),
-		}
+		out[i] = toPostJSON(p)
 	}
 	return out
 }
@@ -152,7 +185,7 @@ func (a *api) instagramRefresh(c *gin.Context) {
 		writeError(c, a.logger, err)
 		return
 	}
-	if _, err := a.igsync.ScheduleFetch(c.Request.Context(), acc.ID); err != nil {
+	if _, err := a.igsync.Refresh(c.Request.Context(), acc.ID); err != nil {
 		writeError(c, a.logger, err)
 		return
 	}
@@ -202,6 +235,37 @@ func (a *api) instagramPosts(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"account": toAccountJSON(acc), "posts_count": acc.PostsCount, "posts": toPostsJSON(posts)})
+}
+
+// readingJSON is an entry of a post's insights history.
+type readingJSON struct {
+	CapturedAt        time.Time `json:"captured_at"`
+	LikeCount         *int64    `json:"like_count"`
+	CommentsCount     *int64    `json:"comments_count"`
+	Views             *int64    `json:"views"`
+	Reach             *int64    `json:"reach"`
+	Saved             *int64    `json:"saved"`
+	Shares            *int64    `json:"shares"`
+	TotalInteractions *int64    `json:"total_interactions"`
+}
+
+func (a *api) instagramPost(c *gin.Context) {
+	acc, err := a.currentAccount(c)
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	post, history, err := a.igsync.Post(c.Request.Context(), acc.ID, c.Param("id"))
+	if err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	out := make([]readingJSON, len(history))
+	for i, r := range history {
+		out[i] = readingJSON{CapturedAt: r.CapturedAt.UTC(), LikeCount: r.LikeCount, CommentsCount: r.CommentsCount,
+			Views: r.Views, Reach: r.Reach, Saved: r.Saved, Shares: r.Shares, TotalInteractions: r.TotalInteractions}
+	}
+	c.JSON(http.StatusOK, gin.H{"post": toPostJSON(post), "history": out})
 }
 
 func (a *api) instagramDisconnect(c *gin.Context) {

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"database/sql"
 	"net/http"
 	"strings"
 	"testing"
@@ -35,6 +36,14 @@ func TestMetrics_Exposition(t *testing.T) {
 	ctServe(t, env.h, ctRequest(t, http.MethodGet, "/api/no/such/thing-123", nil, nil))
 	ctServe(t, env.h, ctRequest(t, "BREW", "/api/user/me", nil, nil))
 	ctServe(t, env.h, ctRequest(t, http.MethodGet, "/health", nil, nil))
+	// The fetch queued the posts' insights reading: let it end too.
+	deadline := time.Now().Add(20 * time.Second)
+	for countQueued(t, env.db) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the jobs did not end")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 
 	res = scrape(t, env, nil)
 	if got, want := res.Status, http.StatusOK; got != want {
@@ -61,6 +70,10 @@ func TestMetrics_Exposition(t *testing.T) {
 		`instagram_requests_total{endpoint="media",outcome="ok"}`,
 		`job_queue_depth{state="queued"} 0`,
 		`job_queue_depth{state="running"} 0`,
+		`jobs_total{kind="read_insights",outcome="done"}`,
+		`instagram_requests_total{endpoint="media_insights",outcome="ok"}`,
+		`instagram_insights_accounts{state="parked"} 0`,
+		`instagram_insights_usage_max_percent `,
 		`go_sql_open_connections{db_name="main"}`,
 		`go_sql_in_use_connections{db_name="main"}`,
 		`go_sql_idle_connections{db_name="main"}`,
@@ -172,4 +185,14 @@ func TestMetrics_Access(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countQueued counts the jobs queued or running.
+func countQueued(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

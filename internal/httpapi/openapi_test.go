@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -21,6 +22,7 @@ import (
 
 	"creatorgrowth/api"
 	"creatorgrowth/internal/httpapi"
+	"creatorgrowth/internal/postgres"
 )
 
 // contractValidator is an http.Handler that serves the real router and
@@ -180,7 +182,7 @@ func TestOpenAPI_Document(t *testing.T) {
 		"GET /health", "HEAD /health", "POST /api/auth/register", "POST /api/auth/login",
 		"GET /api/user/me", "POST /api/waitlist/signup", "GET /api/admin/waitlist",
 		"GET /api/instagram/connect", "GET /auth/instagram/callback", "POST /api/instagram/refresh",
-		"GET /api/instagram/sync", "GET /api/instagram/posts", "DELETE /api/instagram/disconnect",
+		"GET /api/instagram/sync", "GET /api/instagram/posts", "GET /api/instagram/posts/{id}", "DELETE /api/instagram/disconnect",
 		"GET /api/growth/stats", "GET /api/openapi.json", "GET /metrics",
 	}
 	for _, r := range routes {
@@ -190,7 +192,7 @@ func TestOpenAPI_Document(t *testing.T) {
 			t.Errorf("%s is not in openapi.yaml", r)
 		}
 	}
-	if got, want := doc.Paths.Len(), 15; got != want {
+	if got, want := doc.Paths.Len(), 16; got != want {
 		t.Errorf("openapi.yaml has %d paths, want %d", got, want)
 	}
 }
@@ -343,6 +345,38 @@ func TestOpenAPI_Contract(t *testing.T) {
 	other := res.Body["token"].(string)
 	want(do(http.MethodGet, "/api/instagram/posts?account_id="+accountID, nil, ctBearer(other)), http.StatusNotFound)
 
+	// One post, with and without insights readings.
+	postID := posts[0].(map[string]any)["id"].(string)
+	want(do(http.MethodGet, "/api/instagram/posts/"+postID, nil, ctBearer(token)), http.StatusOK)
+	store := postgres.NewPosts(env.db)
+	read := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
+	if _, err := store.RecordInsights(context.Background(), postID, postgres.PostInsights{CapturedAt: read,
+		Views: ptr(int64(1200)), Reach: ptr(int64(950)), SkipRate: ptr(31.5)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	res = do(http.MethodGet, "/api/instagram/posts/"+postID, nil, ctBearer(token))
+	want(res, http.StatusOK)
+	// The insights job reads the sandbox's insights too: the history holds
+	// this reading among them, oldest first.
+	h := res.Body["history"].([]any)
+	found, prev := false, time.Time{}
+	for _, e := range h {
+		at, err := time.Parse(time.RFC3339Nano, e.(map[string]any)["captured_at"].(string))
+		if err != nil || at.Before(prev) {
+			t.Errorf("history not oldest first: %v after %v (%v)", at, prev, err)
+		}
+		prev = at
+		found = found || e.(map[string]any)["views"] == float64(1200)
+	}
+	if !found {
+		t.Errorf("history = %v, want the reading of 1,200 views", h)
+	}
+	want(do(http.MethodGet, "/api/instagram/posts/"+postID, nil, ctBearer(other)), http.StatusNotFound)
+	want(do(http.MethodGet, "/api/instagram/posts/"+uuid.NewString(), nil, ctBearer(token)), http.StatusNotFound)
+	want(do(http.MethodGet, "/api/instagram/posts/not-a-uuid", nil, ctBearer(token)), http.StatusNotFound)
+	want(do(http.MethodGet, "/api/instagram/posts/"+postID+"?account_id=nope", nil, ctBearer(token)), http.StatusBadRequest)
+	want(do(http.MethodGet, "/api/instagram/posts/"+postID, nil, nil), http.StatusUnauthorized)
+
 	growthStatsScenario(t, do, token, other)
 
 	// Metrics are open in the test environment.
@@ -365,6 +399,7 @@ func TestOpenAPI_Contract(t *testing.T) {
 		"instagramRefresh":    {202, 400, 404},
 		"instagramSync":       {200, 404},
 		"instagramPosts":      {200, 400, 401, 404},
+		"instagramPost":       {200, 400, 401, 404},
 		"instagramDisconnect": {200, 404},
 		"growthStats":         {200, 400, 401, 404},
 		"getMetrics":          {200},
@@ -455,3 +490,5 @@ func growthStatsScenario(t *testing.T, do func(method, target string, body any, 
 		t.Errorf("stats without a token: %d, want 401", res.Status)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -129,6 +129,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user.POST("/instagram/refresh", a.instagramRefresh)
 	user.GET("/instagram/sync", a.instagramSync)
 	user.GET("/instagram/posts", a.instagramPosts)
+	user.GET("/instagram/posts/:id", a.instagramPost)
 	user.DELETE("/instagram/disconnect", a.instagramDisconnect)
 	r.GET("/auth/instagram/callback", a.instagramCallback)
 

@@ -247,6 +247,8 @@ func TestSecurity_HeadersOnEveryRoute(t *testing.T) {
 		{"GET /api/instagram/sync", http.MethodGet, "/api/instagram/sync", nil, []reqOpt{bearer(token)}, 200},
 		{"GET /api/instagram/posts", http.MethodGet, "/api/instagram/posts?limit=5", nil, []reqOpt{bearer(token)}, 200},
 		{"GET /api/instagram/posts", http.MethodGet, "/api/instagram/posts?limit=0", nil, []reqOpt{bearer(token)}, 400},
+		{"GET /api/instagram/posts/:id", http.MethodGet, "/api/instagram/posts/not-a-post", nil, []reqOpt{bearer(token)}, 404},
+		{"GET /api/instagram/posts/:id", http.MethodGet, "/api/instagram/posts/6f1c1b1e-0000-4000-8000-000000000000", nil, []reqOpt{bearer(token)}, 404},
 		{"GET /api/growth/stats", http.MethodGet, "/api/growth/stats?period=30&tz=Europe/Berlin", nil, []reqOpt{bearer(token)}, 200},
 		{"GET /api/growth/stats", http.MethodGet, "/api/growth/stats?period=8", nil, []reqOpt{bearer(token)}, 400},
 		{"DELETE /api/instagram/disconnect", http.MethodDelete, "/api/instagram/disconnect?account_id=" + accountID, nil, []reqOpt{bearer(otherToken)}, 404},

@@ -47,3 +47,79 @@ func BenchmarkSync10kPosts(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkInsightsLadder computes, from NextReading alone, the insights
+// readings per day of an account of 1,000 posts, one a day, once the
+// oldest is past the ladder: every post read from its posting on, over
+// the 7 days after the newest post. It reports readings and calls per day
+// (a FEED reading is 4 calls, a REELS reading 5, before refusals).
+func BenchmarkInsightsLadder(b *testing.B) {
+	var perDay float64
+	for b.Loop() {
+		start := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		from, to := start, start.Add(7*24*time.Hour)
+		readings := 0
+		for i := range 1000 {
+			posted := start.Add(-time.Duration(i) * 24 * time.Hour)
+			for at := &posted; at != nil && at.Before(to); at = igsync.NextReading(posted, *at) {
+				if !at.Before(from) {
+					readings++
+				}
+			}
+			// Posts of the coming week are read from their posting.
+			if i > 0 && i < 7 {
+				posted := start.Add(time.Duration(i) * 24 * time.Hour)
+				for at := &posted; at != nil && at.Before(to); at = igsync.NextReading(posted, *at) {
+					readings++
+				}
+			}
+		}
+		perDay = float64(readings) / 7
+	}
+	b.ReportMetric(perDay, "readings/day")
+	b.ReportMetric(perDay*4, "FEED-calls/day")
+	b.ReportMetric(perDay*5, "REELS-calls/day")
+}
+
+// BenchmarkInsightsBackfill1000 runs the first insights backfill of an
+// account of 1,000 posts (one a day, the sandbox's mix of feed posts and
+// reels) against FakeInsights at Instagram's documented budget of 200
+// calls an hour, on a virtual clock: the job runs when the schedule would
+// (every InsightsEvery, or when the parked time ends). It reports the
+// virtual hours until every post has a reading and the calls made.
+func BenchmarkInsightsBackfill1000(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		fake := &igsynctest.FakeInsights{CallsPerHour: 200, Refuse: map[string][]string{"REELS": {"reels_skip_rate"}}}
+		e := newInsightsEnvSpec(b, fake, sandbox.AccountSpec{UserID: insightsIG, Posts: 1000, Span: 1000 * 24 * time.Hour})
+		b.StartTimer()
+		start := e.clock.now()
+		runs := 0
+		// Done when every post has a reading and none is due: a reading cut
+		// short by a park is due again at once.
+		pending := func() bool {
+			return e.h.Int(`SELECT count(*) FROM instagram_posts WHERE insights_captured_at IS NULL`) > 0 ||
+				e.h.Int(`SELECT count(*) FROM instagram_post_insights_due WHERE due_at <= $1`, e.clock.now()) > 0
+		}
+		for pending() {
+			if runs++; runs > 10_000 {
+				b.Fatal("the backfill does not end")
+			}
+			if err := e.run(b, igsync.KindReadInsights); err != nil {
+				b.Fatal(err)
+			}
+			if until, _ := e.parkedUntil(b); until.After(e.clock.now()) {
+				e.clock.set(until)
+			} else {
+				e.clock.advance(igsync.InsightsEvery)
+			}
+		}
+		b.StopTimer()
+		hours := e.clock.now().Sub(start).Hours()
+		b.ReportMetric(hours, "virtual-hours")
+		b.ReportMetric(float64(len(fake.Calls())), "calls")
+		b.ReportMetric(float64(runs), "runs")
+		b.ReportMetric(float64(e.h.Int(`SELECT count(*) FROM instagram_posts`)), "posts")
+		b.ReportMetric(float64(e.h.Int(`SELECT count(*) FROM instagram_posts WHERE media_product_type = 'REELS'`)), "reels")
+	}
+}

@@ -27,6 +27,9 @@ const (
 	RefreshWindow = 7 * 24 * time.Hour
 	// RefreshMinAge: Instagram refuses to refresh younger tokens.
 	RefreshMinAge = 24 * time.Hour
+	// RefreshInsightsSpan: a refresh re-reads the insights of the posts of
+	// this span, whatever the ladder says.
+	RefreshInsightsSpan = 7 * 24 * time.Hour
 	// jobAttempts is how often a job is tried before it fails for good.
 	jobAttempts = 5
 )
@@ -61,6 +64,12 @@ type Service struct {
 	maxPosts int
 	hashtags func(string) []string
 	notifier Notifier
+
+	// insights reads media insights (the Instagram client); nil: none are
+	// read. usage holds the usage headers of each account's answers.
+	insights InsightsReader
+	usage    *UsageBook
+	now      func() time.Time
 }
 
 // Notifier is told after a job is enqueued, to wake the workers that run
@@ -82,11 +91,19 @@ type Deps struct {
 	Hashtags func(caption string) []string
 	// Notifier wakes the worker pools after an enqueue.
 	Notifier Notifier
+	// Insights reads media insights, usually the Client; nil: posts'
+	// insights are not read.
+	Insights InsightsReader
+	// Usage is where the client reports each account's usage headers
+	// (instagram.Config.OnUsage = Usage.Observe); nil: none are seen.
+	Usage *UsageBook
+	// Now is the clock of the insights ladder and budget; nil: time.Now.
+	Now func() time.Time
 }
 
 // New returns the service.
 func New(d Deps) *Service {
-	return &Service{
+	s := &Service{
 		client:   d.Client,
 		accounts: d.Accounts,
 		posts:    d.Posts,
@@ -98,23 +115,39 @@ func New(d Deps) *Service {
 		maxPosts: d.MaxPosts,
 		hashtags: d.Hashtags,
 		notifier: d.Notifier,
+		insights: d.Insights,
+		usage:    d.Usage,
+		now:      d.Now,
 	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
 }
 
 // Handlers are the job handlers to run in a worker pool.
 func (s *Service) Handlers() map[string]worker.Handler {
-	return map[string]worker.Handler{
+	h := map[string]worker.Handler{
 		KindFetchPosts:   s.fetchPosts,
 		KindRefreshToken: s.refreshToken,
 	}
+	if s.insights != nil {
+		h[KindReadInsights] = s.readInsights
+	}
+	return h
 }
 
-// Schedules are the periodic tasks: sync every account, refresh tokens.
+// Schedules are the periodic tasks: sync every account, refresh tokens,
+// and, with an insights reader, read the posts' due insights.
 func (s *Service) Schedules() []worker.Schedule {
-	return []worker.Schedule{
+	out := []worker.Schedule{
 		{Name: "sync_accounts", Every: SyncEvery, Run: s.enqueueDueSyncs},
 		{Name: "refresh_tokens", Every: RefreshEvery, Run: s.enqueueDueRefreshes},
 	}
+	if s.insights != nil {
+		out = append(out, worker.Schedule{Name: "read_insights", Every: InsightsEvery, Run: s.enqueueDueInsights})
+	}
+	return out
 }
 
 // ConnectURL returns the Instagram authorize URL for the user, with a
@@ -218,6 +251,18 @@ func (s *Service) ScheduleFetch(ctx context.Context, accountID string) (bool, er
 	return created, err
 }
 
+// Refresh schedules a post fetch for the account now and makes the
+// insights of its posts of the last RefreshInsightsSpan due now, whatever
+// the ladder says; they are read after the fetch. It reports whether a new
+// fetch job was created.
+func (s *Service) Refresh(ctx context.Context, accountID string) (bool, error) {
+	now := time.Now()
+	if _, err := s.posts.MakeInsightsDue(ctx, accountID, now.Add(-RefreshInsightsSpan), now); err != nil {
+		return false, err
+	}
+	return s.ScheduleFetch(ctx, accountID)
+}
+
 // Disconnect deletes the user's account with its posts.
 func (s *Service) Disconnect(ctx context.Context, userID, accountID string) error {
 	return s.accounts.Delete(ctx, userID, accountID)
@@ -226,6 +271,17 @@ func (s *Service) Disconnect(ctx context.Context, userID, accountID string) erro
 // Posts returns a page of the account's posts, newest first.
 func (s *Service) Posts(ctx context.Context, accountID string, before time.Time, limit int) ([]postgres.Post, error) {
 	return s.posts.List(ctx, accountID, before, limit)
+}
+
+// Post returns the account's post id with its insights history, oldest
+// first; another account's post is apperr.CodeNotFound.
+func (s *Service) Post(ctx context.Context, accountID, id string) (postgres.Post, []postgres.Reading, error) {
+	p, err := s.posts.Get(ctx, accountID, id)
+	if err != nil {
+		return p, nil, err
+	}
+	h, err := s.posts.History(ctx, p.ID)
+	return p, h, err
 }
 
 // SyncStatus is the state of an account's post fetching.

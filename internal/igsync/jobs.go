@@ -46,15 +46,17 @@ func (s *Service) fetchPosts(ctx context.Context, job postgres.Job) error {
 				likes = &n
 			}
 			in[i] = postgres.PostInput{
-				IGPostID:      m.ID,
-				Caption:       m.Caption,
-				MediaType:     m.MediaType,
-				MediaURL:      m.MediaURL,
-				Permalink:     m.Permalink,
-				LikeCount:     likes,
-				CommentsCount: int64(m.CommentsCount),
-				PostedAt:      m.Timestamp,
-				Hashtags:      s.hashtags(m.Caption),
+				IGPostID:         m.ID,
+				Caption:          m.Caption,
+				MediaType:        m.MediaType,
+				MediaProductType: m.MediaProductType,
+				MediaURL:         m.MediaURL,
+				ThumbnailURL:     m.ThumbnailURL,
+				Permalink:        m.Permalink,
+				LikeCount:        likes,
+				CommentsCount:    int64(m.CommentsCount),
+				PostedAt:         m.Timestamp,
+				Hashtags:         s.hashtags(m.Caption),
 			}
 		}
 		if err := s.posts.Upsert(ctx, acc.ID, in); err != nil {
@@ -66,7 +68,12 @@ func (s *Service) fetchPosts(ctx context.Context, job postgres.Job) error {
 	if err != nil {
 		return s.upstreamError(ctx, acc, err)
 	}
-	return s.accounts.MarkSynced(ctx, acc.ID)
+	if err := s.accounts.MarkSynced(ctx, acc.ID); err != nil {
+		return err
+	}
+	// The new posts are due now; older ones as the ladder says.
+	_, err = s.ScheduleInsights(ctx, acc.ID)
+	return err
 }
 
 // refreshToken is the refresh_token job.

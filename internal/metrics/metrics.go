@@ -37,6 +37,10 @@ type Options struct {
 	// Reports counts growth reports reused and computed since start-up;
 	// growth.Service.CacheCounts is one.
 	Reports func() (reused, computed uint64)
+	// InsightsBudget, when set, reports at scrape time how many accounts'
+	// insights work is parked and the highest Instagram usage percent last
+	// seen for an account.
+	InsightsBudget func(ctx context.Context) (parked, maxUsagePct int, err error)
 	// Logger receives scrape-time failures; default discards.
 	Logger *slog.Logger
 }
@@ -103,6 +107,14 @@ func New(o Options) *Metrics {
 			lag: prometheus.NewDesc("job_queue_oldest_due_seconds",
 				"How long the longest-waiting due job has been due (0 when none is): the queue's lag.", nil, nil),
 		})
+	}
+	if o.InsightsBudget != nil {
+		m.reg.MustRegister(&budgetCollector{read: o.InsightsBudget, logger: o.Logger,
+			accounts: prometheus.NewDesc("instagram_insights_accounts",
+				"Accounts by the state of their insights budget (parked: waiting for Instagram to regain access), at scrape time.",
+				[]string{"state"}, nil),
+			usage: prometheus.NewDesc("instagram_insights_usage_max_percent",
+				"The highest Instagram usage percent last reported for an account's insights calls.", nil, nil)})
 	}
 	return m
 }
@@ -183,4 +195,25 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, float64(n), state)
 	}
 	ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, st.OldestDue.Seconds())
+}
+
+// budgetCollector reads the insights budget state at scrape time.
+type budgetCollector struct {
+	read            func(ctx context.Context) (parked, maxUsagePct int, err error)
+	logger          *slog.Logger
+	accounts, usage *prometheus.Desc
+}
+
+func (c *budgetCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.accounts; ch <- c.usage }
+
+func (c *budgetCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), queueDepthTimeout)
+	defer cancel()
+	parked, usage, err := c.read(ctx)
+	if err != nil {
+		c.logger.Warn("metrics: insights budget", slog.String("error", err.Error()))
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.accounts, prometheus.GaugeValue, float64(parked), "parked")
+	ch <- prometheus.MustNewConstMetric(c.usage, prometheus.GaugeValue, float64(usage))
 }

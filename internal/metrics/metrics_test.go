@@ -43,8 +43,9 @@ func scrapeText(t *testing.T, m *metrics.Metrics) string {
 
 func TestMetrics_Counters(t *testing.T) {
 	m := metrics.New(metrics.Options{
-		Jobs:    fakeJobs{depth: map[string]int{"queued": 3, "running": 1}},
-		Reports: func() (uint64, uint64) { return 7, 2 },
+		Jobs:           fakeJobs{depth: map[string]int{"queued": 3, "running": 1}},
+		Reports:        func() (uint64, uint64) { return 7, 2 },
+		InsightsBudget: func(context.Context) (int, int, error) { return 2, 93, nil },
 	})
 	m.ObserveRequest("/api/user/me", http.MethodGet, 200, 30*time.Millisecond)
 	m.ObserveRequest("/api/user/me", http.MethodGet, 200, 3*time.Second)
@@ -63,6 +64,8 @@ func TestMetrics_Counters(t *testing.T) {
 		`job_queue_depth{state="queued"} 3`,
 		`job_queue_depth{state="running"} 1`,
 		`growth_reports_total{source="reused"} 7`,
+		`instagram_insights_accounts{state="parked"} 2`,
+		`instagram_insights_usage_max_percent 93`,
 		`growth_reports_total{source="computed"} 2`,
 		`go_goroutines`,
 		`process_`,

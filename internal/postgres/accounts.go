@@ -37,6 +37,12 @@ type Account struct {
 	// PostsCount is the number of stored posts, kept by the same triggers
 	// (migrations/0007_posts_count.sql).
 	PostsCount int64
+	// InsightsSyncedAt is when a post's insights were last read.
+	InsightsSyncedAt *time.Time
+	// InsightsParkedUntil: no insights call for the account before it.
+	InsightsParkedUntil *time.Time
+	// InsightsBackoff is the last wait chosen when Instagram named none.
+	InsightsBackoff time.Duration
 }
 
 // Accounts stores linked Instagram accounts.
@@ -49,12 +55,16 @@ type Accounts struct {
 func NewAccounts(db *sql.DB) *Accounts { return &Accounts{db: db, stmts: &stmtCache{db: db}} }
 
 const accountColumns = `id, user_id, ig_user_id, COALESCE(username, ''), access_token, token_expires_at,
-	token_issued_at, followers, status, last_synced_at, created_at, updated_at, data_version, posts_count`
+	token_issued_at, followers, status, last_synced_at, created_at, updated_at, data_version, posts_count,
+	insights_synced_at, insights_parked_until, insights_backoff_s`
 
 func scanAccount(row interface{ Scan(...any) error }) (Account, error) {
 	var a Account
+	var backoff int64
 	err := row.Scan(&a.ID, &a.UserID, &a.IGUserID, &a.Username, &a.AccessToken, &a.TokenExpiresAt,
-		&a.TokenIssuedAt, &a.Followers, &a.Status, &a.LastSyncedAt, &a.CreatedAt, &a.UpdatedAt, &a.DataVersion, &a.PostsCount)
+		&a.TokenIssuedAt, &a.Followers, &a.Status, &a.LastSyncedAt, &a.CreatedAt, &a.UpdatedAt, &a.DataVersion, &a.PostsCount,
+		&a.InsightsSyncedAt, &a.InsightsParkedUntil, &backoff)
+	a.InsightsBackoff = time.Duration(backoff) * time.Second
 	return a, err
 }
 
@@ -239,4 +249,48 @@ func (s *Accounts) ids(ctx context.Context, q string, args ...any) ([]string, er
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// ParkInsights stops the account's insights calls until until, every
+// replica and restart included, remembering backoff (the wait chosen when
+// Instagram named none; 0 resets it) and the usage percent seen (nil:
+// unchanged).
+func (s *Accounts) ParkInsights(ctx context.Context, id string, until time.Time, backoff time.Duration, usagePct *int) error {
+	const q = `UPDATE instagram_accounts SET insights_parked_until = $2, insights_backoff_s = $3,
+		insights_usage_pct = COALESCE($4, insights_usage_pct) WHERE id = $1`
+	if _, err := s.db.ExecContext(ctx, q, id, until, int64(backoff/time.Second), usagePct); err != nil {
+		return fmt.Errorf("park insights: %w", err)
+	}
+	return nil
+}
+
+// InsightsRead records that the account's insights were read at at, with
+// the highest usage percent Instagram reported (nil: none reported), and
+// clears the backoff.
+func (s *Accounts) InsightsRead(ctx context.Context, id string, at time.Time, usagePct *int) error {
+	const q = `UPDATE instagram_accounts SET insights_synced_at = GREATEST(insights_synced_at, $2),
+		insights_usage_pct = COALESCE($3, insights_usage_pct), insights_backoff_s = 0 WHERE id = $1`
+	if _, err := s.db.ExecContext(ctx, q, id, at, usagePct); err != nil {
+		return fmt.Errorf("insights read: %w", err)
+	}
+	return nil
+}
+
+// InsightsBudget is the state of every account's insights budget.
+type InsightsBudget struct {
+	// Parked counts the accounts whose insights wait at now.
+	Parked int
+	// MaxUsagePct is the highest usage percent last reported for an account.
+	MaxUsagePct int
+}
+
+// InsightsBudget returns the budget state across accounts at now, for metrics.
+func (s *Accounts) InsightsBudget(ctx context.Context, now time.Time) (InsightsBudget, error) {
+	const q = `SELECT count(*) FILTER (WHERE insights_parked_until > $1), COALESCE(max(insights_usage_pct), 0)
+		FROM instagram_accounts`
+	var b InsightsBudget
+	if err := s.db.QueryRowContext(ctx, q, now).Scan(&b.Parked, &b.MaxUsagePct); err != nil {
+		return b, fmt.Errorf("insights budget: %w", err)
+	}
+	return b, nil
 }

@@ -65,6 +65,15 @@ type Options struct {
 	// Sandbox, when set, adjusts the sandbox options (InsightsDelay, RateLimit,
 	// Latency, LiveFollowers, IsLinked...) before the sandbox starts.
 	Sandbox func(*sandbox.Options)
+	// Insights replaces the Instagram client as the reader of the posts'
+	// insights (e.g. a *FakeInsights); nil: the client, on the sandbox.
+	Insights igsync.InsightsReader
+	// Usage is the book the server reads the accounts' usage from; a
+	// FakeInsights reports to it (default: the server's own).
+	Usage *igsync.UsageBook
+	// InsightsNow is the server's clock (the insights ladder and budget,
+	// the reports); default time.Now.
+	InsightsNow func() time.Time
 }
 
 // Harness is a running server with its sandbox, database and pool.
@@ -145,8 +154,11 @@ func New(t testing.TB, o Options) *Harness {
 	t.Cleanup(transport.CloseIdleConnections)
 	high := limiter.Rate{Period: time.Minute, Limit: 100_000}
 	a, err := app.New(cfg, h.DB, h.Logger, app.Options{
-		Hasher: auth.NewHasher(bcrypt.MinCost, 8),
-		Limits: &httpapi.Limits{Login: high, Waitlist: high, AdminFailed: high},
+		Hasher:   auth.NewHasher(bcrypt.MinCost, 8),
+		Insights: o.Insights,
+		Usage:    o.Usage,
+		Now:      o.InsightsNow,
+		Limits:   &httpapi.Limits{Login: high, Waitlist: high, AdminFailed: high},
 		Instagram: app.InstagramOptions{
 			HTTPClient:  &http.Client{Transport: &recorder{next: transport, seen: h.seen}, Timeout: o.ClientTimeout},
 			MaxRetries:  2,

@@ -248,6 +248,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instagram/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One stored post with its insights history.
+         * @description The post of the account (the most recent one, or `account_id`) with one `history`
+         *     entry per insights reading that returned a metric, oldest first: the post's
+         *     lifespan curve. A post of another account or user, and an `id` that is not a
+         *     UUID, is `404 not_found`: the response does not tell the two apart.
+         */
+        get: operations["instagramPost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instagram/disconnect": {
         parameters: {
             query?: never;
@@ -323,7 +346,10 @@ export interface paths {
          *     `http_request_duration_seconds{route,method}` (route is the route template,
          *     e.g. `/api/instagram/posts`, or `unmatched`), `jobs_total{kind,outcome}`,
          *     `job_queue_depth{state}`, `instagram_requests_total{endpoint,outcome}`,
-         *     `go_sql_*` database pool statistics, and the Go runtime and process collectors.
+         *     `instagram_insights_accounts{state="parked"}` (accounts whose insights calls wait for
+         *     Instagram's budget) and `instagram_insights_usage_max_percent` (the highest usage
+         *     percent last reported for an account), `go_sql_*` database pool statistics, and the
+         *     Go runtime and process collectors.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -468,8 +494,18 @@ export interface components {
              * @example CAROUSEL_ALBUM
              */
             media_type: string;
-            /** @description For a video without a media URL, its thumbnail; may be empty. */
-            media_url: string;
+            /**
+             * @description As Instagram sent it; when it sent none, `REELS` for a `VIDEO` whose permalink
+             *     contains `/reel/`, else `FEED`. It picks the post's insights metrics.
+             * @example FEED
+             * @example REELS
+             * @example STORY
+             */
+            media_product_type: string;
+            /** @description Exactly as Instagram sent it; `null` when it sent none (never the thumbnail). */
+            media_url: string | null;
+            /** @description Exactly as Instagram sent it (videos); `null` when it sent none. */
+            thumbnail_url: string | null;
             permalink: string;
             /** @description `null` when the owner hides like counts. */
             like_count: number | null;
@@ -478,6 +514,46 @@ export interface components {
             posted_at: string;
             /** Format: date-time */
             fetched_at: string;
+            /** @description The latest insights reading that returned a metric; `null` before. */
+            insights: components["schemas"]["PostInsights"] | null;
+        };
+        /**
+         * @description Lifetime insights of a post when read. A metric is `null` when Instagram did not
+         *     report it (not offered for the type, not enough viewers, not available yet,
+         *     refused): never 0 for unknown. The watch times and `skip_rate` exist for Reels only.
+         */
+        PostInsights: {
+            views: number | null;
+            reach: number | null;
+            saved: number | null;
+            shares: number | null;
+            total_interactions: number | null;
+            follows: number | null;
+            profile_visits: number | null;
+            reposts: number | null;
+            avg_watch_time_ms: number | null;
+            total_watch_time_ms: number | null;
+            /** @description Percent. */
+            skip_rate: number | null;
+            /** Format: date-time */
+            captured_at: string;
+        };
+        InsightsReading: {
+            /** Format: date-time */
+            captured_at: string;
+            /** @description The post's like count when read; `null` when hidden. */
+            like_count: number | null;
+            comments_count: number | null;
+            views: number | null;
+            reach: number | null;
+            saved: number | null;
+            shares: number | null;
+            total_interactions: number | null;
+        };
+        PostDetail: {
+            post: components["schemas"]["Post"];
+            /** @description One entry per insights reading that returned a metric, oldest first. */
+            history: components["schemas"]["InsightsReading"][];
         };
         PostsPage: {
             account: components["schemas"]["Account"];
@@ -490,6 +566,32 @@ export interface components {
             total_posts: number;
             total_likes: number;
             total_comments: number;
+            total_views: components["schemas"]["InsightsSum"];
+            total_reach: components["schemas"]["InsightsSum"];
+            total_saves: components["schemas"]["InsightsSum"];
+            total_shares: components["schemas"]["InsightsSum"];
+        };
+        /** @description The sum of the metric over the window's posts whose insights report it; `null` when none does. */
+        InsightsSum: number | null;
+        /** @description trend() of the two windows' sums, 1 decimal; `null` when either sum is `null`. */
+        InsightsTrend: number | null;
+        Freshness: {
+            /**
+             * Format: date-time
+             * @description The last completed post fetch.
+             */
+            posts_synced_at: string | null;
+            /**
+             * Format: date-time
+             * @description The last insights reading of a post.
+             */
+            insights_synced_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the next scheduled post fetch is due: the last fetch plus the sync interval,
+             *     and not before now (an overdue fetch is due now); `null` before the first fetch.
+             */
+            next_sync_at: string | null;
         };
         DailyBucket: {
             /**
@@ -500,6 +602,8 @@ export interface components {
             posts: number;
             likes: number;
             comments: number;
+            views: components["schemas"]["InsightsSum"];
+            reach: components["schemas"]["InsightsSum"];
         };
         MediaTypeStats: {
             media_type: string;
@@ -567,6 +671,22 @@ export interface components {
             best_posting_times: components["schemas"]["PostingTime"][];
             /** @description Tags used at least twice, case-insensitively, by average engagement. */
             top_hashtags: components["schemas"]["HashtagStats"][];
+            total_views: components["schemas"]["InsightsSum"];
+            total_reach: components["schemas"]["InsightsSum"];
+            total_saves: components["schemas"]["InsightsSum"];
+            total_shares: components["schemas"]["InsightsSum"];
+            views_trend: components["schemas"]["InsightsTrend"];
+            reach_trend: components["schemas"]["InsightsTrend"];
+            saves_trend: components["schemas"]["InsightsTrend"];
+            shares_trend: components["schemas"]["InsightsTrend"];
+            /** @description The share of the window's posts whose `insights` is not `null`, 2 decimals; `null` without posts. */
+            insights_coverage: number | null;
+            /**
+             * @description The mean over the window's posts with reach > 0 and a known total_interactions of
+             *     total_interactions / reach × 100, 1 decimal; `null` when there is none.
+             */
+            engagement_rate_by_reach: number | null;
+            freshness: components["schemas"]["Freshness"];
         };
     };
     responses: {
@@ -1155,6 +1275,50 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NoInstagramAccount"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    instagramPost: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of the user's Instagram accounts; default the most recently connected
+                 *     one. Not a UUID: `400 invalid_request`. Unknown or another user's:
+                 *     `404 no_instagram_account`.
+                 */
+                account_id?: components["parameters"]["AccountID"];
+            };
+            header?: never;
+            path: {
+                /** @description The post's `id` (a UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The post and its readings. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostDetail"];
+                };
+            };
+            400: components["responses"]["BadAccountID"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `not_found` (no such post of the account) or `no_instagram_account`. */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Internal"];
         };
     };
