@@ -18,6 +18,7 @@ import (
 	"github.com/ulule/limiter/v3"
 	"github.com/ulule/limiter/v3/drivers/store/memory"
 
+	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
 	"creatorgrowth/internal/growth"
@@ -114,6 +115,10 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	)
 	tokens := auth.NewTokens(cfg.JWTSecret)
 	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize))
+	audiences, err := audience.NewService(db)
+	if err != nil {
+		return nil, err
+	}
 	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Logger: logger})
 	client, sb := instagramClient(cfg, logger, mx.InstagramCall, o, now, accounts)
 
@@ -169,6 +174,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Waitlist:     waitlist.NewService(list),
 		Accounts:     accounts,
 		Growth:       reports,
+		Audience:     audiences,
 		Instagram:    ig,
 		LimiterStore: store,
 		Limits:       limits,
