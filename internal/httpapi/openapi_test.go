@@ -181,7 +181,7 @@ func TestOpenAPI_Document(t *testing.T) {
 		"GET /api/user/me", "POST /api/waitlist/signup", "GET /api/admin/waitlist",
 		"GET /api/instagram/connect", "GET /auth/instagram/callback", "POST /api/instagram/refresh",
 		"GET /api/instagram/sync", "GET /api/instagram/posts", "DELETE /api/instagram/disconnect",
-		"GET /api/growth/stats", "GET /api/openapi.json", "GET /metrics",
+		"GET /api/growth/stats", "GET /api/growth/audience", "GET /api/openapi.json", "GET /metrics",
 	}
 	for _, r := range routes {
 		method, path, _ := strings.Cut(r, " ")
@@ -190,7 +190,7 @@ func TestOpenAPI_Document(t *testing.T) {
 			t.Errorf("%s is not in openapi.yaml", r)
 		}
 	}
-	if got, want := doc.Paths.Len(), 15; got != want {
+	if got, want := doc.Paths.Len(), 16; got != want {
 		t.Errorf("openapi.yaml has %d paths, want %d", got, want)
 	}
 }
@@ -344,6 +344,7 @@ func TestOpenAPI_Contract(t *testing.T) {
 	want(do(http.MethodGet, "/api/instagram/posts?account_id="+accountID, nil, ctBearer(other)), http.StatusNotFound)
 
 	growthStatsScenario(t, do, token, other)
+	growthAudienceScenario(t, do, token, other)
 
 	// Metrics are open in the test environment.
 	want(do(http.MethodGet, "/metrics", nil, nil), http.StatusOK)
@@ -367,6 +368,7 @@ func TestOpenAPI_Contract(t *testing.T) {
 		"instagramPosts":      {200, 400, 401, 404},
 		"instagramDisconnect": {200, 404},
 		"growthStats":         {200, 400, 401, 404},
+		"growthAudience":      {200, 400, 401, 404},
 		"getMetrics":          {200},
 	})
 }
@@ -453,5 +455,29 @@ func growthStatsScenario(t *testing.T, do func(method, target string, body any, 
 	}
 	if res := do(http.MethodGet, "/api/growth/stats", nil, nil); res.Status != http.StatusUnauthorized {
 		t.Errorf("stats without a token: %d, want 401", res.Status)
+	}
+}
+
+// growthAudienceScenario exercises GET /api/growth/audience: 200 for each
+// period and zones on both sides of UTC, 400 for a bad period or zone,
+// 404 without an account, 401 without a token.
+func growthAudienceScenario(t *testing.T, do func(method, target string, body any, header http.Header) ctResponse, token, other string) {
+	t.Helper()
+	for _, q := range []string{"", "?period=7", "?period=14&tz=Asia/Tokyo", "?period=30&tz=Europe/Berlin", "?period=90&tz=America/New_York"} {
+		res := do(http.MethodGet, "/api/growth/audience"+q, nil, ctBearer(token))
+		if res.Status != http.StatusOK {
+			t.Errorf("audience%s: %d %s", q, res.Status, res.Raw)
+		}
+	}
+	for _, q := range []string{"?period=8", "?period=abc", "?tz=Mars/Olympus"} {
+		if res := do(http.MethodGet, "/api/growth/audience"+q, nil, ctBearer(token)); res.Status != http.StatusBadRequest {
+			t.Errorf("audience%s: %d, want 400", q, res.Status)
+		}
+	}
+	if res := do(http.MethodGet, "/api/growth/audience", nil, ctBearer(other)); res.Status != http.StatusNotFound {
+		t.Errorf("audience without an account: %d, want 404", res.Status)
+	}
+	if res := do(http.MethodGet, "/api/growth/audience", nil, nil); res.Status != http.StatusUnauthorized {
+		t.Errorf("audience without a token: %d, want 401", res.Status)
 	}
 }
