@@ -9,10 +9,12 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
+
+	"github.com/lib/pq"
 
 	"creatorgrowth/internal/postgres"
 )
@@ -95,6 +97,9 @@ type Freshness struct {
 type Service struct {
 	db      *sql.DB
 	pacific *time.Location
+
+	mu   sync.Mutex
+	stmt *sql.Stmt
 }
 
 // NewService returns the audience service on db. It fails only when the
@@ -105,6 +110,23 @@ func NewService(db *sql.DB) (*Service, error) {
 		return nil, fmt.Errorf("audience: %w", err)
 	}
 	return &Service{db: db, pacific: pacific}, nil
+}
+
+// statement returns the prepared report statement, preparing it on first
+// use (planning it costs more than running it); a failed preparation is
+// retried by the next call.
+func (s *Service) statement(ctx context.Context) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stmt != nil {
+		return s.stmt, nil
+	}
+	st, err := s.db.PrepareContext(ctx, audienceQuery)
+	if err != nil {
+		return nil, fmt.Errorf("audience: prepare: %w", err)
+	}
+	s.stmt = st
+	return st, nil
 }
 
 // Report returns the audience report of acc for the period (days) ending
@@ -127,16 +149,23 @@ func (s *Service) Report(ctx context.Context, acc postgres.Account, period int, 
 
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
+	st, err := s.statement(ctx)
+	if err != nil {
+		return Report{}, err
+	}
 	var (
-		days, snaps, online, demo []byte
+		a                         arrays
 		dailyAt, onlineAt, nextAt sql.NullTime
 	)
-	err = s.db.QueryRowContext(ctx, audienceQuery, acc.ID, first, last, from, to, KindAccountInsights).
-		Scan(&days, &snaps, &online, &demo, &dailyAt, &onlineAt, &nextAt)
+	err = st.QueryRowContext(ctx, acc.ID, first, last, from, to, KindAccountInsights).Scan(
+		&a.off, &a.reach, &a.views, &a.gained, &a.lost, &a.snapAt, &a.snapFollowers,
+		&a.onlineDay, &a.onlineHour, &a.onlineCount,
+		&a.demoMetric, &a.demoBreakdown, &a.demoTimeframe, &a.demoKey, &a.demoValue, &a.demoAt,
+		&dailyAt, &onlineAt, &nextAt)
 	if err != nil {
 		return Report{}, fmt.Errorf("audience: %w", err)
 	}
-	rows, err := decode(days, snaps, online, demo)
+	rows, err := a.rows(first)
 	if err != nil {
 		return Report{}, err
 	}
@@ -177,6 +206,16 @@ func (s *Service) Report(ctx context.Context, acc postgres.Account, period int, 
 	return out, nil
 }
 
+// arrays are the statement's columns (audienceQuery).
+type arrays struct {
+	off, reach, views, gained, lost      pq.Int64Array
+	snapAt, snapFollowers                pq.Int64Array
+	onlineDay, onlineHour, onlineCount   pq.Int64Array
+	demoMetric, demoBreakdown, demoValue pq.Int64Array
+	demoTimeframe, demoKey               pq.StringArray
+	demoAt                               sql.NullTime
+}
+
 // rows are the statement's parts, decoded.
 type rows struct {
 	days   []postgres.InsightDay
@@ -196,66 +235,51 @@ type demoRow struct {
 	row                          postgres.DemographicRow
 }
 
-func decode(days, snaps, online, demo []byte) (rows, error) {
-	var (
-		out  rows
-		raw  [4][][]json.RawMessage
-		errs []error
-	)
-	for i, b := range [][]byte{days, snaps, online, demo} {
-		if err := json.Unmarshal(b, &raw[i]); err != nil {
-			return rows{}, fmt.Errorf("audience: decode: %w", err)
+var (
+	demoMetrics = [...]string{postgres.MetricFollowerDemographics, postgres.MetricEngagedDemographics}
+	epoch       = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// rows decodes the arrays; first is the window's first date, the origin
+// of the day offsets.
+func (a arrays) rows(first string) (rows, error) {
+	start, err := time.Parse(time.DateOnly, first)
+	n := len(a.off)
+	switch {
+	case err != nil:
+		return rows{}, fmt.Errorf("audience: first date %q: %w", first, err)
+	case len(a.reach) != n || len(a.views) != n || len(a.gained) != n || len(a.lost) != n,
+		len(a.snapFollowers) != len(a.snapAt),
+		len(a.onlineHour) != len(a.onlineDay) || len(a.onlineCount) != len(a.onlineDay),
+		len(a.demoBreakdown) != len(a.demoMetric) || len(a.demoTimeframe) != len(a.demoMetric) ||
+			len(a.demoKey) != len(a.demoMetric) || len(a.demoValue) != len(a.demoMetric):
+		return rows{}, fmt.Errorf("audience: parts of unequal lengths")
+	}
+	known := func(v int64) *int64 {
+		if v < 0 {
+			return nil
 		}
+		return &v
 	}
-	field := func(r []json.RawMessage, i int, dst any) {
-		if i >= len(r) {
-			errs = append(errs, fmt.Errorf("a row of %d fields", len(r)))
-			return
+	out := rows{days: make([]postgres.InsightDay, n), snaps: make([]snapshot, len(a.snapAt)),
+		online: make([]Sample, len(a.onlineDay)), demo: make([]demoRow, len(a.demoMetric)), demoAt: a.demoAt}
+	for i, off := range a.off {
+		out.days[i] = postgres.InsightDay{Date: start.AddDate(0, 0, int(off)).Format(time.DateOnly),
+			Reach: known(a.reach[i]), Views: known(a.views[i]), Gained: known(a.gained[i]), Lost: known(a.lost[i])}
+	}
+	for i, us := range a.snapAt {
+		out.snaps[i] = snapshot{takenAt: time.UnixMicro(us), followers: a.snapFollowers[i]}
+	}
+	for i, d := range a.onlineDay {
+		out.online[i] = Sample{Date: epoch.AddDate(0, 0, int(d)).Format(time.DateOnly), Hour: int(a.onlineHour[i]), Count: a.onlineCount[i]}
+	}
+	for i, m := range a.demoMetric {
+		b := a.demoBreakdown[i]
+		if m < 0 || m >= int64(len(demoMetrics)) || b < 0 || b >= int64(len(postgres.DemographicBreakdowns)) {
+			return rows{}, fmt.Errorf("audience: demographics metric %d breakdown %d", m, b)
 		}
-		if err := json.Unmarshal(r[i], dst); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	for _, r := range raw[0] {
-		var d postgres.InsightDay
-		field(r, 0, &d.Date)
-		field(r, 1, &d.Reach)
-		field(r, 2, &d.Views)
-		field(r, 3, &d.Gained)
-		field(r, 4, &d.Lost)
-		out.days = append(out.days, d)
-	}
-	for _, r := range raw[1] {
-		var s snapshot
-		field(r, 0, &s.takenAt)
-		field(r, 1, &s.followers)
-		out.snaps = append(out.snaps, s)
-	}
-	for _, r := range raw[2] {
-		var s Sample
-		field(r, 0, &s.Date)
-		field(r, 1, &s.Hour)
-		field(r, 2, &s.Count)
-		out.online = append(out.online, s)
-	}
-	for _, r := range raw[3] {
-		var (
-			d  demoRow
-			at time.Time
-		)
-		field(r, 0, &d.metric)
-		field(r, 1, &d.breakdown)
-		field(r, 2, &d.timeframe)
-		field(r, 3, &d.row.Key)
-		field(r, 4, &d.row.Value)
-		field(r, 5, &at)
-		out.demo = append(out.demo, d)
-		if !out.demoAt.Valid || at.After(out.demoAt.Time) {
-			out.demoAt = sql.NullTime{Time: at, Valid: true}
-		}
-	}
-	if len(errs) > 0 {
-		return rows{}, fmt.Errorf("audience: decode: %w", errs[0])
+		out.demo[i] = demoRow{metric: demoMetrics[m], breakdown: postgres.DemographicBreakdowns[b], timeframe: a.demoTimeframe[i],
+			row: postgres.DemographicRow{Key: a.demoKey[i], Value: a.demoValue[i]}}
 	}
 	return out, nil
 }

@@ -31,8 +31,16 @@ func newAudienceEnv(t *testing.T) *audienceEnv {
 	return &audienceEnv{h: newContractValidator(t, env.h), db: env.db, tokens: auth.NewTokens(cfg.JWTSecret)}
 }
 
+// newAudienceBenchEnv is newAudienceEnv without the validator.
+func newAudienceBenchEnv(b *testing.B) *audienceEnv {
+	b.Helper()
+	cfg := ctConfig(b, nil)
+	env := newCtEnv(b, cfg, ctHighLimits())
+	return &audienceEnv{h: env.h, db: env.db, tokens: auth.NewTokens(cfg.JWTSecret)}
+}
+
 // user inserts a user and returns its id and a token.
-func (e *audienceEnv) user(t *testing.T) (string, string) {
+func (e *audienceEnv) user(t testing.TB) (string, string) {
 	t.Helper()
 	email := uuid.NewString() + "@example.test"
 	var id string
@@ -48,7 +56,7 @@ func (e *audienceEnv) user(t *testing.T) (string, string) {
 }
 
 // account inserts an Instagram account of the user.
-func (e *audienceEnv) account(t *testing.T, userID string, followers *int64) string {
+func (e *audienceEnv) account(t testing.TB, userID string, followers *int64) string {
 	t.Helper()
 	var id string
 	if err := e.db.QueryRowContext(context.Background(), `INSERT INTO instagram_accounts (user_id, ig_user_id, username, access_token, followers)
