@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS account_demographics (
     PRIMARY KEY (account_id, metric, breakdown, read_on, key)
 );
 
--- The account_insights job kind joins the queue.
+-- The account_insights job kind joins the queue, beside every kind the
+-- earlier migrations allow (read_insights: 0009).
 ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_kind_check;
 ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check
-    CHECK (kind IN ('fetch_posts', 'refresh_token', 'account_insights'));
+    CHECK (kind IN ('fetch_posts', 'refresh_token', 'read_insights', 'account_insights'));
