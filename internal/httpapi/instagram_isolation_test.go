@@ -44,6 +44,7 @@ var igEndpoints = []struct{ method, path string }{
 	{http.MethodPost, "/api/instagram/refresh"},
 	{http.MethodDelete, "/api/instagram/disconnect"},
 	{http.MethodGet, "/api/growth/stats"},
+	{http.MethodGet, "/api/growth/audience"},
 }
 
 // igWantNoAccount checks that every account endpoint answers 404
