@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS account_demographics (
 );
 
 -- The account_insights job kind joins the queue, beside every kind the
--- earlier migrations allow (read_insights: 0009).
+-- earlier migrations allow (send_mail: 0008, read_insights: 0009).
 ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_kind_check;
 ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check
-    CHECK (kind IN ('fetch_posts', 'refresh_token', 'read_insights', 'account_insights'));
+    CHECK (kind IN ('fetch_posts', 'refresh_token', 'send_mail', 'read_insights', 'account_insights'));
