@@ -112,6 +112,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		jobs     = postgres.NewJobs(db)
 		states   = postgres.NewOAuthStates(db)
 		list     = postgres.NewWaitlist(db)
+		insights = postgres.NewAccountInsights(db)
 	)
 	tokens := auth.NewTokens(cfg.JWTSecret)
 	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize))
@@ -126,17 +127,18 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	// pool that runs them, so neither needs the other to be built first.
 	wake := &worker.Wake{}
 	ig := igsync.New(igsync.Deps{
-		Client:   client,
-		Accounts: accounts,
-		Posts:    posts,
-		Jobs:     jobs,
-		States:   states,
-		Tokens:   tokens,
-		Box:      box,
-		Logger:   logger,
-		MaxPosts: cfg.Instagram.MaxPosts,
-		Hashtags: growth.ExtractHashtags,
-		Notifier: wake,
+		Client:          client,
+		Accounts:        accounts,
+		Posts:           posts,
+		Jobs:            jobs,
+		States:          states,
+		AccountInsights: insights,
+		Tokens:          tokens,
+		Box:             box,
+		Logger:          logger,
+		MaxPosts:        cfg.Instagram.MaxPosts,
+		Hashtags:        growth.ExtractHashtags,
+		Notifier:        wake,
 	})
 	poolOpts := o.Pool
 	if poolOpts.Lease == 0 {

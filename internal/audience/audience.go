@@ -16,6 +16,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/postgres"
 )
 
@@ -29,9 +30,6 @@ const (
 // MinFollowers is the follower count under which Instagram gives no
 // follower counts, online hours or demographics.
 const MinFollowers = 100
-
-// KindAccountInsights is the job kind that reads an account's insights.
-const KindAccountInsights = "account_insights"
 
 // queryTimeout bounds the report statement.
 const queryTimeout = 10 * time.Second
@@ -157,7 +155,7 @@ func (s *Service) Report(ctx context.Context, acc postgres.Account, period int, 
 		a                         arrays
 		dailyAt, onlineAt, nextAt sql.NullTime
 	)
-	err = st.QueryRowContext(ctx, acc.ID, first, last, from, to, KindAccountInsights).Scan(
+	err = st.QueryRowContext(ctx, acc.ID, first, last, from, to, igsync.KindAccountInsights).Scan(
 		&a.off, &a.reach, &a.views, &a.gained, &a.lost, &a.snapAt, &a.snapFollowers,
 		&a.onlineDay, &a.onlineHour, &a.onlineCount,
 		&a.demoMetric, &a.demoBreakdown, &a.demoTimeframe, &a.demoKey, &a.demoValue, &a.demoAt,

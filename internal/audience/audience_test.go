@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"creatorgrowth/internal/audience"
+	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/testdb"
 )
@@ -204,7 +205,7 @@ func newScenario(t *testing.T) scenario {
 	}
 	_, err := db.ExecContext(ctx, `UPDATE instagram_accounts SET last_synced_at = $2 WHERE id = $1`, acc.ID, at("2026-11-16T08:00:00Z"))
 	must(err)
-	_, err = postgres.NewJobs(db).Enqueue(ctx, audience.KindAccountInsights, acc.ID, sc.jobs, 5)
+	_, err = postgres.NewJobs(db).Enqueue(ctx, igsync.KindAccountInsights, acc.ID, sc.jobs, 5)
 	must(err)
 	sc.acc, err = postgres.NewAccounts(db).ByID(ctx, acc.ID)
 	must(err)

@@ -49,7 +49,7 @@ func TestInstagramDurability_FetchWaitsForAPool(t *testing.T) {
 	if st["state"] != "queued" || st["posts_fetched"] != float64(0) || st["last_synced_at"] != nil {
 		t.Errorf("sync without a pool = %v, want queued", st)
 	}
-	if got := h.Int(`SELECT count(*) FROM jobs WHERE state = 'queued'`); got != 1 {
+	if got := h.Int(`SELECT count(*) FROM jobs WHERE kind = 'fetch_posts' AND state = 'queued'`); got != 1 {
 		t.Errorf("queued jobs = %d, want 1 (the connect's and the refresh's are one)", got)
 	}
 	if got := h.Sandbox.Calls(sandbox.EndpointMedia); got != 0 {
@@ -78,7 +78,7 @@ func TestInstagramDurability_DeadWorkerTakenOver(t *testing.T) {
 	if st := h.WaitSync(token, ""); st["state"] != "idle" || st["posts_fetched"] != float64(80) {
 		t.Errorf("sync = %v, want idle with 80 posts", st)
 	}
-	if got := h.Int(`SELECT attempts FROM jobs`); got != 2 {
+	if got := h.Int(`SELECT attempts FROM jobs WHERE kind = 'fetch_posts'`); got != 2 {
 		t.Errorf("attempts = %d, want 2", got)
 	}
 }
@@ -98,7 +98,7 @@ func TestInstagramDurability_StopReleasesRunningFetch(t *testing.T) {
 	var state string
 	var attempts int
 	var lockedBy *string
-	if err := h.DB.QueryRow(`SELECT state, attempts, locked_by FROM jobs`).Scan(&state, &attempts, &lockedBy); err != nil {
+	if err := h.DB.QueryRow(`SELECT state, attempts, locked_by FROM jobs WHERE kind = 'fetch_posts'`).Scan(&state, &attempts, &lockedBy); err != nil {
 		t.Fatal(err)
 	}
 	if state != "queued" || attempts != 0 || lockedBy != nil {
@@ -137,7 +137,7 @@ func TestInstagramDurability_TwoPoolsRunEachFetchOnce(t *testing.T) {
 	for range 2 {
 		pools = append(pools, h.StartPoolWith(handlers))
 	}
-	h.Eventually("every fetch done", func() bool { return h.Int(`SELECT count(*) FROM jobs WHERE state = 'done'`) == n })
+	h.Eventually("every fetch done", func() bool { return h.Int(`SELECT count(*) FROM jobs WHERE kind = 'fetch_posts' AND state = 'done'`) == n })
 	for _, p := range pools {
 		p.Stop()
 	}
@@ -178,7 +178,7 @@ func TestInstagramRefresh_ConcurrentRequestsOneJob(t *testing.T) {
 			t.Errorf("refresh status %d, want 202", s)
 		}
 	}
-	if got := h.Int(`SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')`); got != 1 {
+	if got := h.Int(`SELECT count(*) FROM jobs WHERE kind = 'fetch_posts' AND state IN ('queued', 'running')`); got != 1 {
 		t.Errorf("pending fetch jobs = %d, want 1", got)
 	}
 
@@ -188,7 +188,7 @@ func TestInstagramRefresh_ConcurrentRequestsOneJob(t *testing.T) {
 		wg.Go(func() { h.Do(http.MethodPost, "/api/instagram/refresh", token, nil) })
 	}
 	wg.Wait()
-	if got := h.Int(`SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')`); got > 1 {
+	if got := h.Int(`SELECT count(*) FROM jobs WHERE kind = 'fetch_posts' AND state IN ('queued', 'running')`); got > 1 {
 		t.Errorf("pending fetch jobs = %d, want at most 1", got)
 	}
 	h.WaitSync(token, "")

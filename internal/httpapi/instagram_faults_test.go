@@ -84,7 +84,7 @@ func TestInstagramSync_InvalidTokenNeedsReauth(t *testing.T) {
 			if got := igAccountStatus(t, h, token); got != "needs_reauth" {
 				t.Errorf("account status = %q, want needs_reauth", got)
 			}
-			if got := h.Int(`SELECT attempts FROM jobs`); got != 1 {
+			if got := h.Int(`SELECT attempts FROM jobs WHERE kind = 'fetch_posts'`); got != 1 {
 				t.Errorf("attempts = %d, want 1 (not retried)", got)
 			}
 			// A new fetch fails at once, and reconnecting heals the account.
@@ -137,7 +137,7 @@ func TestInstagramSync_BrokenAnswersFailVisibly(t *testing.T) {
 			if !sawError {
 				t.Errorf("no sync error mentioning %q", tt.want)
 			}
-			if got := h.Int(`SELECT attempts FROM jobs`); got != 5 {
+			if got := h.Int(`SELECT attempts FROM jobs WHERE kind = 'fetch_posts'`); got != 5 {
 				t.Errorf("attempts = %d, want 5", got)
 			}
 			if got := igAccountStatus(t, h, token); got != "active" {

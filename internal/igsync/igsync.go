@@ -55,12 +55,14 @@ type Service struct {
 	posts    *postgres.Posts
 	jobs     *postgres.Jobs
 	states   *postgres.OAuthStates
-	tokens   *auth.Tokens
-	box      *secretbox.Box
-	logger   *slog.Logger
-	maxPosts int
-	hashtags func(string) []string
-	notifier Notifier
+	// accountInsights stores what the account_insights job reads.
+	accountInsights *postgres.AccountInsights
+	tokens          *auth.Tokens
+	box             *secretbox.Box
+	logger          *slog.Logger
+	maxPosts        int
+	hashtags        func(string) []string
+	notifier        Notifier
 }
 
 // Notifier is told after a job is enqueued, to wake the workers that run
@@ -74,10 +76,12 @@ type Deps struct {
 	Posts    *postgres.Posts
 	Jobs     *postgres.Jobs
 	States   *postgres.OAuthStates
-	Tokens   *auth.Tokens
-	Box      *secretbox.Box
-	Logger   *slog.Logger
-	MaxPosts int
+	// AccountInsights stores the account insights.
+	AccountInsights *postgres.AccountInsights
+	Tokens          *auth.Tokens
+	Box             *secretbox.Box
+	Logger          *slog.Logger
+	MaxPosts        int
 	// Hashtags extracts the hashtags of a caption at ingest.
 	Hashtags func(caption string) []string
 	// Notifier wakes the worker pools after an enqueue.
@@ -87,33 +91,37 @@ type Deps struct {
 // New returns the service.
 func New(d Deps) *Service {
 	return &Service{
-		client:   d.Client,
-		accounts: d.Accounts,
-		posts:    d.Posts,
-		jobs:     d.Jobs,
-		states:   d.States,
-		tokens:   d.Tokens,
-		box:      d.Box,
-		logger:   d.Logger,
-		maxPosts: d.MaxPosts,
-		hashtags: d.Hashtags,
-		notifier: d.Notifier,
+		client:          d.Client,
+		accounts:        d.Accounts,
+		posts:           d.Posts,
+		jobs:            d.Jobs,
+		states:          d.States,
+		accountInsights: d.AccountInsights,
+		tokens:          d.Tokens,
+		box:             d.Box,
+		logger:          d.Logger,
+		maxPosts:        d.MaxPosts,
+		hashtags:        d.Hashtags,
+		notifier:        d.Notifier,
 	}
 }
 
 // Handlers are the job handlers to run in a worker pool.
 func (s *Service) Handlers() map[string]worker.Handler {
 	return map[string]worker.Handler{
-		KindFetchPosts:   s.fetchPosts,
-		KindRefreshToken: s.refreshToken,
+		KindFetchPosts:      s.fetchPosts,
+		KindRefreshToken:    s.refreshToken,
+		KindAccountInsights: s.readAccountInsights,
 	}
 }
 
-// Schedules are the periodic tasks: sync every account, refresh tokens.
+// Schedules are the periodic tasks: sync every account, refresh tokens,
+// read account insights daily.
 func (s *Service) Schedules() []worker.Schedule {
 	return []worker.Schedule{
 		{Name: "sync_accounts", Every: SyncEvery, Run: s.enqueueDueSyncs},
 		{Name: "refresh_tokens", Every: RefreshEvery, Run: s.enqueueDueRefreshes},
+		{Name: "account_insights", Every: AccountInsightsEvery, Run: s.enqueueDueAccountInsights},
 	}
 }
 
@@ -205,6 +213,10 @@ func (s *Service) Callback(ctx context.Context, in CallbackInput) (postgres.Acco
 	if _, err := s.ScheduleFetch(ctx, acc.ID); err != nil {
 		// The account is linked; the periodic sync will pick it up.
 		s.logger.ErrorContext(ctx, "oauth callback: schedule fetch", slog.String("error", err.Error()))
+	}
+	// The backfill of the last 30 days of account insights.
+	if _, err := s.ScheduleAccountInsights(ctx, acc.ID); err != nil {
+		s.logger.ErrorContext(ctx, "oauth callback: schedule account insights", slog.String("error", err.Error()))
 	}
 	return acc, ""
 }

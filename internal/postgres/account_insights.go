@@ -193,3 +193,37 @@ func or(v, old *int64) *int64 {
 	}
 	return old
 }
+
+// HasDaily reports whether any daily figure of the account is stored.
+func (s *AccountInsights) HasDaily(ctx context.Context, accountID string) (bool, error) {
+	var ok bool
+	const q = `SELECT EXISTS (SELECT 1 FROM account_insights_daily WHERE account_id = $1)`
+	if err := s.db.QueryRowContext(ctx, q, accountID).Scan(&ok); err != nil {
+		return false, fmt.Errorf("account insights stored: %w", err)
+	}
+	return ok, nil
+}
+
+// DueAccounts returns the active accounts with no job of kind queued or
+// running, none finished within age.
+func (s *AccountInsights) DueAccounts(ctx context.Context, kind string, age time.Duration) ([]string, error) {
+	const q = `SELECT a.id FROM instagram_accounts a
+		WHERE a.status = 'active' AND NOT EXISTS (
+			SELECT 1 FROM jobs j WHERE j.account_id = a.id AND j.kind = $1
+				AND (j.state IN ('queued', 'running') OR j.finished_at > now() - $2 * interval '1 second'))
+		ORDER BY a.created_at, a.id LIMIT 10000`
+	rows, err := s.db.QueryContext(ctx, q, kind, age.Seconds())
+	if err != nil {
+		return nil, fmt.Errorf("accounts due for insights: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("accounts due for insights: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -65,6 +65,9 @@ type Options struct {
 	// Sandbox, when set, adjusts the sandbox options (InsightsDelay, RateLimit,
 	// Latency, LiveFollowers, IsLinked...) before the sandbox starts.
 	Sandbox func(*sandbox.Options)
+	// SandboxRequest, when set, is told of every request the sandbox
+	// serves, before it serves it.
+	SandboxRequest func(*http.Request)
 }
 
 // Harness is a running server with its sandbox, database and pool.
@@ -124,7 +127,14 @@ func New(t testing.TB, o Options) *Harness {
 		o.Sandbox(&sbOpts)
 	}
 	h.Sandbox = sandbox.New(sbOpts)
-	h.SBServer = httptest.NewServer(h.Sandbox)
+	var sb http.Handler = h.Sandbox
+	if o.SandboxRequest != nil {
+		sb = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			o.SandboxRequest(r)
+			h.Sandbox.ServeHTTP(w, r)
+		})
+	}
+	h.SBServer = httptest.NewServer(sb)
 	t.Cleanup(h.SBServer.Close)
 	h.Sandbox.SetBaseURL(h.SBServer.URL)
 
