@@ -137,7 +137,9 @@ func TestInstagramDurability_TwoPoolsRunEachFetchOnce(t *testing.T) {
 	for range 2 {
 		pools = append(pools, h.StartPoolWith(handlers))
 	}
-	h.Eventually("every fetch done", func() bool { return h.Int(`SELECT count(*) FROM jobs WHERE kind = 'fetch_posts' AND state = 'done'`) == n })
+	h.Eventually("every fetch done", func() bool {
+		return h.Int(`SELECT count(*) FROM jobs WHERE kind = 'fetch_posts' AND state = 'done'`) == n
+	})
 	for _, p := range pools {
 		p.Stop()
 	}
