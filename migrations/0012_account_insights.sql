@@ -52,9 +52,3 @@ CREATE TABLE IF NOT EXISTS account_demographics (
     read_at    TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (account_id, metric, breakdown, read_on, key)
 );
-
--- The account_insights job kind joins the queue, beside every kind the
--- earlier migrations allow (send_mail: 0008, read_insights: 0009).
-ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_kind_check;
-ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check
-    CHECK (kind IN ('fetch_posts', 'refresh_token', 'send_mail', 'read_insights', 'account_insights'));
