@@ -123,7 +123,7 @@ func (s *AccountInsights) SaveOnlineFollowers(ctx context.Context, accountID str
 			continue
 		}
 		at[k] = len(rows)
-		rows = append(rows, row{h.Date, h.Hour, h.Count})
+		rows = append(rows, row(h))
 	}
 	raw, err := json.Marshal(rows)
 	if err != nil {
@@ -161,7 +161,7 @@ func (s *AccountInsights) SaveDemographics(ctx context.Context, accountID, metri
 			continue
 		}
 		at[r.Key] = len(out)
-		out = append(out, row{r.Key, r.Value})
+		out = append(out, row(r))
 	}
 	raw, err := json.Marshal(out)
 	if err != nil {
