@@ -168,10 +168,7 @@ func (s *Service) Report(ctx context.Context, acc postgres.Account, period int, 
 		return Report{}, err
 	}
 	out := Report{PeriodDays: period, Followers: acc.Followers}
-	out.Daily, err = s.daily(rows)
-	if err != nil {
-		return Report{}, err
-	}
+	out.Daily = s.daily(rows)
 	out.Gained, out.Lost, out.Net = sums(out.Daily)
 	insufficient := acc.Followers != nil && *acc.Followers < MinFollowers
 	switch {
@@ -284,7 +281,7 @@ func (a arrays) rows(first string) (rows, error) {
 
 // daily merges the daily figures with the last follower snapshot of each
 // Pacific date, oldest first.
-func (s *Service) daily(r rows) ([]Day, error) {
+func (s *Service) daily(r rows) []Day {
 	byDate := make(map[string]*Day, len(r.days)+len(r.snaps))
 	get := func(date string) *Day {
 		d, ok := byDate[date]
@@ -308,7 +305,7 @@ func (s *Service) daily(r rows) ([]Day, error) {
 		out = append(out, *d)
 	}
 	slices.SortFunc(out, func(a, b Day) int { return cmp.Compare(a.Date, b.Date) })
-	return out, nil
+	return out
 }
 
 // sums returns the window's gained and lost followers and their
