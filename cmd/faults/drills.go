@@ -228,7 +228,7 @@ func (h *harness) drillKill(ctx context.Context) (string, error) {
 	defer db.Close()
 	var atKill int
 	var jobState string
-	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM instagram_posts), (SELECT state FROM jobs ORDER BY created_at DESC LIMIT 1)`).
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM instagram_posts), (SELECT state FROM jobs WHERE kind = 'fetch_posts' ORDER BY created_at DESC LIMIT 1)`).
 		Scan(&atKill, &jobState); err != nil {
 		return "", err
 	}
@@ -250,7 +250,7 @@ func (h *harness) drillKill(ctx context.Context) (string, error) {
 	})
 	doneAt := time.Now()
 	var total, distinct, jobs int
-	if qerr := db.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT (account_id, ig_post_id)), (SELECT count(*) FROM jobs) FROM instagram_posts`).
+	if qerr := db.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT (account_id, ig_post_id)), (SELECT count(*) FROM jobs WHERE kind = 'fetch_posts') FROM instagram_posts`).
 		Scan(&total, &distinct, &jobs); qerr != nil {
 		return "", qerr
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/ulule/limiter/v3"
 	"github.com/ulule/limiter/v3/drivers/store/memory"
 
+	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
 	"creatorgrowth/internal/growth"
@@ -110,15 +111,20 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		now = time.Now
 	}
 	var (
-		users    = postgres.NewUsers(db)
-		accounts = postgres.NewAccounts(db)
-		posts    = postgres.NewPosts(db)
-		jobs     = postgres.NewJobs(db)
-		states   = postgres.NewOAuthStates(db)
-		list     = postgres.NewWaitlist(db)
+		users           = postgres.NewUsers(db)
+		accounts        = postgres.NewAccounts(db)
+		posts           = postgres.NewPosts(db)
+		jobs            = postgres.NewJobs(db)
+		states          = postgres.NewOAuthStates(db)
+		list            = postgres.NewWaitlist(db)
+		accountInsights = postgres.NewAccountInsights(db)
 	)
 	tokens := auth.NewTokens(cfg.JWTSecret)
 	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize), growth.SyncEvery(igsync.SyncEvery))
+	audiences, err := audience.NewService(db)
+	if err != nil {
+		return nil, err
+	}
 	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Logger: logger,
 		InsightsBudget: func(ctx context.Context) (int, int, error) {
 			b, err := accounts.InsightsBudget(ctx, now())
@@ -140,20 +146,21 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	// pool that runs them, so neither needs the other to be built first.
 	wake := &worker.Wake{}
 	ig := igsync.New(igsync.Deps{
-		Client:   client,
-		Accounts: accounts,
-		Posts:    posts,
-		Jobs:     jobs,
-		States:   states,
-		Tokens:   tokens,
-		Box:      box,
-		Logger:   logger,
-		MaxPosts: cfg.Instagram.MaxPosts,
-		Hashtags: growth.ExtractHashtags,
-		Notifier: wake,
-		Insights: insights,
-		Usage:    usage,
-		Now:      now,
+		Client:          client,
+		Accounts:        accounts,
+		Posts:           posts,
+		Jobs:            jobs,
+		States:          states,
+		Tokens:          tokens,
+		Box:             box,
+		Logger:          logger,
+		MaxPosts:        cfg.Instagram.MaxPosts,
+		Hashtags:        growth.ExtractHashtags,
+		Notifier:        wake,
+		Insights:        insights,
+		AccountInsights: accountInsights,
+		Usage:           usage,
+		Now:             now,
 	})
 	poolOpts := o.Pool
 	if poolOpts.Lease == 0 {
@@ -191,6 +198,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Waitlist:     waitlist.NewService(list),
 		Accounts:     accounts,
 		Growth:       reports,
+		Audience:     audiences,
 		Instagram:    ig,
 		LimiterStore: store,
 		Limits:       limits,

@@ -186,3 +186,21 @@ func ctWaitSynced(tb testing.TB, h http.Handler, token string) {
 	}
 	tb.Fatal("the first post fetch did not finish within 30 s")
 }
+
+// ctWaitJobsDone waits until no job is queued or running.
+func ctWaitJobsDone(tb testing.TB, env *ctEnv) {
+	tb.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int
+		if err := env.db.QueryRowContext(context.Background(),
+			`SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')`).Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tb.Fatal("jobs still queued or running after 30 s")
+}

@@ -10,22 +10,11 @@ import (
 )
 
 // growthStats answers GET /api/growth/stats?period=30&tz=Europe/Berlin: the
-// growth report of the user's current account. period defaults to 30 and
-// tz to UTC; a parameter given but empty is invalid.
+// growth report of the user's current account.
 func (a *api) growthStats(c *gin.Context) {
-	period, err := growth.ParsePeriod(c.GetQuery("period"))
-	if err != nil {
-		writeError(c, a.logger, err)
+	period, tz, ok := a.growthQuery(c)
+	if !ok {
 		return
-	}
-	tz := time.UTC
-	if raw, ok := c.GetQuery("tz"); ok {
-		loc, err := a.growth.Location(raw)
-		if err != nil {
-			writeError(c, a.logger, err)
-			return
-		}
-		tz = loc
 	}
 	acc, err := a.currentAccount(c)
 	if err != nil {
@@ -39,4 +28,26 @@ func (a *api) growthStats(c *gin.Context) {
 		return
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// growthQuery reads ?period= and ?tz= of a growth report: period by
+// growth.ParsePeriod (default 30), tz an IANA zone (default UTC); a
+// parameter given but empty is invalid. On a bad one it writes the error
+// and returns false.
+func (a *api) growthQuery(c *gin.Context) (period int, tz *time.Location, ok bool) {
+	period, err := growth.ParsePeriod(c.GetQuery("period"))
+	if err != nil {
+		writeError(c, a.logger, err)
+		return 0, nil, false
+	}
+	tz = time.UTC
+	if raw, given := c.GetQuery("tz"); given {
+		loc, err := a.growth.Location(raw)
+		if err != nil {
+			writeError(c, a.logger, err)
+			return 0, nil, false
+		}
+		tz = loc
+	}
+	return period, tz, true
 }

@@ -49,7 +49,7 @@ func TestInstagramDurability_FetchWaitsForAPool(t *testing.T) {
 	if st["state"] != "queued" || st["posts_fetched"] != float64(0) || st["last_synced_at"] != nil {
 		t.Errorf("sync without a pool = %v, want queued", st)
 	}
-	if got := h.Int(`SELECT count(*) FROM jobs WHERE state = 'queued'`); got != 1 {
+	if got := h.Int(`SELECT count(*) FROM jobs WHERE kind = 'fetch_posts' AND state = 'queued'`); got != 1 {
 		t.Errorf("queued jobs = %d, want 1 (the connect's and the refresh's are one)", got)
 	}
 	if got := h.Sandbox.Calls(sandbox.EndpointMedia); got != 0 {

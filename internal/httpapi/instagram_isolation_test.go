@@ -44,6 +44,7 @@ var igEndpoints = []struct{ method, path string }{
 	{http.MethodPost, "/api/instagram/refresh"},
 	{http.MethodDelete, "/api/instagram/disconnect"},
 	{http.MethodGet, "/api/growth/stats"},
+	{http.MethodGet, "/api/growth/audience"},
 }
 
 // igWantNoAccount checks that every account endpoint answers 404
@@ -79,7 +80,7 @@ func TestInstagramIsolation(t *testing.T) {
 		if got := h.Int(`SELECT count(*) FROM instagram_posts WHERE account_id = $1`, aliceAcc); got != 30 {
 			t.Errorf("alice's posts = %d after bob's requests, want 30", got)
 		}
-		if got := h.Int(`SELECT count(*) FROM jobs WHERE account_id = $1 AND state = 'queued'`, aliceAcc); got != 0 {
+		if got := h.Int(`SELECT count(*) FROM jobs WHERE account_id = $1 AND kind = 'fetch_posts' AND state = 'queued'`, aliceAcc); got != 0 {
 			t.Errorf("bob scheduled %d fetches for alice's account", got)
 		}
 	})

@@ -26,6 +26,7 @@ func TestMetrics_Exposition(t *testing.T) {
 		t.Fatalf("connect: %d %s", res.Status, res.Header.Get("Location"))
 	}
 	ctWaitSynced(t, env.h, token)
+	ctWaitJobsDone(t, env)
 	for _, target := range []string{
 		"/api/instagram/posts?limit=3",
 		"/api/instagram/posts?limit=4&before=2030-01-01T00:00:00Z",
@@ -110,8 +111,10 @@ func TestMetrics_QueueDepth(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("scrape took %s", d)
 	}
-	for _, want := range []string{`job_queue_depth{state="queued"} 1`, `job_queue_depth{state="running"} 0`,
-		`job_queue_jobs{kind="fetch_posts",state="queued"} 1`, `job_queue_oldest_due_seconds `} {
+	// The connection queues the post fetch and the account insights backfill.
+	for _, want := range []string{`job_queue_depth{state="queued"} 2`, `job_queue_depth{state="running"} 0`,
+		`job_queue_jobs{kind="fetch_posts",state="queued"} 1`, `job_queue_jobs{kind="account_insights",state="queued"} 1`,
+		`job_queue_oldest_due_seconds `} {
 		if !strings.Contains(text, want) {
 			t.Errorf("metrics lack %s:\n%s", want, grepLines(text, "job_queue"))
 		}

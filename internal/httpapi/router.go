@@ -14,6 +14,7 @@ import (
 	"github.com/ulule/limiter/v3"
 
 	"creatorgrowth/internal/apperr"
+	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
 	"creatorgrowth/internal/growth"
@@ -35,6 +36,7 @@ type Deps struct {
 	Waitlist     *waitlist.Service
 	Accounts     *postgres.Accounts
 	Growth       *growth.Service
+	Audience     *audience.Service
 	Instagram    *igsync.Service
 	LimiterStore limiter.Store
 	Limits       Limits
@@ -64,6 +66,7 @@ type api struct {
 	waitlist *waitlist.Service
 	accounts *postgres.Accounts
 	growth   *growth.Service
+	audience *audience.Service
 	igsync   *igsync.Service
 	probe    *dbProbe
 
@@ -84,6 +87,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		waitlist: d.Waitlist,
 		accounts: d.Accounts,
 		growth:   d.Growth,
+		audience: d.Audience,
 		igsync:   d.Instagram,
 		probe:    &dbProbe{db: d.DB},
 
@@ -125,6 +129,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user := apiGroup.Group("", a.requireUser)
 	user.GET("/user/me", a.me)
 	user.GET("/growth/stats", a.growthStats)
+	user.GET("/growth/audience", a.growthAudience)
 	user.GET("/instagram/connect", a.instagramConnect)
 	user.POST("/instagram/refresh", a.instagramRefresh)
 	user.GET("/instagram/sync", a.instagramSync)

@@ -251,6 +251,8 @@ func TestSecurity_HeadersOnEveryRoute(t *testing.T) {
 		{"GET /api/instagram/posts/:id", http.MethodGet, "/api/instagram/posts/6f1c1b1e-0000-4000-8000-000000000000", nil, []reqOpt{bearer(token)}, 404},
 		{"GET /api/growth/stats", http.MethodGet, "/api/growth/stats?period=30&tz=Europe/Berlin", nil, []reqOpt{bearer(token)}, 200},
 		{"GET /api/growth/stats", http.MethodGet, "/api/growth/stats?period=8", nil, []reqOpt{bearer(token)}, 400},
+		{"GET /api/growth/audience", http.MethodGet, "/api/growth/audience?period=30&tz=Asia/Tokyo", nil, []reqOpt{bearer(token)}, 200},
+		{"GET /api/growth/audience", http.MethodGet, "/api/growth/audience?tz=Mars/Olympus", nil, []reqOpt{bearer(token)}, 400},
 		{"DELETE /api/instagram/disconnect", http.MethodDelete, "/api/instagram/disconnect?account_id=" + accountID, nil, []reqOpt{bearer(otherToken)}, 404},
 		{"GET /auth/instagram/callback", http.MethodGet, "/auth/instagram/callback?code=abc&state=" + url.QueryEscape(state), nil, nil, 302},
 		{"GET /auth/instagram/callback", http.MethodGet, "/auth/instagram/callback?error=access_denied", nil, nil, 302},
@@ -428,6 +430,7 @@ func TestSecurity_SQLInjection(t *testing.T) {
 		}
 		for _, k := range []string{"period", "tz", "account_id"} {
 			q("/api/growth/stats", k, v, "", authz)
+			q("/api/growth/audience", k, v, "", authz)
 		}
 		for _, k := range []string{"before", "limit", "account_id"} {
 			q("/api/instagram/posts", k, v, "", authz)
@@ -528,6 +531,7 @@ func TestSecurity_UserIsolation(t *testing.T) {
 		{http.MethodGet, "/api/instagram/posts?account_id=" + bAcc},
 		{http.MethodGet, "/api/instagram/sync?account_id=" + bAcc},
 		{http.MethodGet, "/api/growth/stats?account_id=" + bAcc},
+		{http.MethodGet, "/api/growth/audience?account_id=" + bAcc},
 		{http.MethodPost, "/api/instagram/refresh?account_id=" + bAcc},
 		{http.MethodDelete, "/api/instagram/disconnect?account_id=" + bAcc},
 	} {

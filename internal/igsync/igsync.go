@@ -70,6 +70,8 @@ type Service struct {
 	insights InsightsReader
 	usage    *UsageBook
 	now      func() time.Time
+	// accountInsights stores what the account_insights job reads.
+	accountInsights *postgres.AccountInsights
 }
 
 // Notifier is told after a job is enqueued, to wake the workers that run
@@ -83,10 +85,12 @@ type Deps struct {
 	Posts    *postgres.Posts
 	Jobs     *postgres.Jobs
 	States   *postgres.OAuthStates
-	Tokens   *auth.Tokens
-	Box      *secretbox.Box
-	Logger   *slog.Logger
-	MaxPosts int
+	// AccountInsights stores the account insights.
+	AccountInsights *postgres.AccountInsights
+	Tokens          *auth.Tokens
+	Box             *secretbox.Box
+	Logger          *slog.Logger
+	MaxPosts        int
 	// Hashtags extracts the hashtags of a caption at ingest.
 	Hashtags func(caption string) []string
 	// Notifier wakes the worker pools after an enqueue.
@@ -104,20 +108,21 @@ type Deps struct {
 // New returns the service.
 func New(d Deps) *Service {
 	s := &Service{
-		client:   d.Client,
-		accounts: d.Accounts,
-		posts:    d.Posts,
-		jobs:     d.Jobs,
-		states:   d.States,
-		tokens:   d.Tokens,
-		box:      d.Box,
-		logger:   d.Logger,
-		maxPosts: d.MaxPosts,
-		hashtags: d.Hashtags,
-		notifier: d.Notifier,
-		insights: d.Insights,
-		usage:    d.Usage,
-		now:      d.Now,
+		client:          d.Client,
+		accounts:        d.Accounts,
+		posts:           d.Posts,
+		jobs:            d.Jobs,
+		states:          d.States,
+		tokens:          d.Tokens,
+		box:             d.Box,
+		logger:          d.Logger,
+		maxPosts:        d.MaxPosts,
+		hashtags:        d.Hashtags,
+		notifier:        d.Notifier,
+		accountInsights: d.AccountInsights,
+		insights:        d.Insights,
+		usage:           d.Usage,
+		now:             d.Now,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -128,8 +133,9 @@ func New(d Deps) *Service {
 // Handlers are the job handlers to run in a worker pool.
 func (s *Service) Handlers() map[string]worker.Handler {
 	h := map[string]worker.Handler{
-		KindFetchPosts:   s.fetchPosts,
-		KindRefreshToken: s.refreshToken,
+		KindFetchPosts:      s.fetchPosts,
+		KindRefreshToken:    s.refreshToken,
+		KindAccountInsights: s.readAccountInsights,
 	}
 	if s.insights != nil {
 		h[KindReadInsights] = s.readInsights
@@ -138,11 +144,13 @@ func (s *Service) Handlers() map[string]worker.Handler {
 }
 
 // Schedules are the periodic tasks: sync every account, refresh tokens,
-// and, with an insights reader, read the posts' due insights.
+// read account insights daily and, with an insights reader, the posts'
+// due insights.
 func (s *Service) Schedules() []worker.Schedule {
 	out := []worker.Schedule{
 		{Name: "sync_accounts", Every: SyncEvery, Run: s.enqueueDueSyncs},
 		{Name: "refresh_tokens", Every: RefreshEvery, Run: s.enqueueDueRefreshes},
+		{Name: "account_insights", Every: AccountInsightsEvery, Run: s.enqueueDueAccountInsights},
 	}
 	if s.insights != nil {
 		out = append(out, worker.Schedule{Name: "read_insights", Every: InsightsEvery, Run: s.enqueueDueInsights})
@@ -238,6 +246,10 @@ func (s *Service) Callback(ctx context.Context, in CallbackInput) (postgres.Acco
 	if _, err := s.ScheduleFetch(ctx, acc.ID); err != nil {
 		// The account is linked; the periodic sync will pick it up.
 		s.logger.ErrorContext(ctx, "oauth callback: schedule fetch", slog.String("error", err.Error()))
+	}
+	// The backfill of the last 30 days of account insights.
+	if _, err := s.ScheduleAccountInsights(ctx, acc.ID); err != nil {
+		s.logger.ErrorContext(ctx, "oauth callback: schedule account insights", slog.String("error", err.Error()))
 	}
 	return acc, ""
 }

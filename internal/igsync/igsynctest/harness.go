@@ -74,6 +74,9 @@ type Options struct {
 	// InsightsNow is the server's clock (the insights ladder and budget,
 	// the reports); default time.Now.
 	InsightsNow func() time.Time
+	// SandboxRequest, when set, is told of every request the sandbox
+	// serves, before it serves it.
+	SandboxRequest func(*http.Request)
 }
 
 // Harness is a running server with its sandbox, database and pool.
@@ -133,7 +136,14 @@ func New(t testing.TB, o Options) *Harness {
 		o.Sandbox(&sbOpts)
 	}
 	h.Sandbox = sandbox.New(sbOpts)
-	h.SBServer = httptest.NewServer(h.Sandbox)
+	var sb http.Handler = h.Sandbox
+	if o.SandboxRequest != nil {
+		sb = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			o.SandboxRequest(r)
+			h.Sandbox.ServeHTTP(w, r)
+		})
+	}
+	h.SBServer = httptest.NewServer(sb)
 	t.Cleanup(h.SBServer.Close)
 	h.Sandbox.SetBaseURL(h.SBServer.URL)
 

@@ -311,6 +311,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/growth/audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follower growth, when the followers are online, and who they are.
+         * @description Account-level figures from the stored account insights and follower
+         *     snapshots; Instagram is never called while answering. `period` and `tz`
+         *     are read exactly as for `/api/growth/stats`.
+         *
+         *     - `daily`: the US Pacific dates (Instagram's account day; `tz` does not move
+         *       them) from the Pacific date of now − period to the Pacific date of now,
+         *       oldest first, leaving out dates with no figure at all. `followers` is the
+         *       last follower snapshot taken (by `taken_at`) on that Pacific date.
+         *     - `followers_gained` / `followers_lost`: the sums of `daily[].gained` /
+         *       `daily[].lost`, `null` when no day has one; `net_followers` = gained − lost,
+         *       `null` if either is. Daily reach is unique accounts and is never summed.
+         *     - A figure Instagram did not report is `null`, never 0. A figure once read
+         *       stays when a later reading leaves it out.
+         *     - Parts (`online_followers`, `demographics`): `insufficient_followers` when the
+         *       account's follower count is known and under 100, whatever is stored;
+         *       otherwise `unavailable` when nothing was read (not read yet, or Instagram
+         *       refused), else `ok`. A part's data is `null` unless it is `ok`; the latest
+         *       reading that returned data is shown, however old (see `freshness`).
+         *     - `online_followers.heatmap`: from every day of the latest `online_followers`
+         *       reading. Hour key `h` of a Pacific date is the wall-clock time `h:00` of that
+         *       date in America/Los_Angeles: on the spring-forward date the missing 2:00 is
+         *       read at the offset before the change (2:00 PST = 3:00 PDT), on the
+         *       fall-back date the repeated 1:00 is its first instance (PDT). That instant,
+         *       in `tz`, gives the cell (weekday 0 = Sunday, hour 0–23; a zone with a
+         *       half-hour offset puts h:00 Pacific in the hour it falls in). Each cell is
+         *       the mean of its counts, rounded half up to 1 decimal; `null` without one.
+         *     - `demographics`: for each metric and breakdown, the latest reading
+         *       (`this_month`), by `value` descending then `key` in byte order; a breakdown
+         *       never returned is `[]`. The part is `ok` when any breakdown has rows.
+         *     - `freshness.posts_synced_at`: the end of the last post fetch (which takes a
+         *       follower snapshot); `insights_synced_at`: the latest stored account insights
+         *       reading; `next_sync_at`: when the account's next insights reading is queued,
+         *       `null` when none is.
+         */
+        get: operations["growthAudience"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -687,6 +739,86 @@ export interface components {
              */
             engagement_rate_by_reach: number | null;
             freshness: components["schemas"]["Freshness"];
+        };
+        Audience: {
+            /** @enum {integer} */
+            period_days: 7 | 14 | 30 | 90;
+            /** @description The account's follower count, as last read. */
+            followers: number | null;
+            /** @description Sum of daily[].gained; `null` when no day has one. */
+            followers_gained: number | null;
+            /** @description Sum of daily[].lost; `null` when no day has one. */
+            followers_lost: number | null;
+            /** @description followers_gained − followers_lost; `null` if either is. */
+            net_followers: number | null;
+            /** @description US Pacific dates with at least one figure, oldest first. */
+            daily: components["schemas"]["AudienceDay"][];
+            online_followers: components["schemas"]["OnlineFollowers"];
+            demographics: components["schemas"]["Demographics"];
+            freshness: components["schemas"]["AudienceFreshness"];
+        };
+        AudienceDay: {
+            /**
+             * Format: date
+             * @description A US Pacific date.
+             */
+            date: string;
+            /** @description The last snapshot taken on the date. */
+            followers: number | null;
+            /** @description Instagram's follower_count: new followers that day. */
+            gained: number | null;
+            /** @description The unfollows of follows_and_unfollows. */
+            lost: number | null;
+            /** @description Unique accounts reached that day. */
+            reach: number | null;
+            views: number | null;
+        };
+        OnlineFollowers: {
+            /** @enum {string} */
+            status: "ok";
+            /** @description 7 rows (weekday 0 = Sunday, in `tz`) of 24 hours (in `tz`). */
+            heatmap: (number | null)[][];
+        } | {
+            /** @enum {string} */
+            status: "insufficient_followers" | "unavailable";
+            heatmap: null;
+        };
+        Demographics: {
+            /** @enum {string} */
+            status: "ok";
+            /** @example this_month */
+            timeframe: string;
+            followers: components["schemas"]["DemographicBreakdowns"];
+            engaged: components["schemas"]["DemographicBreakdowns"];
+        } | {
+            /** @enum {string} */
+            status: "insufficient_followers" | "unavailable";
+            timeframe: null;
+            followers: null;
+            engaged: null;
+        };
+        DemographicBreakdowns: {
+            age: components["schemas"]["DemographicRow"][];
+            gender: components["schemas"]["DemographicRow"][];
+            country: components["schemas"]["DemographicRow"][];
+            city: components["schemas"]["DemographicRow"][];
+        };
+        DemographicRow: {
+            /**
+             * @example 25-34
+             * @example F
+             * @example US
+             */
+            key: string;
+            value: number;
+        };
+        AudienceFreshness: {
+            /** Format: date-time */
+            posts_synced_at: string | null;
+            /** Format: date-time */
+            insights_synced_at: string | null;
+            /** Format: date-time */
+            next_sync_at: string | null;
         };
     };
     responses: {
@@ -1387,6 +1519,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
+                };
+            };
+            400: components["responses"]["BadStatsInput"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoInstagramAccount"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    growthAudience: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of the user's Instagram accounts; default the most recently connected
+                 *     one. Not a UUID: `400 invalid_request`. Unknown or another user's:
+                 *     `404 no_instagram_account`.
+                 */
+                account_id?: components["parameters"]["AccountID"];
+                /** @description Window length in days; anything else is `400 invalid_period`. */
+                period?: 7 | 14 | 30 | 90;
+                /** @description IANA time zone of the online-followers heatmap; an unknown zone is `400 invalid_request`. */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audience figures. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Audience"];
                 };
             };
             400: components["responses"]["BadStatsInput"];
