@@ -201,7 +201,10 @@ export interface paths {
          * Schedule a post fetch now.
          * @description Returns at once; the fetch runs in the background (see `/api/instagram/sync`).
          *     At most one fetch per account is pending: scheduling again while one is queued
-         *     changes nothing.
+         *     changes nothing. The insights of the account's posts of the last 7 days are read
+         *     again after the fetch, whatever the age ladder says (a post under 48 h is read at
+         *     most hourly, under 7 days every 6 h, under 30 days daily, under 90 days weekly,
+         *     older once), unless Instagram's budget has the account's insights parked.
          */
         post: operations["instagramRefresh"];
         delete?: never;
