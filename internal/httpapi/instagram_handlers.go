@@ -9,6 +9,7 @@ import (
 
 	"creatorgrowth/internal/apperr"
 	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/instagram"
 	"creatorgrowth/internal/postgres"
@@ -48,63 +49,11 @@ func toAccountJSON(a postgres.Account) accountJSON {
 	}
 }
 
-// postJSON is the contract's post object. media_product_type is the type
-// that picks the insights (as sent, else by the media type and
-// permalink); the URLs are exactly as sent, null when none was.
-type postJSON struct {
-	ID               string        `json:"id"`
-	IGPostID         string        `json:"ig_post_id"`
-	Caption          string        `json:"caption"`
-	MediaType        string        `json:"media_type"`
-	MediaProductType string        `json:"media_product_type"`
-	MediaURL         *string       `json:"media_url"`
-	ThumbnailURL     *string       `json:"thumbnail_url"`
-	Permalink        string        `json:"permalink"`
-	LikeCount        *int64        `json:"like_count"`
-	CommentsCount    int64         `json:"comments_count"`
-	PostedAt         time.Time     `json:"posted_at"`
-	FetchedAt        time.Time     `json:"fetched_at"`
-	Insights         *insightsJSON `json:"insights"`
-}
+// postJSON is the contract's post object; the growth report writes the
+// same object for its best post, so both come from growth.PostOf.
+type postJSON = growth.Post
 
-// insightsJSON is the contract's insights object of a post.
-type insightsJSON struct {
-	Views             *int64    `json:"views"`
-	Reach             *int64    `json:"reach"`
-	Saved             *int64    `json:"saved"`
-	Shares            *int64    `json:"shares"`
-	TotalInteractions *int64    `json:"total_interactions"`
-	Follows           *int64    `json:"follows"`
-	ProfileVisits     *int64    `json:"profile_visits"`
-	Reposts           *int64    `json:"reposts"`
-	AvgWatchTimeMs    *int64    `json:"avg_watch_time_ms"`
-	TotalWatchTimeMs  *int64    `json:"total_watch_time_ms"`
-	SkipRate          *float64  `json:"skip_rate"`
-	CapturedAt        time.Time `json:"captured_at"`
-}
-
-func toPostJSON(p postgres.Post) postJSON {
-	out := postJSON{
-		ID:               p.ID,
-		IGPostID:         p.IGPostID,
-		Caption:          p.Caption,
-		MediaType:        p.MediaType,
-		MediaProductType: postgres.ProductType(p.MediaProductType, p.MediaType, p.Permalink),
-		MediaURL:         p.MediaURL,
-		ThumbnailURL:     p.ThumbnailURL,
-		Permalink:        p.Permalink,
-		LikeCount:        p.LikeCount,
-		CommentsCount:    p.CommentsCount,
-		PostedAt:         p.PostedAt.UTC(),
-		FetchedAt:        p.FetchedAt.UTC(),
-	}
-	if in := p.Insights; in != nil {
-		v := insightsJSON(*in)
-		v.CapturedAt = v.CapturedAt.UTC()
-		out.Insights = &v
-	}
-	return out
-}
+func toPostJSON(p postgres.Post) postJSON { return growth.PostOf(p) }
 
 func toPostsJSON(posts []postgres.Post) []postJSON {
 	out := make([]postJSON, len(posts))
