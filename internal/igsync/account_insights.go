@@ -102,7 +102,7 @@ func (s *Service) readAccountInsights(ctx context.Context, job postgres.Job) err
 	if !stored {
 		days = BackfillDays
 	}
-	until := instagram.PacificMidnight(time.Now())
+	until := instagram.PacificMidnight(s.now())
 	r := &accountRun{s: s, acc: acc, token: token, until: until,
 		since:  time.Date(until.Year(), until.Month(), until.Day()-days, 0, 0, 0, 0, instagram.Pacific()),
 		budget: &insightsRun{s: s, acc: acc, token: token}}
@@ -194,7 +194,7 @@ func (r *accountRun) reach(ctx context.Context) error {
 	for i, v := range vals {
 		days[i] = postgres.InsightDay{Date: v.Date, Reach: &v.Value}
 	}
-	return r.s.accountInsights.SaveDaily(ctx, r.acc.ID, time.Now(), days)
+	return r.s.accountInsights.SaveDaily(ctx, r.acc.ID, r.s.now(), days)
 }
 
 func (r *accountRun) followerCount(ctx context.Context) error {
@@ -210,7 +210,7 @@ func (r *accountRun) followerCount(ctx context.Context) error {
 	for i, v := range vals {
 		days[i] = postgres.InsightDay{Date: v.Date, Gained: &v.Value}
 	}
-	return r.s.accountInsights.SaveDaily(ctx, r.acc.ID, time.Now(), days)
+	return r.s.accountInsights.SaveDaily(ctx, r.acc.ID, r.s.now(), days)
 }
 
 // perDay reads a total_value metric one Pacific day at a time and stores
@@ -232,7 +232,7 @@ func (r *accountRun) perDay(ctx context.Context, read func(ctx context.Context, 
 		}
 		days = append(days, d)
 	}
-	if err := r.s.accountInsights.SaveDaily(ctx, r.acc.ID, time.Now(), days); err != nil {
+	if err := r.s.accountInsights.SaveDaily(ctx, r.acc.ID, r.s.now(), days); err != nil {
 		return err
 	}
 	return stop
@@ -280,7 +280,7 @@ func (r *accountRun) online(ctx context.Context) error {
 			hours = append(hours, postgres.OnlineHour{Date: d.Date, Hour: h, Count: n})
 		}
 	}
-	return r.s.accountInsights.SaveOnlineFollowers(ctx, r.acc.ID, time.Now(), hours)
+	return r.s.accountInsights.SaveOnlineFollowers(ctx, r.acc.ID, r.s.now(), hours)
 }
 
 // demographics reads the four breakdowns of metric (this_month), each on
@@ -304,7 +304,7 @@ func (r *accountRun) demographics(metric string) func(ctx context.Context) error
 			for i, row := range rows {
 				out[i] = postgres.DemographicRow{Key: row.Key, Value: row.Value}
 			}
-			if err := r.s.accountInsights.SaveDemographics(ctx, r.acc.ID, metric, b, instagram.TimeframeThisMonth, time.Now(), out); err != nil {
+			if err := r.s.accountInsights.SaveDemographics(ctx, r.acc.ID, metric, b, instagram.TimeframeThisMonth, r.s.now(), out); err != nil {
 				return err
 			}
 		}
