@@ -9,6 +9,7 @@ import (
 
 	"creatorgrowth/internal/instagram"
 	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/worker"
 )
 
 // KindAccountInsights is the job that reads an account's insights: daily
@@ -64,7 +65,14 @@ type accountRun struct {
 	acc          postgres.Account
 	token        string
 	since, until time.Time // whole Pacific days, until excluded (today)
+	// budget is the account's insights budget, shared with the posts'
+	// insights (insights.go): a call at 90 % of any usage figure, or
+	// throttled, parks the account's insights work.
+	budget *insightsRun
 }
+
+// parkedMessage is the job's error while the account's insights wait.
+const parkedMessage = "Instagram's budget for this account is spent for now; the insights reading waits for it."
 
 // accountInsights is the account_insights job. It records today's follower
 // snapshot, then reads each metric on its own: one that Instagram refuses
@@ -75,6 +83,9 @@ func (s *Service) readAccountInsights(ctx context.Context, job postgres.Job) err
 	acc, token, err := s.jobAccount(ctx, job)
 	if err != nil {
 		return err
+	}
+	if p := acc.InsightsParkedUntil; p != nil && p.After(s.now()) {
+		return worker.Retry(errParked, parkedMessage, p.Sub(s.now()))
 	}
 	profile, err := s.client.Me(ctx, token)
 	if err != nil {
@@ -91,9 +102,10 @@ func (s *Service) readAccountInsights(ctx context.Context, job postgres.Job) err
 	if !stored {
 		days = BackfillDays
 	}
-	until := instagram.PacificMidnight(time.Now())
+	until := instagram.PacificMidnight(s.now())
 	r := &accountRun{s: s, acc: acc, token: token, until: until,
-		since: time.Date(until.Year(), until.Month(), until.Day()-days, 0, 0, 0, 0, instagram.Pacific())}
+		since:  time.Date(until.Year(), until.Month(), until.Day()-days, 0, 0, 0, 0, instagram.Pacific()),
+		budget: &insightsRun{s: s, acc: acc, token: token}}
 	for _, step := range []struct {
 		metric string
 		read   func(ctx context.Context) error
@@ -124,11 +136,30 @@ func (r *accountRun) outcome(ctx context.Context, metric string, err error) erro
 		}
 		return nil
 	}
+	if errors.Is(err, errParked) {
+		wait := time.Duration(0)
+		if p := r.budget.acc.InsightsParkedUntil; p != nil {
+			wait = p.Sub(r.s.now())
+		}
+		return worker.Retry(err, parkedMessage, wait)
+	}
 	var apiErr *instagram.APIError
 	if ctx.Err() == nil && (errors.As(err, &apiErr) || errors.Is(err, instagram.ErrTimeout) || errors.Is(err, instagram.ErrMalformedResponse)) {
 		return r.s.upstreamError(ctx, r.acc, err)
 	}
 	return err // a storage failure, or the run's end
+}
+
+// call runs one client call and shows its answer's usage, or its
+// throttling error, to the budget: a park ends the run with errParked.
+func (r *accountRun) call(ctx context.Context, fn func() error) error {
+	sent := time.Now()
+	err := fn()
+	u, _ := r.s.usage.Since(r.acc.IGUserID, sent)
+	if perr := r.budget.observe(ctx, u, err); perr != nil {
+		return perr
+	}
+	return err
 }
 
 // endsRun reports whether err stops the whole reading: throttling, server
@@ -151,7 +182,11 @@ func endsRun(ctx context.Context, err error) bool {
 }
 
 func (r *accountRun) reach(ctx context.Context) error {
-	vals, err := r.s.client.AccountReach(ctx, r.token, r.acc.IGUserID, r.since, r.until)
+	var vals []instagram.DailyValue
+	err := r.call(ctx, func() (err error) {
+		vals, err = r.s.client.AccountReach(ctx, r.token, r.acc.IGUserID, r.since, r.until)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -159,11 +194,15 @@ func (r *accountRun) reach(ctx context.Context) error {
 	for i, v := range vals {
 		days[i] = postgres.InsightDay{Date: v.Date, Reach: &v.Value}
 	}
-	return r.s.accountInsights.SaveDaily(ctx, r.acc.ID, time.Now(), days)
+	return r.s.accountInsights.SaveDaily(ctx, r.acc.ID, r.s.now(), days)
 }
 
 func (r *accountRun) followerCount(ctx context.Context) error {
-	vals, err := r.s.client.AccountFollowerCount(ctx, r.token, r.acc.IGUserID, r.since, r.until)
+	var vals []instagram.DailyValue
+	err := r.call(ctx, func() (err error) {
+		vals, err = r.s.client.AccountFollowerCount(ctx, r.token, r.acc.IGUserID, r.since, r.until)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -171,7 +210,7 @@ func (r *accountRun) followerCount(ctx context.Context) error {
 	for i, v := range vals {
 		days[i] = postgres.InsightDay{Date: v.Date, Gained: &v.Value}
 	}
-	return r.s.accountInsights.SaveDaily(ctx, r.acc.ID, time.Now(), days)
+	return r.s.accountInsights.SaveDaily(ctx, r.acc.ID, r.s.now(), days)
 }
 
 // perDay reads a total_value metric one Pacific day at a time and stores
@@ -193,7 +232,7 @@ func (r *accountRun) perDay(ctx context.Context, read func(ctx context.Context, 
 		}
 		days = append(days, d)
 	}
-	if err := r.s.accountInsights.SaveDaily(ctx, r.acc.ID, time.Now(), days); err != nil {
+	if err := r.s.accountInsights.SaveDaily(ctx, r.acc.ID, r.s.now(), days); err != nil {
 		return err
 	}
 	return stop
@@ -201,9 +240,10 @@ func (r *accountRun) perDay(ctx context.Context, read func(ctx context.Context, 
 
 func (r *accountRun) views(ctx context.Context) error {
 	return r.perDay(ctx, func(ctx context.Context, sp instagram.Span, d *postgres.InsightDay) error {
-		v, err := r.s.client.AccountViews(ctx, r.token, r.acc.IGUserID, sp.Since, sp.Until)
-		d.Views = v
-		return err
+		return r.call(ctx, func() (err error) {
+			d.Views, err = r.s.client.AccountViews(ctx, r.token, r.acc.IGUserID, sp.Since, sp.Until)
+			return err
+		})
 	})
 }
 
@@ -212,7 +252,11 @@ func (r *accountRun) views(ctx context.Context) error {
 // follower_count.
 func (r *accountRun) unfollows(ctx context.Context) error {
 	return r.perDay(ctx, func(ctx context.Context, sp instagram.Span, d *postgres.InsightDay) error {
-		fc, err := r.s.client.AccountFollowsAndUnfollows(ctx, r.token, r.acc.IGUserID, sp.Since, sp.Until)
+		var fc instagram.FollowChanges
+		err := r.call(ctx, func() (err error) {
+			fc, err = r.s.client.AccountFollowsAndUnfollows(ctx, r.token, r.acc.IGUserID, sp.Since, sp.Until)
+			return err
+		})
 		if err == nil && fc.Unfollows == nil {
 			return instagram.ErrNotAvailable
 		}
@@ -222,7 +266,11 @@ func (r *accountRun) unfollows(ctx context.Context) error {
 }
 
 func (r *accountRun) online(ctx context.Context) error {
-	days, err := r.s.client.OnlineFollowers(ctx, r.token, r.acc.IGUserID)
+	var days []instagram.OnlineFollowersDay
+	err := r.call(ctx, func() (err error) {
+		days, err = r.s.client.OnlineFollowers(ctx, r.token, r.acc.IGUserID)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -232,7 +280,7 @@ func (r *accountRun) online(ctx context.Context) error {
 			hours = append(hours, postgres.OnlineHour{Date: d.Date, Hour: h, Count: n})
 		}
 	}
-	return r.s.accountInsights.SaveOnlineFollowers(ctx, r.acc.ID, time.Now(), hours)
+	return r.s.accountInsights.SaveOnlineFollowers(ctx, r.acc.ID, r.s.now(), hours)
 }
 
 // demographics reads the four breakdowns of metric (this_month), each on
@@ -240,7 +288,11 @@ func (r *accountRun) online(ctx context.Context) error {
 func (r *accountRun) demographics(metric string) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		for _, b := range instagram.DemographicBreakdowns {
-			rows, err := r.s.client.Demographics(ctx, r.token, r.acc.IGUserID, metric, b, instagram.TimeframeThisMonth)
+			var rows []instagram.DemographicRow
+			err := r.call(ctx, func() (err error) {
+				rows, err = r.s.client.Demographics(ctx, r.token, r.acc.IGUserID, metric, b, instagram.TimeframeThisMonth)
+				return err
+			})
 			if endsRun(ctx, err) {
 				return err
 			}
@@ -252,7 +304,7 @@ func (r *accountRun) demographics(metric string) func(ctx context.Context) error
 			for i, row := range rows {
 				out[i] = postgres.DemographicRow{Key: row.Key, Value: row.Value}
 			}
-			if err := r.s.accountInsights.SaveDemographics(ctx, r.acc.ID, metric, b, instagram.TimeframeThisMonth, time.Now(), out); err != nil {
+			if err := r.s.accountInsights.SaveDemographics(ctx, r.acc.ID, metric, b, instagram.TimeframeThisMonth, r.s.now(), out); err != nil {
 				return err
 			}
 		}

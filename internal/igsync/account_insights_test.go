@@ -238,17 +238,75 @@ func TestAccountInsights_RefusedMetric(t *testing.T) {
 	}
 }
 
-// TestAccountInsights_Throttled checks that a throttled reading ends, is
-// retried, and completes.
+// connectParked connects igID and waits until its account insights work
+// is parked, with the job queued to run again when the park ends.
+func connectParked(t *testing.T, o igsynctest.Options, igID string, faults ...sandbox.Fault) (*igsynctest.Harness, *insightsLog) {
+	t.Helper()
+	log := &insightsLog{}
+	o.SandboxRequest = log.observe
+	o.Accounts = []sandbox.AccountSpec{{UserID: igID, Username: "big.creator", Followers: 2500, Posts: 40}}
+	h := igsynctest.New(t, o)
+	for _, f := range faults {
+		h.Sandbox.InjectFault(f)
+	}
+	h.MustConnect(h.Register(), igID)
+	h.Eventually("the account parked and its reading queued again", func() bool {
+		return h.Int(`SELECT count(*) FROM instagram_accounts WHERE insights_parked_until > now()`) == 1 &&
+			h.Int(`SELECT count(*) FROM jobs WHERE kind = $1 AND state = 'queued' AND attempts = 1
+				AND run_at > now() + interval '30 seconds'`, igsync.KindAccountInsights) == 1
+	})
+	return h, log
+}
+
+// resume ends the park and lets the queued reading run now.
+func resume(t *testing.T, h *igsynctest.Harness) {
+	t.Helper()
+	h.Sandbox.ClearFaults()
+	h.Exec(`UPDATE instagram_accounts SET insights_parked_until = now() - interval '1 second'`)
+	h.Exec(`UPDATE jobs SET run_at = now() WHERE kind = $1 AND state = 'queued'`, igsync.KindAccountInsights)
+	h.Eventually("the reading after the park", func() bool {
+		return h.Int(`SELECT count(*) FROM jobs WHERE kind = $1 AND state = 'done'`, igsync.KindAccountInsights) == 1
+	})
+}
+
+// TestAccountInsights_Throttled checks that a throttling answer parks the
+// account's insights (the budget shared with the posts' insights), calls
+// nothing more, and that the reading completes once the park ends.
 func TestAccountInsights_Throttled(t *testing.T) {
 	f := sandbox.FaultThrottled(80002, 100, 0)
-	f.Endpoint, f.Metric, f.Times = "account_insights", instagram.AccountMetricOnlineFollowers, 1
-	h, _, _ := connectForInsights(t, igsynctest.Options{}, bigIG, f)
-	if got := h.Int(`SELECT attempts FROM jobs WHERE kind = $1`, igsync.KindAccountInsights); got != 2 {
-		t.Errorf("attempts = %d, want 2", got)
+	f.Endpoint, f.Metric = "account_insights", instagram.AccountMetricOnlineFollowers
+	h, log := connectParked(t, igsynctest.Options{}, bigIG, f)
+	if got := len(log.metric(instagram.AccountMetricOnlineFollowers)); got != 1 {
+		t.Errorf("online_followers asked %d times while throttled, want 1", got)
 	}
+	for _, m := range []string{instagram.AccountMetricFollowerDemographic, instagram.AccountMetricEngagedDemographic} {
+		if got := len(log.metric(m)); got != 0 {
+			t.Errorf("%s asked %d times after the throttle, want 0", m, got)
+		}
+	}
+	// What was read before the throttle is kept.
+	if got := h.Int(`SELECT count(*) FROM account_insights_daily WHERE reach IS NOT NULL`); got != 30 {
+		t.Errorf("days with reach = %d, want 30", got)
+	}
+	resume(t, h)
 	if got := h.Int(`SELECT count(*) FROM account_online_followers`); got == 0 {
-		t.Error("no online followers after the retry")
+		t.Error("no online followers after the park")
+	}
+	if got := h.Int(`SELECT count(DISTINCT breakdown) FROM account_demographics WHERE metric = 'follower_demographics'`); got != 4 {
+		t.Errorf("follower demographic breakdowns after the park = %d, want 4", got)
+	}
+}
+
+// TestAccountInsights_UsageParks checks that at 90 % of the account's
+// budget the reading stops before Instagram throttles it.
+func TestAccountInsights_UsageParks(t *testing.T) {
+	const budget = 40 // calls an hour; the backfill needs about 70
+	h, log := connectParked(t, igsynctest.Options{Sandbox: func(o *sandbox.Options) { o.RateLimit = budget }}, bigIG)
+	if got := len(log.all()); got >= budget {
+		t.Errorf("%d insights calls, want fewer than the budget of %d (parked at 90 %%)", got, budget)
+	}
+	if got := h.Int(`SELECT count(*) FROM instagram_accounts WHERE insights_usage_pct >= 90`); got != 1 {
+		t.Errorf("accounts with their usage recorded at 90 %% or more = %d, want 1", got)
 	}
 }
 
