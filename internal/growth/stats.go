@@ -32,8 +32,15 @@ var periods = map[string]int{"7": 7, "14": 14, "30": 30, "90": 90}
 // it is not given, one of 7, 14, 30 or 90 spelled so, or invalid_period
 // (an empty value included).
 func ParsePeriod(raw string, given bool) (int, error) {
+	return ParsePeriodOr(raw, given, DefaultPeriod)
+}
+
+// ParsePeriodOr reads ?period= as ParsePeriod does, with def (one of the
+// contract's periods) when it is not given: the recommendations default
+// to 90 days.
+func ParsePeriodOr(raw string, given bool, def int) (int, error) {
 	if !given {
-		return DefaultPeriod, nil
+		return def, nil
 	}
 	if days, ok := periods[raw]; ok {
 		return days, nil
