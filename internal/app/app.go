@@ -22,6 +22,7 @@ import (
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
 	"creatorgrowth/internal/growth"
+	"creatorgrowth/internal/guidance"
 	"creatorgrowth/internal/httpapi"
 	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/instagram"
@@ -89,9 +90,11 @@ type App struct {
 	Instagram *igsync.Service
 	Sandbox   *sandbox.Sandbox // nil with a real Instagram app
 	Growth    *growth.Service
-	Metrics   *metrics.Metrics
-	Tokens    *auth.Tokens
-	Jobs      *postgres.Jobs
+	// Guidance computes the recommendations and forecasts.
+	Guidance *guidance.Service
+	Metrics  *metrics.Metrics
+	Tokens   *auth.Tokens
+	Jobs     *postgres.Jobs
 	// Wake wakes the pools built with it when a job is enqueued; pass it
 	// in worker.Options to run more pools beside Pool.
 	Wake      *worker.Wake
@@ -125,7 +128,13 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	if err != nil {
 		return nil, err
 	}
-	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Logger: logger,
+	// The best times read the followers-online heatmap of the account
+	// insights (guidance.Deps.Online). STATS_CACHE_SIZE sizes every
+	// report cache.
+	guide := guidance.New(guidance.Deps{Advice: postgres.NewAdvice(posts), CacheSize: cfg.StatsCacheSize})
+	// Goal dates are in UTC until the users' time zone is stored.
+	goals := guidance.NewGoals(postgres.NewGoals(db), guide, nil)
+	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Advice: guide.CacheCounts, Logger: logger,
 		InsightsBudget: func(ctx context.Context) (int, int, error) {
 			b, err := accounts.InsightsBudget(ctx, now())
 			return b.Parked, b.MaxUsagePct, err
@@ -199,6 +208,8 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Accounts:     accounts,
 		Growth:       reports,
 		Audience:     audiences,
+		Guidance:     guide,
+		Goals:        goals,
 		Instagram:    ig,
 		LimiterStore: store,
 		Limits:       limits,
@@ -218,6 +229,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Instagram: ig,
 		Sandbox:   sb,
 		Growth:    reports,
+		Guidance:  guide,
 		Metrics:   mx,
 		Tokens:    tokens,
 		Jobs:      jobs,

@@ -18,6 +18,7 @@ import (
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
 	"creatorgrowth/internal/growth"
+	"creatorgrowth/internal/guidance"
 	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/waitlist"
@@ -37,6 +38,8 @@ type Deps struct {
 	Accounts     *postgres.Accounts
 	Growth       *growth.Service
 	Audience     *audience.Service
+	Guidance     *guidance.Service
+	Goals        *guidance.Goals
 	Instagram    *igsync.Service
 	LimiterStore limiter.Store
 	Limits       Limits
@@ -67,6 +70,8 @@ type api struct {
 	accounts *postgres.Accounts
 	growth   *growth.Service
 	audience *audience.Service
+	guidance *guidance.Service
+	goals    *guidance.Goals
 	igsync   *igsync.Service
 	probe    *dbProbe
 
@@ -88,6 +93,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 		accounts: d.Accounts,
 		growth:   d.Growth,
 		audience: d.Audience,
+		guidance: d.Guidance,
+		goals:    d.Goals,
 		igsync:   d.Instagram,
 		probe:    &dbProbe{db: d.DB},
 
@@ -130,6 +137,11 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user.GET("/user/me", a.me)
 	user.GET("/growth/stats", a.growthStats)
 	user.GET("/growth/audience", a.growthAudience)
+	user.GET("/growth/recommendations", a.growthRecommendations)
+	user.GET("/growth/forecast", a.growthForecast)
+	user.POST("/goals", a.createGoal)
+	user.GET("/goals", a.listGoals)
+	user.DELETE("/goals/:id", a.deleteGoal)
 	user.GET("/instagram/connect", a.instagramConnect)
 	user.POST("/instagram/refresh", a.instagramRefresh)
 	user.GET("/instagram/sync", a.instagramSync)

@@ -41,6 +41,9 @@ type Options struct {
 	// insights work is parked and the highest Instagram usage percent last
 	// seen for an account.
 	InsightsBudget func(ctx context.Context) (parked, maxUsagePct int, err error)
+	// Advice counts recommendations and forecasts reused and computed;
+	// guidance.Service.CacheCounts is one.
+	Advice func() (reused, computed uint64)
 	// Logger receives scrape-time failures; default discards.
 	Logger *slog.Logger
 }
@@ -94,6 +97,18 @@ func New(o Options) *Metrics {
 				ConstLabels: prometheus.Labels{"source": source},
 			}, func() float64 {
 				reused, computed := o.Reports()
+				return float64([]uint64{reused, computed}[i])
+			}))
+		}
+	}
+	if o.Advice != nil {
+		for i, source := range []string{"reused", "computed"} {
+			m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name:        "advice_reports_total",
+				Help:        "Recommendations and forecasts answered, by source: reused (still valid, from memory) or computed.",
+				ConstLabels: prometheus.Labels{"source": source},
+			}, func() float64 {
+				reused, computed := o.Advice()
 				return float64([]uint64{reused, computed}[i])
 			}))
 		}
