@@ -184,6 +184,8 @@ func TestOpenAPI_Document(t *testing.T) {
 		"GET /api/instagram/connect", "GET /auth/instagram/callback", "POST /api/instagram/refresh",
 		"GET /api/instagram/sync", "GET /api/instagram/posts", "GET /api/instagram/posts/{id}", "DELETE /api/instagram/disconnect",
 		"GET /api/growth/stats", "GET /api/growth/audience", "GET /api/openapi.json", "GET /metrics",
+		"GET /api/growth/recommendations", "GET /api/growth/forecast",
+		"POST /api/goals", "GET /api/goals", "DELETE /api/goals/{id}",
 	}
 	paths := map[string]bool{}
 	for _, r := range routes {
@@ -384,6 +386,7 @@ func TestOpenAPI_Contract(t *testing.T) {
 
 	growthStatsScenario(t, do, token, other)
 	growthAudienceScenario(t, do, token, other)
+	adviceScenario(t, do, token, other)
 
 	// Metrics are open in the test environment.
 	want(do(http.MethodGet, "/metrics", nil, nil), http.StatusOK)
@@ -392,24 +395,29 @@ func TestOpenAPI_Contract(t *testing.T) {
 	want(do(http.MethodDelete, "/api/instagram/disconnect", nil, ctBearer(token)), http.StatusNotFound)
 
 	v.wantSeen(map[string][]int{
-		"getHealth":           {200},
-		"headHealth":          {200},
-		"getOpenAPI":          {200},
-		"register":            {201, 400, 409, 413},
-		"login":               {200, 400, 401, 429},
-		"getMe":               {200, 401},
-		"waitlistSignup":      {200, 201, 400},
-		"adminWaitlist":       {200, 400, 401},
-		"instagramConnect":    {200, 401},
-		"instagramCallback":   {302},
-		"instagramRefresh":    {202, 400, 404},
-		"instagramSync":       {200, 404},
-		"instagramPosts":      {200, 400, 401, 404},
-		"instagramPost":       {200, 400, 401, 404},
-		"instagramDisconnect": {200, 404},
-		"growthStats":         {200, 400, 401, 404},
-		"growthAudience":      {200, 400, 401, 404},
-		"getMetrics":          {200},
+		"getHealth":             {200},
+		"headHealth":            {200},
+		"getOpenAPI":            {200},
+		"register":              {201, 400, 409, 413},
+		"login":                 {200, 400, 401, 429},
+		"getMe":                 {200, 401},
+		"waitlistSignup":        {200, 201, 400},
+		"adminWaitlist":         {200, 400, 401},
+		"instagramConnect":      {200, 401},
+		"instagramCallback":     {302},
+		"instagramRefresh":      {202, 400, 404},
+		"instagramSync":         {200, 404},
+		"instagramPosts":        {200, 400, 401, 404},
+		"instagramPost":         {200, 400, 401, 404},
+		"instagramDisconnect":   {200, 404},
+		"growthStats":           {200, 400, 401, 404},
+		"growthAudience":        {200, 400, 401, 404},
+		"growthRecommendations": {200, 400, 401, 404},
+		"growthForecast":        {200, 400, 401, 404},
+		"createGoal":            {201, 400, 401, 404},
+		"listGoals":             {200, 400, 401, 404},
+		"deleteGoal":            {204, 401, 404},
+		"getMetrics":            {200},
 	})
 }
 
