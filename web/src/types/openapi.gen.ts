@@ -366,6 +366,167 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/growth/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What to do next, each item with the numbers behind it.
+         * @description The window is (now − period, now] on `posted_at`; posts younger than 24 hours
+         *     are left out of everything, and `posts_considered` counts the window's posts
+         *     that are left. Under 10 considered posts `status` is `insufficient_data` and
+         *     `recommendations`, `winners` and `laggards` are empty (the median and the best
+         *     times are still given).
+         *
+         *     **Engagement** of a post = likes + comments (+ saved + shares where its insights
+         *     report them); a post with hidden likes has no engagement and is left out of what
+         *     reads it.
+         *
+         *     **Evidence rule.** A recommendation compares a group of considered posts with the
+         *     other considered posts of the same population. It is made only when both sides
+         *     hold at least 3 posts, both medians are above 0, the effect (group median /
+         *     baseline median) is at least 1.2 or at most 1/1.2, and a two-sided Mann–Whitney
+         *     U test gives p < 0.10 (exact with at most 30 posts and no ties, otherwise the
+         *     normal approximation with tie and continuity corrections). `confidence` is
+         *     `high` when min(n, baseline_n) ≥ 15 and p < 0.01, `medium` when
+         *     min(n, baseline_n) ≥ 6 and p < 0.05, `low` otherwise. Of each kind only the
+         *     strongest group is kept; at most 5 are returned, the largest |ln effect| first,
+         *     then the smaller p, then in the order format, timing, cadence, hook, shares,
+         *     caption, hashtag.
+         *
+         *     **Metric.** format, timing, cadence, caption and hashtag compare `reach` when at
+         *     least 10 considered posts, and at least half of them, report it; otherwise
+         *     `engagement`. `shares` compares `shares_per_reach` (shares / reach), `hook` compares
+         *     `views` of Reels with a skip rate below the Reels' median skip rate against the
+         *     other Reels. Until post insights are stored, every comparison reads engagement.
+         *
+         *     **Kinds.** `format`: Reels (media product type REELS, or a VIDEO whose permalink
+         *     has `/reel/`), photos, carousels, feed videos, stories. `timing`: a part of the
+         *     day in `tz` (morning 06–11, midday 11–14, afternoon 14–18, evening 18–23,
+         *     night 23–06) or weekends. `cadence`: posts of busier full weeks (7-day steps back
+         *     from now − 24 h; busier = more posts than the median full week) against the other
+         *     full weeks' posts; none under 2 full weeks. `caption`: captions over 125
+         *     characters. `hashtag`: posts with at least one hashtag. `shares`: a format, on
+         *     sends per reach. `hook`: Reels that fewer viewers skip.
+         *
+         *     **Outliers.** `median_engagement` is the median over the considered posts with a
+         *     known engagement, 1 decimal (an even count: the mean of the two middle values),
+         *     `null` when there is none. `winners` have engagement ≥ 2 × the median, `laggards`
+         *     ≤ 0.5 ×, each newest first, at most 5; none when the median is 0.
+         *
+         *     **Best times.** A score in [0, 1] per weekday (0 = Sunday) and hour in `tz`. From
+         *     the posts: the main metric's mean per cell shrunk toward the account mean
+         *     ((n·cell mean + 3·account mean) / (n + 3)), divided by the best cell's value.
+         *     From the followers-online heatmap, when the account has one: each cell's count
+         *     over the 95th percentile of the counts, capped at 1. A cell with both gets their
+         *     mean; with one, that one; with none, `null`. `basis` names the sources
+         *     (`performance` when neither). `top`: up to 3 scored cells, highest score first,
+         *     then more posts, then the earlier weekday and hour. `explore`: a cell with fewer
+         *     than 2 posts, not in `top`, whose promise (its online score, or the mean score of
+         *     its scored neighbours when at least 2 of the hour before and after and the same
+         *     hour a day before and after have posts) is at least 0.5 and the highest; `null`
+         *     when none qualifies. Scores are rounded to 2 decimals.
+         *
+         *     **Reuse.** An answer is kept and served again for the same account, data, period
+         *     and zone until the first instant a window post turns 24 hours old, leaves the
+         *     window or crosses a cadence week's edge, and for at most 10 minutes.
+         */
+        get: operations["growthRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/growth/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The follower forecast.
+         * @description From the daily follower totals: the last snapshot (by the time it was taken) of
+         *     each UTC date; `history_days` counts those dates. Under 14 dates `status` is
+         *     `insufficient_data` and `points` is empty. Otherwise `points` holds one entry per
+         *     date for `horizon` dates after the last history date (not after today: a history
+         *     that stopped continues from where it stopped).
+         *
+         *     **Method** `damped_holt`: additive damped trend. Missing dates between the first
+         *     and the last are filled by linear interpolation; the last 730 days are fitted.
+         *     α ∈ {0.1 … 1}, β ∈ {0.01 … 0.9} and φ ∈ {1, 0.98, 0.95, 0.9, 0.85, 0.8} are chosen
+         *     together by the least sum of squared one-step errors, so a history that grows by
+         *     the same amount every day is continued exactly. `low`/`high` bound an 80 %
+         *     interval, value ± 1.2816·σ·√v_h (σ the one-step error, at least 0.5 follower; v_h
+         *     the damped-trend variance factor), which never narrows with the horizon. Values
+         *     are rounded to 1 decimal, the half-width up to the next 0.1.
+         *
+         *     A forecast reads no clock: it is reused while the account's snapshots are
+         *     unchanged (for at most 10 minutes).
+         */
+        get: operations["growthForecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/goals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's goals for the account, oldest first, with their figures. */
+        get: operations["listGoals"];
+        put?: never;
+        /**
+         * Set a goal for the account.
+         * @description A goal belongs to the user and to one of their accounts (`account_id`, default the
+         *     most recently connected one); a user may set several. Every field is required.
+         *     `metric` must be `followers`; `target` a whole number above the current value
+         *     (the account's follower count, or its last snapshot while the count is unknown;
+         *     with neither the goal is refused); `deadline` a date written `YYYY-MM-DD` after
+         *     today in the user's time zone (UTC until users have a stored zone). Each refusal,
+         *     like an unknown field, is `400 invalid_request`. The current value is kept as the
+         *     goal's start, the origin of its `progress`.
+         */
+        post: operations["createGoal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/goals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one of the user's goals.
+         * @description An id that is not one of the user's goals (another user's, a removed one, or not a UUID) is `404 not_found`.
+         */
+        delete: operations["deleteGoal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -822,6 +983,129 @@ export interface components {
             insights_synced_at: string | null;
             /** Format: date-time */
             next_sync_at: string | null;
+        };
+        Recommendation: {
+            /** @enum {string} */
+            kind: "format" | "timing" | "cadence" | "hook" | "hashtag" | "caption" | "shares";
+            /** @example Reels reach 2.3× more people than photos */
+            title: string;
+            /** @description The medians and the sample sizes in plain words. */
+            detail: string;
+            /** @enum {string} */
+            metric: "reach" | "engagement" | "shares_per_reach" | "views";
+            /** @description The group's median / the baseline's median, 2 decimals (≥ 1.2 or ≤ 0.83). */
+            effect: number;
+            sample: {
+                /** @description Posts in the group. */
+                n: number;
+                /** @description The other considered posts of the same population. */
+                baseline_n: number;
+            };
+            /** @enum {string} */
+            confidence: "low" | "medium" | "high";
+        };
+        TimeSlot: {
+            /** @description 0 = Sunday, in `tz`. */
+            weekday: number;
+            /** @description In `tz`. */
+            hour: number;
+            score: number;
+            /** @description Considered posts in the cell. */
+            posts: number;
+        };
+        BestTimes: {
+            /** @enum {string} */
+            basis: "performance" | "online_followers" | "both";
+            /** @description 7 rows (weekday 0 = Sunday) of 24 hours in `tz`; a score in [0, 1], `null` for a cell with neither posts nor an online count. */
+            heatmap: (number | null)[][];
+            top: components["schemas"]["TimeSlot"][];
+            /** @description A promising hour with fewer than 2 posts, or `null`. */
+            explore: {
+                weekday: number;
+                hour: number;
+            } | null;
+        };
+        Outliers: {
+            /** @description 1 decimal; `null` without a considered post of known engagement. */
+            median_engagement: number | null;
+            /** @description Engagement ≥ 2 × the median, newest first. */
+            winners: components["schemas"]["Post"][];
+            /** @description Engagement ≤ 0.5 × the median, newest first. */
+            laggards: components["schemas"]["Post"][];
+        };
+        Recommendations: {
+            /** @enum {string} */
+            status: "ok" | "insufficient_data";
+            /** @description The window's posts aged 24 hours or more. */
+            posts_considered: number;
+            /** @description Strongest first; empty under 10 considered posts. */
+            recommendations: components["schemas"]["Recommendation"][];
+            best_times: components["schemas"]["BestTimes"];
+            outliers: components["schemas"]["Outliers"];
+        };
+        ForecastPoint: {
+            /** Format: date */
+            date: string;
+            /** @description 1 decimal. */
+            value: number;
+            /** @description The 80 % interval's lower bound, ≤ value. */
+            low: number;
+            /** @description The 80 % interval's upper bound, ≥ value. */
+            high: number;
+        };
+        Forecast: {
+            /** @enum {string} */
+            metric: "followers";
+            /** @enum {string} */
+            method: "damped_holt";
+            /** @enum {string} */
+            status: "ok" | "insufficient_data";
+            /** @description UTC dates with a follower snapshot. */
+            history_days: number;
+            /** @description One per date for `horizon` dates after the last history date; empty under 14 history dates. */
+            points: components["schemas"]["ForecastPoint"][];
+        };
+        GoalInput: {
+            /** @enum {string} */
+            metric: "followers";
+            /** @description Above the current value. */
+            target: number;
+            /**
+             * Format: date
+             * @description After today in the user's time zone.
+             * @example 2027-03-01
+             */
+            deadline: string;
+        };
+        Goal: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            metric: "followers";
+            target: number;
+            /** Format: date */
+            deadline: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The account's follower count now. */
+            current: number;
+            /** @description (current − value at creation) / (target − value at creation), 2 decimals, not clamped: below 0 after a loss, above 1 past the target. */
+            progress: number;
+            /** @description (target − current) / (days from today to the deadline), 1 decimal; a deadline today or past counts as 1 day; 0 once the target is reached. */
+            required_per_day: number;
+            /** @description The least-squares slope of the daily totals (as for the forecast) of the 28 dates up to today, 1 decimal; `null` under 2 dates. */
+            current_per_day: number | null;
+            /**
+             * Format: date
+             * @description today + ⌈(target − current) / current_per_day⌉ days; today once the target is reached; `null` when current_per_day is `null` or not above 0.
+             */
+            eta: string | null;
+            /** @description current_per_day ≥ required_per_day (true once the target is reached); `null` when current_per_day is. */
+            on_track: boolean | null;
+        };
+        GoalList: {
+            /** @description Oldest first. */
+            goals: components["schemas"]["Goal"][];
         };
     };
     responses: {
@@ -1564,6 +1848,176 @@ export interface operations {
             400: components["responses"]["BadStatsInput"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NoInstagramAccount"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    growthRecommendations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of the user's Instagram accounts; default the most recently connected
+                 *     one. Not a UUID: `400 invalid_request`. Unknown or another user's:
+                 *     `404 no_instagram_account`.
+                 */
+                account_id?: components["parameters"]["AccountID"];
+                /** @description Window length in days; anything else is `400 invalid_period`. */
+                period?: 7 | 14 | 30 | 90;
+                /** @description IANA time zone of the weekdays and hours; an unknown zone is `400 invalid_request`. */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recommendations. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendations"];
+                };
+            };
+            400: components["responses"]["BadStatsInput"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoInstagramAccount"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    growthForecast: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of the user's Instagram accounts; default the most recently connected
+                 *     one. Not a UUID: `400 invalid_request`. Unknown or another user's:
+                 *     `404 no_instagram_account`.
+                 */
+                account_id?: components["parameters"]["AccountID"];
+                /** @description The forecast metric; anything but `followers` (an empty value included) is `400 invalid_request`. */
+                metric?: "followers";
+                /** @description Days to forecast, a whole number spelled plainly (no sign, no leading zero); outside 7–90 is `400 invalid_request`. */
+                horizon?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The forecast. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoInstagramAccount"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listGoals: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of the user's Instagram accounts; default the most recently connected
+                 *     one. Not a UUID: `400 invalid_request`. Unknown or another user's:
+                 *     `404 no_instagram_account`.
+                 */
+                account_id?: components["parameters"]["AccountID"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The goals. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoalList"];
+                };
+            };
+            400: components["responses"]["BadAccountID"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoInstagramAccount"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createGoal: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of the user's Instagram accounts; default the most recently connected
+                 *     one. Not a UUID: `400 invalid_request`. Unknown or another user's:
+                 *     `404 no_instagram_account`.
+                 */
+                account_id?: components["parameters"]["AccountID"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoalInput"];
+            };
+        };
+        responses: {
+            /** @description The goal, with its figures now. */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Goal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoInstagramAccount"];
+            413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteGoal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
