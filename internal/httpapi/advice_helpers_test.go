@@ -28,6 +28,12 @@ type adviceEnv struct {
 
 func newAdviceEnv(t *testing.T) *adviceEnv {
 	t.Helper()
+	return newAdviceEnvAt(t, nil)
+}
+
+// newAdviceEnvAt is newAdviceEnv with the app's clock now (nil: time.Now).
+func newAdviceEnvAt(t *testing.T, now func() time.Time) *adviceEnv {
+	t.Helper()
 	env := map[string]string{
 		"APP_ENV":              "test",
 		"DATABASE_URL":         "postgres://unused",
@@ -39,7 +45,7 @@ func newAdviceEnv(t *testing.T) *adviceEnv {
 		t.Fatalf("config: %v", err)
 	}
 	db := testdb.New(t)
-	a, err := app.New(cfg, db, slog.New(slog.DiscardHandler), app.Options{Hasher: auth.NewHasher(4, 2)})
+	a, err := app.New(cfg, db, slog.New(slog.DiscardHandler), app.Options{Hasher: auth.NewHasher(4, 2), Now: now})
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}

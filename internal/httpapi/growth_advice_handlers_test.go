@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -304,4 +305,46 @@ func TestGrowthForecast(t *testing.T) {
 			wantAdviceError(t, "forecast"+c.path, status, body, raw, c.status, c.code)
 		}
 	})
+}
+
+// TestGrowthRecommendations_ReuseEnds moves the app's clock across the
+// instant a post turns 24 hours old: the reused answer ends there and the
+// post is counted.
+func TestGrowthRecommendations_ReuseEnds(t *testing.T) {
+	var mu sync.Mutex
+	clock := time.Now()
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	e := newAdviceEnvAt(t, now)
+	userID, token := e.user(t)
+	acc := e.account(t, userID, 1000)
+	e.posts(t, acc, seedPost{mediaType: "IMAGE", likes: 10, age: 3 * day},
+		seedPost{mediaType: "IMAGE", likes: 10, age: day - 2*time.Minute})
+	get := func() float64 {
+		t.Helper()
+		_, body, raw := e.do(t, http.MethodGet, "/api/growth/recommendations", token, nil)
+		n, ok := body["posts_considered"].(float64)
+		if !ok {
+			t.Fatalf("no posts_considered: %s", raw)
+		}
+		return n
+	}
+	if got := get(); got != 1 {
+		t.Fatalf("posts_considered = %v, want 1", got)
+	}
+	mu.Lock()
+	clock = clock.Add(time.Minute)
+	mu.Unlock()
+	reused, _ := e.app.Guidance.CacheCounts()
+	if got := get(); got != 1 {
+		t.Errorf("a minute later: posts_considered = %v, want 1", got)
+	}
+	if r, _ := e.app.Guidance.CacheCounts(); r != reused+1 {
+		t.Errorf("a minute later the answer was not reused")
+	}
+	mu.Lock()
+	clock = clock.Add(2 * time.Minute)
+	mu.Unlock()
+	if got := get(); got != 2 {
+		t.Errorf("once the young post is 24 hours old: posts_considered = %v, want 2", got)
+	}
 }
