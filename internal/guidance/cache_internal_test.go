@@ -6,25 +6,24 @@ import (
 	"time"
 
 	"creatorgrowth/internal/advice"
-	"creatorgrowth/internal/postgres"
 )
 
 func TestValidUntil(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	const day = 24 * time.Hour
-	at := func(age time.Duration) postgres.AdvicePost { return postgres.AdvicePost{PostedAt: now.Add(-age)} }
+	at := func(age time.Duration) advice.Post { return advice.Post{PostedAt: now.Add(-age)} }
 	for _, c := range []struct {
 		name   string
 		period int
-		posts  []postgres.AdvicePost
+		posts  []advice.Post
 		want   time.Time
 	}{
 		{"no posts: the cap", 90, nil, now.Add(maxReuse)},
-		{"far from every edge: the cap", 90, []postgres.AdvicePost{at(3*day + 3*24*time.Hour/2)}, now.Add(maxReuse)},
-		{"turns 24 hours old", 90, []postgres.AdvicePost{at(day - time.Minute)}, now.Add(time.Minute)},
-		{"leaves the window", 7, []postgres.AdvicePost{at(7*day - time.Minute)}, now.Add(time.Minute)},
-		{"crosses a cadence week", 90, []postgres.AdvicePost{at(8*day - 2*time.Minute)}, now.Add(2 * time.Minute)},
-		{"the earliest of several", 90, []postgres.AdvicePost{at(day - 5*time.Minute), at(15*day - 3*time.Minute), at(40 * day)},
+		{"far from every edge: the cap", 90, []advice.Post{at(3*day + 3*24*time.Hour/2)}, now.Add(maxReuse)},
+		{"turns 24 hours old", 90, []advice.Post{at(day - time.Minute)}, now.Add(time.Minute)},
+		{"leaves the window", 7, []advice.Post{at(7*day - time.Minute)}, now.Add(time.Minute)},
+		{"crosses a cadence week", 90, []advice.Post{at(8*day - 2*time.Minute)}, now.Add(2 * time.Minute)},
+		{"the earliest of several", 90, []advice.Post{at(day - 5*time.Minute), at(15*day - 3*time.Minute), at(40 * day)},
 			now.Add(3 * time.Minute)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -41,17 +40,17 @@ func TestValidUntil(t *testing.T) {
 // instant may differ.
 func TestValidUntil_Recommend(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	var rows []postgres.AdvicePost
+	var rows []advice.Post
 	for i := range 60 {
 		likes := int64(50 + (i*37)%200)
-		rows = append(rows, postgres.AdvicePost{
+		rows = append(rows, advice.Post{
 			ID: string(rune('a' + i%26)), PostedAt: now.Add(-time.Duration(i*35+7) * time.Hour), MediaType: []string{"IMAGE", "VIDEO", "CAROUSEL_ALBUM"}[i%3],
-			LikeCount: &likes, Comments: int64(i % 7), CaptionChars: i * 5, HashtagCount: i % 2,
+			Likes: &likes, Comments: int64(i % 7), CaptionChars: i * 5, HashtagCount: i % 2,
 		})
 	}
 	for _, period := range []int{7, 14, 30, 90} {
 		until := validUntil(now, period, rows)
-		in := advice.RecommendInput{Posts: advicePosts(rows), Now: now, PeriodDays: period}
+		in := advice.RecommendInput{Posts: rows, Now: now, PeriodDays: period}
 		first := advice.Recommend(in)
 		in.Now = until.Add(-time.Microsecond)
 		last := advice.Recommend(in)

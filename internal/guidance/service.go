@@ -96,11 +96,13 @@ func (s *Service) Recommendations(ctx context.Context, acc postgres.Account, per
 	}
 	s.misses.Add(1)
 	span := time.Duration(period) * 24 * time.Hour
-	rows, err := s.advice.WindowPosts(ctx, acc.ID, now.Add(-span), now)
+	posts, err := s.advice.WindowPosts(ctx, acc.ID, now.Add(-span), now)
 	if err != nil {
 		return Recommendations{}, err
 	}
-	in := advice.RecommendInput{Posts: advicePosts(rows), Now: now, Location: tz, PeriodDays: period}
+	// The post insights (saved, shares, reach, views, skip rate) are
+	// unknown until they are stored.
+	in := advice.RecommendInput{Posts: posts, Now: now, Location: tz, PeriodDays: period}
 	if s.online != nil {
 		if in.OnlineFollowers, err = s.online.OnlineFollowers(ctx, acc, tz); err != nil {
 			return Recommendations{}, fmt.Errorf("recommendations: online followers: %w", err)
@@ -110,28 +112,8 @@ func (s *Service) Recommendations(ctx context.Context, acc postgres.Account, per
 	if out.Winners, out.Laggards, err = s.outlierPosts(ctx, acc.ID, out.Outliers); err != nil {
 		return Recommendations{}, err
 	}
-	s.recs.put(key, out, now, validUntil(now, period, rows))
+	s.recs.put(key, out, now, validUntil(now, period, posts))
 	return out, nil
-}
-
-// advicePosts maps stored rows to the posts Recommend reads. The post
-// insights (saved, shares, reach, views, skip rate) are unknown until
-// they are stored.
-func advicePosts(rows []postgres.AdvicePost) []advice.Post {
-	out := make([]advice.Post, len(rows))
-	for i, r := range rows {
-		out[i] = advice.Post{
-			ID:           r.ID,
-			PostedAt:     r.PostedAt,
-			MediaType:    r.MediaType,
-			Permalink:    r.Permalink,
-			CaptionChars: r.CaptionChars,
-			HashtagCount: r.HashtagCount,
-			Likes:        r.LikeCount,
-			Comments:     r.Comments,
-		}
-	}
-	return out
 }
 
 // outlierPosts reads the posts the outliers name, in their order. A post
@@ -173,7 +155,7 @@ func (s *Service) outlierPosts(ctx context.Context, accountID string, o advice.O
 // now − 24 h) changes every 7 days. Weekdays and hours are each post's own
 // and do not move. Posts after now are not in the window; they could
 // matter only 24 hours after they are published, beyond maxReuse.
-func validUntil(now time.Time, period int, posts []postgres.AdvicePost) time.Time {
+func validUntil(now time.Time, period int, posts []advice.Post) time.Time {
 	const week = 7 * 24 * time.Hour
 	span := time.Duration(period) * 24 * time.Hour
 	until := now.Add(maxReuse)

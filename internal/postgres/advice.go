@@ -2,24 +2,14 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"github.com/lib/pq"
-)
 
-// AdvicePost is what the recommendations read of a post: no media URL and
-// no caption text, only the caption's length and its number of hashtags.
-type AdvicePost struct {
-	ID           string
-	PostedAt     time.Time
-	MediaType    string
-	Permalink    string
-	CaptionChars int
-	HashtagCount int
-	LikeCount    *int64
-	Comments     int64
-}
+	"creatorgrowth/internal/advice"
+)
 
 // DailyFollowers is the last follower snapshot of one UTC date.
 type DailyFollowers struct {
@@ -37,12 +27,18 @@ type Advice struct {
 func NewAdvice(posts *Posts) *Advice { return &Advice{stmts: posts.stmts} }
 
 const (
-	// advicePostsQuery reads the posts of (after, upTo] from the
-	// (account_id, posted_at DESC) index, oldest first.
-	advicePostsQuery = `SELECT id, posted_at, COALESCE(media_type, ''), COALESCE(permalink, ''),
-		COALESCE(char_length(caption), 0), cardinality(hashtags), like_count, COALESCE(comments_count, 0)
+	// advicePostsQuery reads the posts of (after, upTo] newest first (ties
+	// by id, descending), the order of instagram_posts_account_posted_id_idx,
+	// so that no sort is needed. Every column is one the driver scans
+	// cheaply: posted_at as Unix microseconds, a hidden like count as -1,
+	// the permalink only for videos (the one media type whose format it
+	// tells), the caption as its length.
+	advicePostsQuery = `SELECT id, (extract(epoch FROM posted_at) * 1000000)::bigint, COALESCE(media_type, ''),
+		CASE WHEN media_type = 'VIDEO' THEN COALESCE(permalink, '') ELSE '' END,
+		COALESCE(char_length(caption), 0)::bigint, cardinality(hashtags)::bigint,
+		COALESCE(like_count, -1)::bigint, COALESCE(comments_count, 0)::bigint
 		FROM instagram_posts WHERE account_id = $1 AND posted_at > $2 AND posted_at <= $3
-		ORDER BY posted_at, id`
+		ORDER BY posted_at DESC, id DESC`
 
 	postsByIDQuery = `SELECT ` + PostColumns + ` FROM instagram_posts WHERE account_id = $1 AND id = ANY($2::uuid[])`
 
@@ -55,9 +51,12 @@ const (
 		ORDER BY d`
 )
 
-// WindowPosts returns the account's posts with posted_at in (after, upTo],
-// oldest first (ties by id).
-func (s *Advice) WindowPosts(ctx context.Context, accountID string, after, upTo time.Time) ([]AdvicePost, error) {
+// WindowPosts returns the account's posts with posted_at in (after, upTo]
+// as the recommendations read them, newest first (ties by id,
+// descending): no media URL and no caption text, only the caption's
+// length (CaptionChars) and its number of hashtags; Permalink for videos
+// only. The post insights are left unknown.
+func (s *Advice) WindowPosts(ctx context.Context, accountID string, after, upTo time.Time) ([]advice.Post, error) {
 	st, err := s.stmts.get(ctx, advicePostsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("advice posts: %w", err)
@@ -67,12 +66,26 @@ func (s *Advice) WindowPosts(ctx context.Context, accountID string, after, upTo 
 		return nil, fmt.Errorf("advice posts: %w", err)
 	}
 	defer rows.Close()
-	out := []AdvicePost{}
+	out := []advice.Post{}
+	var (
+		known                         []int64 // like counts, allocated in blocks rather than one by one
+		at, chars, tags, likes, comms int64
+		mediaType, link               sql.RawBytes
+	)
 	for rows.Next() {
-		var p AdvicePost
-		if err := rows.Scan(&p.ID, &p.PostedAt, &p.MediaType, &p.Permalink, &p.CaptionChars, &p.HashtagCount,
-			&p.LikeCount, &p.Comments); err != nil {
+		var p advice.Post
+		if err := rows.Scan(&p.ID, &at, &mediaType, &link, &chars, &tags, &likes, &comms); err != nil {
 			return nil, fmt.Errorf("advice posts: %w", err)
+		}
+		p.PostedAt = time.UnixMicro(at).UTC()
+		p.MediaType, p.Permalink = mediaTypeName(mediaType), string(link)
+		p.CaptionChars, p.HashtagCount, p.Comments = int(chars), int(tags), comms
+		if likes >= 0 {
+			if len(known) == cap(known) {
+				known = make([]int64, 0, 256)
+			}
+			known = append(known, likes)
+			p.Likes = &known[len(known)-1]
 		}
 		out = append(out, p)
 	}
@@ -80,6 +93,17 @@ func (s *Advice) WindowPosts(ctx context.Context, accountID string, after, upTo 
 		return nil, fmt.Errorf("advice posts: %w", err)
 	}
 	return out, nil
+}
+
+// mediaTypeName returns b as a string, the known media types without an
+// allocation.
+func mediaTypeName(b []byte) string {
+	for _, t := range [...]string{"IMAGE", "VIDEO", "CAROUSEL_ALBUM"} {
+		if string(b) == t {
+			return t
+		}
+	}
+	return string(b)
 }
 
 // PostsByID returns the account's posts among ids, in no particular order;
