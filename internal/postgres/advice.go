@@ -33,7 +33,12 @@ const (
 	// cheaply: posted_at as Unix microseconds, a hidden like count as -1,
 	// the permalink only for videos (the one media type whose format it
 	// tells), the caption as its length.
-	advicePostsQuery = `SELECT id, (extract(epoch FROM posted_at) * 1000000)::bigint, COALESCE(media_type, ''),
+	//
+	// The microseconds come from date_part, a float8, rather than from
+	// extract, a numeric several times slower to compute; rounded, they are
+	// exact until 2106: a float8 of seconds errs by at most 0.24 µs until
+	// then, and the product by 0.25 µs more, under the half microsecond.
+	advicePostsQuery = `SELECT id, round(date_part('epoch', posted_at) * 1000000)::bigint, COALESCE(media_type, ''),
 		CASE WHEN media_type = 'VIDEO' THEN COALESCE(permalink, '') ELSE '' END,
 		COALESCE(char_length(caption), 0)::bigint, cardinality(hashtags)::bigint,
 		COALESCE(like_count, -1)::bigint, COALESCE(comments_count, 0)::bigint
