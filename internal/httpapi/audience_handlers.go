@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"creatorgrowth/internal/audience"
+	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/postgres"
 )
 
@@ -14,7 +15,7 @@ import (
 // the audience report of the user's current account, its period and zone
 // read as the stats read them.
 func (a *api) growthAudience(c *gin.Context) {
-	period, tz, ok := a.growthQuery(c)
+	period, tz, ok := a.growthQuery(c, growth.DefaultPeriod)
 	if !ok {
 		return
 	}

@@ -9,7 +9,6 @@ import (
 
 	"creatorgrowth/internal/advice"
 	"creatorgrowth/internal/apperr"
-	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/guidance"
 )
 
@@ -38,15 +37,8 @@ type outliersJSON struct {
 // growthRecommendations answers GET /api/growth/recommendations?period=90&tz=…:
 // what to do next for the user's current account.
 func (a *api) growthRecommendations(c *gin.Context) {
-	raw, given := c.GetQuery("period")
-	period, err := growth.ParsePeriodOr(raw, given, recommendationsPeriod)
-	if err != nil {
-		writeError(c, a.logger, err)
-		return
-	}
-	tz, err := a.zone(c)
-	if err != nil {
-		writeError(c, a.logger, err)
+	period, tz, ok := a.growthQuery(c, recommendationsPeriod)
+	if !ok {
 		return
 	}
 	acc, err := a.currentAccount(c)

@@ -12,7 +12,7 @@ import (
 // growthStats answers GET /api/growth/stats?period=30&tz=Europe/Berlin: the
 // growth report of the user's current account.
 func (a *api) growthStats(c *gin.Context) {
-	period, tz, ok := a.growthQuery(c)
+	period, tz, ok := a.growthQuery(c, growth.DefaultPeriod)
 	if !ok {
 		return
 	}
@@ -31,11 +31,12 @@ func (a *api) growthStats(c *gin.Context) {
 }
 
 // growthQuery reads ?period= and ?tz= of a growth report: period by
-// growth.ParsePeriod (default 30), tz an IANA zone (default UTC); a
+// growth.ParsePeriodOr (default def), tz an IANA zone (default UTC); a
 // parameter given but empty is invalid. On a bad one it writes the error
 // and returns false.
-func (a *api) growthQuery(c *gin.Context) (period int, tz *time.Location, ok bool) {
-	period, err := growth.ParsePeriod(c.GetQuery("period"))
+func (a *api) growthQuery(c *gin.Context, def int) (period int, tz *time.Location, ok bool) {
+	raw, given := c.GetQuery("period")
+	period, err := growth.ParsePeriodOr(raw, given, def)
 	if err != nil {
 		writeError(c, a.logger, err)
 		return 0, nil, false
