@@ -128,10 +128,14 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	if err != nil {
 		return nil, err
 	}
-	// The best times read the followers-online heatmap of the account
-	// insights (guidance.Deps.Online). STATS_CACHE_SIZE sizes every
-	// report cache.
-	guide := guidance.New(guidance.Deps{Advice: postgres.NewAdvice(posts), CacheSize: cfg.StatsCacheSize})
+	// The best times blend in the followers-online heatmap of the account
+	// insights. STATS_CACHE_SIZE sizes every report cache.
+	adviceStore := postgres.NewAdvice(posts)
+	online, err := guidance.NewOnline(adviceStore)
+	if err != nil {
+		return nil, err
+	}
+	guide := guidance.New(guidance.Deps{Advice: adviceStore, Online: online, CacheSize: cfg.StatsCacheSize})
 	// Goal dates are in UTC until the users' time zone is stored.
 	goals := guidance.NewGoals(postgres.NewGoals(db), guide, nil)
 	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Advice: guide.CacheCounts, Logger: logger,

@@ -15,21 +15,23 @@ import (
 	"creatorgrowth/internal/postgres"
 )
 
-// OnlineFollowers gives the followers-online heatmap of an account:
-// weekday 0 = Sunday, hours in tz, nil cells without a sample; nil when
-// there is none. The account insights storage provides it; without one
-// the best times come from the posts' performance alone.
-//
-// A heatmap that changes without the account's data_version must come
-// with a version of its own in the recommendations' cache key.
+// OnlineFollowers gives the followers-online heatmap of an account
+// (weekday 0 = Sunday, hours in tz, nil cells without a sample). Its
+// readings do not advance the account's data_version, so each has a
+// version of its own, part of the recommendations' cache key; *Online is
+// the one of the stored account insights.
 type OnlineFollowers interface {
-	OnlineFollowers(ctx context.Context, acc postgres.Account, tz *time.Location) (*[7][24]*float64, error)
+	// Version names the account's current reading; 0 when there is none.
+	Version(ctx context.Context, acc postgres.Account) (int64, error)
+	// Heatmap returns the heatmap of the reading version names, nil for 0.
+	Heatmap(ctx context.Context, acc postgres.Account, version int64, tz *time.Location) (*[7][24]*float64, error)
 }
 
 // Deps is what a Service reads from.
 type Deps struct {
 	Advice *postgres.Advice
-	// Online is the followers-online heatmap; nil: none.
+	// Online is the followers-online heatmap; nil: the best times come
+	// from the posts alone.
 	Online OnlineFollowers
 	// CacheSize is the number of recent results kept of each kind; 0 keeps
 	// none (every answer is computed).
@@ -73,6 +75,7 @@ type Recommendations struct {
 type recKey struct {
 	account string
 	version int64
+	online  int64 // the heatmap's version
 	period  int
 	zone    string
 }
@@ -80,8 +83,8 @@ type recKey struct {
 // Recommendations returns the recommendations of acc over the period
 // (days) ending at now, weekdays and hours in tz (nil: UTC).
 //
-// A result is reused for the same account, data_version, period and zone
-// until validUntil: the first instant a post of the window turns 24 hours
+// A result is reused for the same account, data_version, followers-online
+// reading, period and zone until validUntil: the first instant a post of the window turns 24 hours
 // old, leaves the window or crosses a cadence week's edge, and at most
 // maxReuse.
 func (s *Service) Recommendations(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) (Recommendations, error) {
@@ -90,6 +93,13 @@ func (s *Service) Recommendations(ctx context.Context, acc postgres.Account, per
 	}
 	now = now.UTC().Truncate(time.Microsecond)
 	key := recKey{account: acc.ID, version: acc.DataVersion, period: period, zone: tz.String()}
+	if s.online != nil {
+		v, err := s.online.Version(ctx, acc)
+		if err != nil {
+			return Recommendations{}, fmt.Errorf("recommendations: online followers: %w", err)
+		}
+		key.online = v
+	}
 	if r, ok := s.recs.get(key, now); ok {
 		s.hits.Add(1)
 		return r, nil
@@ -104,7 +114,7 @@ func (s *Service) Recommendations(ctx context.Context, acc postgres.Account, per
 	// unknown until they are stored.
 	in := advice.RecommendInput{Posts: posts, Now: now, Location: tz, PeriodDays: period}
 	if s.online != nil {
-		if in.OnlineFollowers, err = s.online.OnlineFollowers(ctx, acc, tz); err != nil {
+		if in.OnlineFollowers, err = s.online.Heatmap(ctx, acc, key.online, tz); err != nil {
 			return Recommendations{}, fmt.Errorf("recommendations: online followers: %w", err)
 		}
 	}

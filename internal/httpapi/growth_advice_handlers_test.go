@@ -181,6 +181,103 @@ func TestGrowthRecommendations(t *testing.T) {
 		}
 	})
 
+	t.Run("Insights", func(t *testing.T) {
+		// The weekly layout again, every post with 100 likes and its latest
+		// insights: Reels (by product type, whatever the permalink) reach
+		// 3,000–3,007 people, photos 1,000–1,015; 10 saves and 5 shares each.
+		uid, tok := e.user(t)
+		acc := e.account(t, uid, 1000)
+		photo := 1000
+		for k := range 12 {
+			for j := range 2 {
+				product, mediaType, reach := "FEED", "IMAGE", 0
+				if j == 0 && k < 8 {
+					product, mediaType, reach = "REELS", "VIDEO", 3000+k
+				} else {
+					reach, photo = photo, photo+1
+				}
+				if _, err := e.db.Exec(`INSERT INTO instagram_posts (account_id, ig_post_id, caption, media_type,
+					media_product_type, permalink, like_count, comments_count, posted_at, insights_captured_at, reach, saved, shares, views)
+					VALUES ($1, $2, 'Post', $3, $4, 'https://www.instagram.com/p/x/', 100, 0,
+					now() - $5 * interval '1 second', now(), $6, 10, 5, $6)`,
+					acc, uuid.NewString(), mediaType, product, (time.Duration(2+7*k)*day + time.Duration(j)*time.Minute).Seconds(), reach); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		_, body, raw := e.do(t, http.MethodGet, "/api/growth/recommendations?tz=UTC", tok, nil)
+		recs, _ := body["recommendations"].([]any)
+		var format map[string]any
+		for _, r := range recs {
+			if m := r.(map[string]any); m["kind"] == "format" {
+				format = m
+			}
+		}
+		var reels, photos []float64
+		for k := range 8 {
+			reels = append(reels, float64(3000+k))
+		}
+		for l := 1000; l < 1016; l++ {
+			photos = append(photos, float64(l))
+		}
+		effect := math.Round(median(reels)/median(photos)*100) / 100
+		if format == nil || format["metric"] != "reach" || format["effect"] != effect {
+			t.Errorf("format recommendation = %v, want Reels on reach with effect %v: %s", format, effect, raw)
+		}
+		// Engagement adds the saves and shares: 100 + 10 + 5 for every post.
+		if out, _ := body["outliers"].(map[string]any); out["median_engagement"] != 115.0 {
+			t.Errorf("median_engagement = %v, want 115", out["median_engagement"])
+		}
+	})
+
+	t.Run("OnlineFollowers", func(t *testing.T) {
+		uid, tok := e.user(t)
+		acc, _ := reelsAccount(t, e, uid)
+		// A reading of a week of Pacific dates: more followers online in
+		// the evening.
+		read := func(at time.Time, evening int) {
+			t.Helper()
+			if _, err := e.db.Exec(`INSERT INTO account_online_followers (account_id, date, hour, count, read_at)
+				SELECT $1, current_date - d, h, CASE WHEN h >= 18 THEN $2 ELSE 10 END, $3
+				FROM generate_series(0, 6) d CROSS JOIN generate_series(0, 23) h
+				ON CONFLICT (account_id, date, hour) DO UPDATE SET count = EXCLUDED.count, read_at = EXCLUDED.read_at`,
+				acc, evening, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read(time.Now().Add(-time.Hour), 500)
+		path := "/api/growth/recommendations?tz=America/Los_Angeles"
+		_, body, _ := e.do(t, http.MethodGet, path, tok, nil)
+		bt, _ := body["best_times"].(map[string]any)
+		heat, _ := bt["heatmap"].([]any)
+		if bt["basis"] != "both" || len(heat) != 7 {
+			t.Fatalf("best_times = %v, want both bases", bt)
+		}
+		// Every cell has an online count now; the evening ones score 1
+		// online, so a cell without posts at 20:00 scores 1.
+		if row := heat[0].([]any); row[3] == nil || row[20] == nil {
+			t.Errorf("Sunday = %v, want every hour scored", row)
+		}
+		// A new reading is another heatmap: computed again, not reused.
+		_, computed := e.app.Guidance.CacheCounts()
+		read(time.Now(), 20)
+		_, body2, _ := e.do(t, http.MethodGet, path, tok, nil)
+		if _, c := e.app.Guidance.CacheCounts(); c != computed+1 {
+			t.Errorf("after a new reading: %d computed, want 1", c-computed)
+		}
+		if fmt.Sprint(body2["best_times"]) == fmt.Sprint(body["best_times"]) {
+			t.Errorf("the best times did not follow the new reading")
+		}
+		// Under 100 followers Instagram gives no such reading: not used.
+		if _, err := e.db.Exec(`UPDATE instagram_accounts SET followers = 99 WHERE id = $1`, acc); err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ = e.do(t, http.MethodGet, path, tok, nil)
+		if bt, _ := body["best_times"].(map[string]any); bt["basis"] != "performance" {
+			t.Errorf("under 100 followers: basis %v, want performance", bt["basis"])
+		}
+	})
+
 	t.Run("Errors", func(t *testing.T) {
 		for _, c := range []struct {
 			path, token string

@@ -401,10 +401,11 @@ export interface paths {
          *     least 10 considered posts, and at least half of them, report it; otherwise
          *     `engagement`. `shares` compares `shares_per_reach` (shares / reach), `hook` compares
          *     `views` of Reels with a skip rate below the Reels' median skip rate against the
-         *     other Reels. Until post insights are stored, every comparison reads engagement.
+         *     other Reels. Each post's figures are its latest insights reading; a metric it did
+         *     not report is unknown, never 0.
          *
-         *     **Kinds.** `format`: Reels (media product type REELS, or a VIDEO whose permalink
-         *     has `/reel/`), photos, carousels, feed videos, stories. `timing`: a part of the
+         *     **Kinds.** `format`: Reels (media product type REELS, or, when Instagram sent no
+         *     product type, a VIDEO whose permalink has `/reel/`), photos, carousels, feed videos, stories. `timing`: a part of the
          *     day in `tz` (morning 06–11, midday 11–14, afternoon 14–18, evening 18–23,
          *     night 23–06) or weekends. `cadence`: posts of busier full weeks (7-day steps back
          *     from now − 24 h; busier = more posts than the median full week) against the other
@@ -420,8 +421,10 @@ export interface paths {
          *     **Best times.** A score in [0, 1] per weekday (0 = Sunday) and hour in `tz`. From
          *     the posts: the main metric's mean per cell shrunk toward the account mean
          *     ((n·cell mean + 3·account mean) / (n + 3)), divided by the best cell's value.
-         *     From the followers-online heatmap, when the account has one: each cell's count
-         *     over the 95th percentile of the counts, capped at 1. A cell with both gets their
+         *     From the followers-online heatmap, when the account has one (the latest
+         *     `online_followers` reading, in `tz`, as `/api/growth/audience` shows it; none
+         *     under 100 followers): each cell's count over the 95th percentile of the counts,
+         *     capped at 1. A cell with both gets their
          *     mean; with one, that one; with none, `null`. `basis` names the sources
          *     (`performance` when neither). `top`: up to 3 scored cells, highest score first,
          *     then more posts, then the earlier weekday and hour. `explore`: a cell with fewer
@@ -430,8 +433,8 @@ export interface paths {
          *     hour a day before and after have posts) is at least 0.5 and the highest; `null`
          *     when none qualifies. Scores are rounded to 2 decimals.
          *
-         *     **Reuse.** An answer is kept and served again for the same account, data, period
-         *     and zone until the first instant a window post turns 24 hours old, leaves the
+         *     **Reuse.** An answer is kept and served again for the same account, data (posts,
+         *     their insights, snapshots), followers-online reading, period and zone until the first instant a window post turns 24 hours old, leaves the
          *     window or crosses a cadence week's edge, and for at most 10 minutes.
          */
         get: operations["growthRecommendations"];
