@@ -27,6 +27,8 @@ func TestAdvice_WindowPosts(t *testing.T) {
 		{IGPostID: "photo", MediaType: "IMAGE", Caption: "Café ☕ " + strings.Repeat("é", 130), Permalink: "https://www.instagram.com/p/a/",
 			PostedAt: base.Add(time.Hour), LikeCount: &likes, CommentsCount: 3, Hashtags: []string{"#a", "#b"}},
 		{IGPostID: "reel", MediaType: "VIDEO", Permalink: "https://www.instagram.com/reel/b/", PostedAt: base.Add(2 * time.Hour)},
+		{IGPostID: "reel2", MediaType: "VIDEO", MediaProductType: "REELS", Permalink: "https://www.instagram.com/p/c/",
+			PostedAt: base.Add(150 * time.Minute)},
 		{IGPostID: "late", MediaType: "IMAGE", PostedAt: base.Add(3*time.Hour + time.Microsecond)},
 	}
 	for _, id := range []string{acc, other} {
@@ -34,14 +36,37 @@ func TestAdvice_WindowPosts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Two readings: the latest one counts.
+	var reel2ID string
+	if err := db.QueryRowContext(ctx, `SELECT id FROM instagram_posts WHERE account_id = $1 AND ig_post_id = 'reel2'`, acc).Scan(&reel2ID); err != nil {
+		t.Fatal(err)
+	}
+	i64 := func(v int64) *int64 { return &v }
+	skip := 31.5
+	for _, r := range []postgres.PostInsights{
+		{CapturedAt: base.Add(5 * time.Hour), Views: i64(10), Reach: i64(9), Saved: i64(1)},
+		{CapturedAt: base.Add(6 * time.Hour), Views: i64(1200), Reach: i64(950), Shares: i64(0), SkipRate: &skip},
+	} {
+		if _, err := posts.RecordInsights(ctx, reel2ID, r, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	got, err := store.WindowPosts(ctx, acc, base, base.Add(3*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 {
-		t.Fatalf("%d posts, want the photo and the reel (the window is (after, upTo])", len(got))
+	if len(got) != 3 {
+		t.Fatalf("%d posts, want the photo and the reels (the window is (after, upTo])", len(got))
 	}
-	reel, photo := got[0], got[1]
+	reel2, reel, photo := got[0], got[1], got[2]
+	if reel2.MediaProductType != "REELS" || reel2.Permalink != "" || reel2.Reach == nil || *reel2.Reach != 950 ||
+		reel2.Views == nil || *reel2.Views != 1200 || reel2.SkipRate == nil || *reel2.SkipRate != 31.5 ||
+		reel2.Saved != nil || reel2.Shares == nil || *reel2.Shares != 0 {
+		t.Errorf("reel with insights = %+v, want REELS, no permalink (the product type tells), its latest reading", reel2)
+	}
+	if reel.MediaProductType != "" || reel.Reach != nil || reel.SkipRate != nil {
+		t.Errorf("reel without insights = %+v", reel)
+	}
 	if !reel.PostedAt.Equal(base.Add(2*time.Hour)) || !photo.PostedAt.Equal(base.Add(time.Hour)) {
 		t.Errorf("posted_at = %s, %s; want newest first, to the microsecond", reel.PostedAt, photo.PostedAt)
 	}
