@@ -54,8 +54,9 @@ type Config struct {
 	// MailFrom is the sender of every mail (MAIL_FROM).
 	MailFrom string
 	// StatsCacheSize is how many growth reports each replica keeps for
-	// reuse while their data and windows hold (STATS_CACHE_SIZE, default
-	// growth.DefaultCacheSize; 0 computes every report).
+	// reuse while their data and windows hold, and as many recommendations
+	// and forecasts (STATS_CACHE_SIZE, default growth.DefaultCacheSize; 0
+	// computes every report).
 	StatsCacheSize int
 
 	Instagram Instagram
