@@ -122,7 +122,10 @@ func (s *Service) readAccountInsights(ctx context.Context, job postgres.Job) err
 			return err
 		}
 	}
-	return nil
+	// The days before the account was connected get their follower totals
+	// from the daily changes just read (observed snapshots win).
+	_, err = s.accountInsights.DeriveSnapshots(ctx, acc.ID, int64(profile.FollowersCount), s.now().In(instagram.Pacific()))
+	return err
 }
 
 // outcome sorts a metric's failure: nil goes on to the next metric (no

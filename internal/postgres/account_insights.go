@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // Account insight metrics and breakdowns, as Instagram names them and the
@@ -226,4 +228,63 @@ func (s *AccountInsights) DueAccounts(ctx context.Context, kind string, age time
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// DeriveSnapshots walks the account's follower count back through the net
+// change (gained − lost) of each Pacific date before today and stores the
+// total at the end of each date as a derived follower snapshot, back to
+// the first date whose change is unknown. followers is the count read now,
+// taken as the total at the end of yesterday (today's change so far is not
+// reported). A date that already has an observed snapshot keeps it. It
+// returns how many snapshots it stored.
+func (s *AccountInsights) DeriveSnapshots(ctx context.Context, accountID string, followers int64, today time.Time) (int, error) {
+	pacific := today.Location()
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, pacific)
+	const q = `SELECT date::text, gained, lost FROM account_insights_daily
+		WHERE account_id = $1 AND date < $2::date ORDER BY date DESC LIMIT 400`
+	rows, err := s.db.QueryContext(ctx, q, accountID, day.Format(time.DateOnly))
+	if err != nil {
+		return 0, fmt.Errorf("derive snapshots: %w", err)
+	}
+	defer rows.Close()
+	var (
+		takenOn, takenAt []string
+		totals           []int64
+		total            = followers
+		want             = day.AddDate(0, 0, -1) // yesterday first, then one date earlier per row
+	)
+	for rows.Next() {
+		var date string
+		var gained, lost sql.NullInt64
+		if err := rows.Scan(&date, &gained, &lost); err != nil {
+			return 0, fmt.Errorf("derive snapshots: %w", err)
+		}
+		if date != want.Format(time.DateOnly) || !gained.Valid || !lost.Valid || total < 0 {
+			break // a gap or an unknown change: nothing before it can be derived
+		}
+		// The total at the end of date, that is at the Pacific midnight
+		// that starts the next date.
+		end := want.AddDate(0, 0, 1)
+		takenOn = append(takenOn, end.UTC().Format(time.DateOnly))
+		takenAt = append(takenAt, end.UTC().Format(time.RFC3339))
+		totals = append(totals, total)
+		total -= gained.Int64 - lost.Int64
+		want = want.AddDate(0, 0, -1)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("derive snapshots: %w", err)
+	}
+	if len(totals) == 0 {
+		return 0, nil
+	}
+	const ins = `INSERT INTO follower_snapshots (account_id, taken_on, followers, taken_at, derived)
+		SELECT $1, t.taken_on, t.followers, t.taken_at, true
+		FROM unnest($2::date[], $3::bigint[], $4::timestamptz[]) AS t(taken_on, followers, taken_at)
+		ON CONFLICT (account_id, taken_on) DO NOTHING`
+	res, err := s.db.ExecContext(ctx, ins, accountID, pq.Array(takenOn), pq.Array(totals), pq.Array(takenAt))
+	if err != nil {
+		return 0, fmt.Errorf("derive snapshots: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }

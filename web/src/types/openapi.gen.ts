@@ -461,6 +461,14 @@ export interface paths {
          *     date for `horizon` dates after the last history date (not after today: a history
          *     that stopped continues from where it stopped).
          *
+         *     Snapshots are taken at every post fetch and account insights reading. The days
+         *     before the account was connected get derived snapshots: the follower count read at
+         *     connection walked back through each Pacific day's net change (`follower_count` gained
+         *     minus the unfollows of `follows_and_unfollows`), stored at the Pacific midnight that
+         *     ends the day, back to the first day whose change Instagram did not report (none
+         *     under 100 followers). An observed snapshot of the same date always wins. The same
+         *     snapshots serve the stats' `followers_trend`.
+         *
          *     **Method** `damped_holt`: additive damped trend. Missing dates between the first
          *     and the last are filled by linear interpolation; the last 730 days are fitted.
          *     α ∈ {0.1 … 1}, β ∈ {0.01 … 0.9} and φ ∈ {1, 0.98, 0.95, 0.9, 0.85, 0.8} are chosen
