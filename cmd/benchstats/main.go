@@ -144,8 +144,13 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	tokenOf := map[string]string{}
+	sessions := postgres.NewSessions(db)
 	for _, a := range append(slices.Clone(typical), big) {
-		if tokenOf[a.UserID], err = tokens.Issue(a.UserID, a.Email); err != nil {
+		sess, err := sessions.Create(ctx, a.UserID, auth.TokenTTL)
+		if err != nil {
+			return err
+		}
+		if tokenOf[a.UserID], err = tokens.Issue(a.UserID, a.Email, sess.ID); err != nil {
 			return err
 		}
 	}

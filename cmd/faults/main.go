@@ -347,7 +347,7 @@ var (
 // connect links the fake's account igUserID to the user through the whole
 // OAuth flow, as a browser would.
 func (h *harness) connect(ctx context.Context, token, igUserID string) error {
-	st, raw, hdr, err := h.do(ctx, http.MethodGet, "/api/instagram/connect", token, nil, nil)
+	st, raw, _, err := h.do(ctx, http.MethodGet, "/api/instagram/connect", token, nil, nil)
 	if err != nil || st != http.StatusOK {
 		return fmt.Errorf("connect: %d %s %v", st, raw, err)
 	}
@@ -355,8 +355,18 @@ func (h *harness) connect(ctx context.Context, token, igUserID string) error {
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return err
 	}
+	// The start page sets the binding cookie and redirects to Instagram.
+	start, err := h.http.Get(c.URL)
+	if err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	start.Body.Close()
+	if start.StatusCode != http.StatusFound {
+		return fmt.Errorf("start: status %d", start.StatusCode)
+	}
+	c.URL = start.Header.Get("Location")
 	var cookie *http.Cookie
-	for _, ck := range (&http.Response{Header: hdr}).Cookies() {
+	for _, ck := range start.Cookies() {
 		if ck.Name == "cgt_oauth_state" {
 			cookie = ck
 		}

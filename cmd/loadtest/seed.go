@@ -10,6 +10,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/postgres"
 )
 
 // loadPassword is every seeded user's password.
@@ -134,13 +135,18 @@ func readFixture(ctx context.Context, db *sql.DB, secret []byte) (fixture, error
 	}
 	defer rows.Close()
 	tokens := auth.NewTokens(secret)
+	sessions := postgres.NewSessions(db)
 	var fx fixture
 	for rows.Next() {
 		var u seedUser
 		if err := rows.Scan(&u.ID, &u.Email, &u.AccountID); err != nil {
 			return fixture{}, err
 		}
-		if u.Token, err = tokens.Issue(u.ID, u.Email); err != nil {
+		sess, err := sessions.Create(ctx, u.ID, auth.TokenTTL)
+		if err != nil {
+			return fixture{}, err
+		}
+		if u.Token, err = tokens.Issue(u.ID, u.Email, sess.ID); err != nil {
 			return fixture{}, err
 		}
 		fx.users = append(fx.users, u)

@@ -67,6 +67,9 @@ type Options struct {
 	Usage    *igsync.UsageBook
 	// SPA is the built web app, if any.
 	SPA fs.FS
+	// Mailer sends the account mails (verification, password reset); nil
+	// sends none.
+	Mailer auth.Mailer
 }
 
 // InstagramOptions tune the Instagram client. Its URLs come from the
@@ -121,6 +124,8 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		states          = postgres.NewOAuthStates(db)
 		list            = postgres.NewWaitlist(db)
 		accountInsights = postgres.NewAccountInsights(db)
+		sessions        = postgres.NewSessions(db)
+		userTokens      = postgres.NewUserTokens(db)
 	)
 	tokens := auth.NewTokens(cfg.JWTSecret)
 	reports := growth.NewService(db, growth.CacheSize(cfg.StatsCacheSize), growth.SyncEvery(igsync.SyncEvery))
@@ -202,24 +207,29 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		store = memory.NewStore()
 	}
 	deps := httpapi.Deps{
-		Config:       cfg,
-		DB:           db,
-		Logger:       logger,
-		Now:          now,
-		Auth:         auth.NewService(users, hasher, tokens),
-		Tokens:       tokens,
-		Waitlist:     waitlist.NewService(list),
-		Accounts:     accounts,
-		Growth:       reports,
-		Audience:     audiences,
-		Guidance:     guide,
-		Goals:        goals,
-		Instagram:    ig,
-		LimiterStore: store,
-		Limits:       limits,
-		SPA:          o.SPA,
-		Observe:      mx.ObserveRequest,
-		Metrics:      mx.Handler(),
+		Config: cfg,
+		DB:     db,
+		Logger: logger,
+		Now:    now,
+		Auth: auth.NewService(auth.Deps{
+			Users: users, Sessions: sessions, UserTokens: userTokens,
+			Hasher: hasher, Tokens: tokens, Mailer: o.Mailer, Logger: logger, PublicURL: cfg.PublicURL,
+		}),
+		UserTokens:    userTokens,
+		LimiterFailed: mx.LimiterFailed,
+		Tokens:        tokens,
+		Waitlist:      waitlist.NewService(list),
+		Accounts:      accounts,
+		Growth:        reports,
+		Audience:      audiences,
+		Guidance:      guide,
+		Goals:         goals,
+		Instagram:     ig,
+		LimiterStore:  store,
+		Limits:        limits,
+		SPA:           o.SPA,
+		Observe:       mx.ObserveRequest,
+		Metrics:       mx.Handler(),
 	}
 	if sb != nil {
 		deps.Sandbox = sb // a typed nil would read as a mounted sandbox

@@ -15,10 +15,13 @@ const TokenTTL = 24 * time.Hour
 // ErrInvalidToken is returned for any token that does not verify.
 var ErrInvalidToken = errors.New("auth: invalid token")
 
-// Claims are the claims of an access token.
+// Claims are the claims of an access token. SessionID names the
+// server-side session the token belongs to: the token is good only while
+// that session lives.
 type Claims struct {
-	UserID string `json:"user_id"`
-	Email  string `json:"email"`
+	UserID    string `json:"user_id"`
+	Email     string `json:"email"`
+	SessionID string `json:"sid"`
 	jwt.RegisteredClaims
 }
 
@@ -33,12 +36,13 @@ func NewTokens(secret []byte) *Tokens {
 	return &Tokens{secret: secret, now: time.Now}
 }
 
-// Issue returns a signed token for the user, valid for TokenTTL.
-func (t *Tokens) Issue(userID, email string) (string, error) {
+// Issue returns a signed token for the user's session, valid for TokenTTL.
+func (t *Tokens) Issue(userID, email, sessionID string) (string, error) {
 	now := t.now()
 	claims := Claims{
-		UserID: userID,
-		Email:  email,
+		UserID:    userID,
+		Email:     email,
+		SessionID: sessionID,
 		RegisteredClaims: jwt.RegisteredClaims{
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(TokenTTL)),
@@ -52,8 +56,8 @@ func (t *Tokens) Issue(userID, email string) (string, error) {
 }
 
 // Parse verifies token (HS256 only, signature, expiry) and returns its
-// claims. A user_id that is not a UUID makes the token invalid, so that no
-// query ever sees it.
+// claims. A user_id or sid that is not a UUID makes the token invalid, so
+// that no query ever sees it.
 func (t *Tokens) Parse(token string) (*Claims, error) {
 	var c Claims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil },
@@ -66,6 +70,9 @@ func (t *Tokens) Parse(token string) (*Claims, error) {
 		return nil, ErrInvalidToken
 	}
 	if _, err := uuid.Parse(c.UserID); err != nil {
+		return nil, ErrInvalidToken
+	}
+	if _, err := uuid.Parse(c.SessionID); err != nil {
 		return nil, ErrInvalidToken
 	}
 	return &c, nil

@@ -23,9 +23,10 @@ func TestTokens_Parse(t *testing.T) {
 	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
 	tokens := newTestTokens(&now)
 	userID := uuid.NewString()
+	sessionID := uuid.NewString()
 
 	t.Run("OK", func(t *testing.T) {
-		tok, err := tokens.Issue(userID, "a@b.co")
+		tok, err := tokens.Issue(userID, "a@b.co", sessionID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,6 +39,9 @@ func TestTokens_Parse(t *testing.T) {
 		}
 		if got, want := c.Email, "a@b.co"; got != want {
 			t.Errorf("Email = %q, want %q", got, want)
+		}
+		if got, want := c.SessionID, sessionID; got != want {
+			t.Errorf("SessionID = %q, want %q", got, want)
 		}
 		if got, want := c.IssuedAt.Time, now; !got.Equal(want) {
 			t.Errorf("IssuedAt = %v, want %v", got, want)
@@ -54,7 +58,7 @@ func TestTokens_Parse(t *testing.T) {
 		if got, want := tk.Header["alg"], "HS256"; got != want {
 			t.Errorf("alg = %v, want %v", got, want)
 		}
-		for _, k := range []string{"user_id", "email", "exp", "iat"} {
+		for _, k := range []string{"user_id", "email", "exp", "iat", "sid"} {
 			if _, ok := claims[k]; !ok {
 				t.Errorf("claim %q missing from %v", k, claims)
 			}
@@ -68,7 +72,7 @@ func TestTokens_Parse(t *testing.T) {
 	})
 
 	t.Run("ErrExpired", func(t *testing.T) {
-		tok, _ := tokens.Issue(userID, "a@b.co")
+		tok, _ := tokens.Issue(userID, "a@b.co", sessionID)
 		later := now.Add(24*time.Hour + time.Second)
 		if _, err := newTestTokens(&later).Parse(tok); !errors.Is(err, ErrInvalidToken) {
 			t.Errorf("Parse after expiry = %v, want ErrInvalidToken", err)
@@ -76,7 +80,7 @@ func TestTokens_Parse(t *testing.T) {
 	})
 
 	t.Run("ErrOtherSecret", func(t *testing.T) {
-		tok, _ := NewTokens([]byte("another-secret")).Issue(userID, "a@b.co")
+		tok, _ := NewTokens([]byte("another-secret")).Issue(userID, "a@b.co", sessionID)
 		if _, err := tokens.Parse(tok); !errors.Is(err, ErrInvalidToken) {
 			t.Errorf("Parse = %v, want ErrInvalidToken", err)
 		}
@@ -105,9 +109,21 @@ func TestTokens_Parse(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrSessionID", func(t *testing.T) {
+		for _, sid := range []string{"", "7", "x' OR 1=1"} {
+			tok, err := tokens.Issue(userID, "a@b.co", sid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tokens.Parse(tok); !errors.Is(err, ErrInvalidToken) {
+				t.Errorf("sid %q: Parse = %v, want ErrInvalidToken", sid, err)
+			}
+		}
+	})
+
 	t.Run("ErrUserID", func(t *testing.T) {
 		for _, id := range []string{"", "42", "1' OR '1'='1"} {
-			tok, err := tokens.Issue(id, "a@b.co")
+			tok, err := tokens.Issue(id, "a@b.co", sessionID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +179,7 @@ func TestTokens_ParseState(t *testing.T) {
 	})
 
 	t.Run("ErrAccessTokenAsState", func(t *testing.T) {
-		tok, _ := tokens.Issue(userID, "a@b.co")
+		tok, _ := tokens.Issue(userID, "a@b.co", uuid.NewString())
 		if _, err := tokens.ParseState(tok); !errors.Is(err, ErrInvalidToken) {
 			t.Errorf("ParseState(access token) = %v, want ErrInvalidToken", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"creatorgrowth/internal/apperr"
 	"creatorgrowth/internal/postgres"
@@ -15,33 +16,69 @@ const (
 	MaxPasswordLength = 72
 )
 
-// Session is what register and login return.
+// Session is what register and login return: a new server-side session
+// and the access token that names it.
 type Session struct {
+	ID    string
 	Token string
 	User  postgres.User
 }
 
-// Service registers users and logs them in.
+// Service registers users, logs them in and out, and runs the account's
+// own changes: password, settings, deletion, verification and reset.
 type Service struct {
-	users  *postgres.Users
-	hasher *Hasher
-	tokens *Tokens
+	users     *postgres.Users
+	sessions  *postgres.Sessions
+	once      *postgres.UserTokens
+	hasher    *Hasher
+	tokens    *Tokens
+	mailer    Mailer
+	logger    *slog.Logger
+	publicURL string
+}
+
+// Deps is what the service needs. Mailer may be nil: no mail is sent then.
+type Deps struct {
+	Users      *postgres.Users
+	Sessions   *postgres.Sessions
+	UserTokens *postgres.UserTokens
+	Hasher     *Hasher
+	Tokens     *Tokens
+	Mailer     Mailer
+	Logger     *slog.Logger
+	// PublicURL is the base of the links in mails.
+	PublicURL string
 }
 
 // NewService returns the account service.
-func NewService(users *postgres.Users, hasher *Hasher, tokens *Tokens) *Service {
-	return &Service{users: users, hasher: hasher, tokens: tokens}
+func NewService(d Deps) *Service {
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		users: d.Users, sessions: d.Sessions, once: d.UserTokens, hasher: d.Hasher, tokens: d.Tokens,
+		mailer: d.Mailer, logger: logger, publicURL: d.PublicURL,
+	}
 }
 
-// Register creates a user and returns a session for it.
+func checkPassword(password string) error {
+	if len(password) < MinPasswordLength || len(password) > MaxPasswordLength {
+		return apperr.Errorf(apperr.CodeWeakPassword,
+			"Password must be %d to %d bytes long.", MinPasswordLength, MaxPasswordLength)
+	}
+	return nil
+}
+
+// Register creates a user, mails them a verification link and returns a
+// session for them.
 func (s *Service) Register(ctx context.Context, email, password string) (Session, error) {
 	email, err := NormalizeEmail(email)
 	if err != nil {
 		return Session{}, err
 	}
-	if len(password) < MinPasswordLength || len(password) > MaxPasswordLength {
-		return Session{}, apperr.Errorf(apperr.CodeWeakPassword,
-			"Password must be %d to %d bytes long.", MinPasswordLength, MaxPasswordLength)
+	if err := checkPassword(password); err != nil {
+		return Session{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
@@ -51,13 +88,21 @@ func (s *Service) Register(ctx context.Context, email, password string) (Session
 	if err != nil {
 		return Session{}, err
 	}
-	return s.session(u)
+	if err := s.sendVerification(ctx, u); err != nil {
+		// The account exists; the user can ask for another link.
+		s.logger.ErrorContext(ctx, "verification mail", slog.String("user_id", u.ID), slog.String("error", err.Error()))
+	}
+	return s.start(ctx, u)
+}
+
+// invalidCredentials is the one answer to a wrong email or password.
+func invalidCredentials() error {
+	return apperr.New(apperr.CodeInvalidCredentials, "Email or password is incorrect.")
 }
 
 // Login checks the credentials and returns a session. An unknown email and
 // a wrong password give the same error after the same work.
 func (s *Service) Login(ctx context.Context, email, password string) (Session, error) {
-	invalid := apperr.New(apperr.CodeInvalidCredentials, "Email or password is incorrect.")
 	email, err := NormalizeEmail(email)
 	if err != nil {
 		email = ""
@@ -69,28 +114,68 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 			return Session{}, err
 		}
 	}
+	if err := s.compare(ctx, u.PasswordHash, password); err != nil {
+		return Session{}, err
+	}
+	return s.start(ctx, u)
+}
+
+// compare checks password against hash; a mismatch is
+// apperr.CodeInvalidCredentials.
+func (s *Service) compare(ctx context.Context, hash, password string) error {
 	if len(password) > MaxPasswordLength {
 		password = password[:MaxPasswordLength+1] // still wrong, but bounded work
 	}
-	err = s.hasher.Compare(ctx, u.PasswordHash, password)
+	err := s.hasher.Compare(ctx, hash, password)
 	if errors.Is(err, ErrMismatch) {
-		return Session{}, invalid
+		return invalidCredentials()
 	}
+	return err
+}
+
+// start opens a new session for u and signs its token.
+func (s *Service) start(ctx context.Context, u postgres.User) (Session, error) {
+	sess, err := s.sessions.Create(ctx, u.ID, TokenTTL)
 	if err != nil {
 		return Session{}, err
 	}
-	return s.session(u)
+	return s.signed(u, sess)
 }
 
-func (s *Service) session(u postgres.User) (Session, error) {
-	tok, err := s.tokens.Issue(u.ID, u.Email)
+func (s *Service) signed(u postgres.User, sess postgres.Session) (Session, error) {
+	tok, err := s.tokens.Issue(u.ID, u.Email, sess.ID)
 	if err != nil {
 		return Session{}, fmt.Errorf("issue token: %w", err)
 	}
-	return Session{Token: tok, User: u}, nil
+	return Session{ID: sess.ID, Token: tok, User: u}, nil
 }
 
-// User returns the user behind an authenticated request.
+// Authenticate verifies an access token and returns its live session's
+// user. A bad, expired or ended token, or one whose user is gone, is
+// apperr.CodeUnauthorized.
+func (s *Service) Authenticate(ctx context.Context, token string) (postgres.User, *Claims, error) {
+	claims, err := s.tokens.Parse(token)
+	if err != nil {
+		return postgres.User{}, nil, apperr.New(apperr.CodeUnauthorized, "Your session is invalid or has expired. Log in again.")
+	}
+	u, err := s.sessions.User(ctx, claims.SessionID, claims.UserID)
+	if err != nil {
+		return postgres.User{}, nil, err
+	}
+	return u, claims, nil
+}
+
+// Logout ends one session.
+func (s *Service) Logout(ctx context.Context, sessionID string) error {
+	return s.sessions.Delete(ctx, sessionID)
+}
+
+// LogoutAll ends every session of the user.
+func (s *Service) LogoutAll(ctx context.Context, userID string) error {
+	return s.sessions.DeleteForUser(ctx, userID)
+}
+
+// User returns the user with the id.
 func (s *Service) User(ctx context.Context, id string) (postgres.User, error) {
 	return s.users.ByID(ctx, id)
 }

@@ -16,7 +16,11 @@ import (
 func newTestService(t *testing.T, concurrency int) (*Service, *Hasher) {
 	t.Helper()
 	h := NewHasher(bcrypt.MinCost, concurrency)
-	return NewService(postgres.NewUsers(testdb.New(t)), h, NewTokens(testSecret)), h
+	db := testdb.New(t)
+	return NewService(Deps{
+		Users: postgres.NewUsers(db), Sessions: postgres.NewSessions(db), UserTokens: postgres.NewUserTokens(db),
+		Hasher: h, Tokens: NewTokens(testSecret),
+	}), h
 }
 
 func TestService_Register(t *testing.T) {

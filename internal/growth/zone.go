@@ -20,6 +20,18 @@ func (s *Service) Location(name string) (*time.Location, error) {
 	if loc, ok := s.zones.Load(name); ok {
 		return loc.(*time.Location), nil
 	}
+	loc, err := LoadZone(name)
+	if err != nil {
+		return nil, err
+	}
+	s.zones.Store(name, loc)
+	return loc, nil
+}
+
+// LoadZone returns the IANA time zone called name under the rules of
+// Location, without its cache: a user's own time zone setting is checked
+// with it.
+func LoadZone(name string) (*time.Location, error) {
 	if !safeZoneName(name) {
 		return nil, apperr.New(apperr.CodeInvalidRequest, zoneMessage)
 	}
@@ -27,7 +39,6 @@ func (s *Service) Location(name string) (*time.Location, error) {
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.CodeInvalidRequest, zoneMessage)
 	}
-	s.zones.Store(name, loc)
 	return loc, nil
 }
 

@@ -100,10 +100,7 @@ func BenchmarkAdvice(b *testing.B) {
 		b.Fatal(err)
 	}
 	computed, reused := benchAdviceApp(b, db, "0"), benchAdviceApp(b, db, "")
-	token, err := computed.Tokens.Issue(userID, "bench@example.test")
-	if err != nil {
-		b.Fatal(err)
-	}
+	token := sessionToken(b, db, computed.Tokens, userID, "bench@example.test")
 	for _, ep := range []struct{ name, path string }{
 		{"recommendations", "/api/growth/recommendations?period=90&tz=Europe/Berlin"},
 		{"forecast", "/api/growth/forecast?metric=followers&horizon=30"},

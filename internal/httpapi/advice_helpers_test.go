@@ -61,11 +61,7 @@ func (e *adviceEnv) user(t *testing.T) (string, string) {
 		`INSERT INTO users (email, password) VALUES ($1, 'x') RETURNING id`, email).Scan(&id); err != nil {
 		t.Fatalf("insert user: %v", err)
 	}
-	token, err := e.app.Tokens.Issue(id, email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id, token
+	return id, sessionToken(t, e.db, e.app.Tokens, id, email)
 }
 
 // account links an account with followers to the user.

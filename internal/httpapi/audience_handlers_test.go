@@ -48,7 +48,11 @@ func (e *audienceEnv) user(t testing.TB) (string, string) {
 		`INSERT INTO users (email, password) VALUES ($1, 'x') RETURNING id`, email).Scan(&id); err != nil {
 		t.Fatalf("insert user: %v", err)
 	}
-	token, err := e.tokens.Issue(id, email)
+	sess, err := postgres.NewSessions(e.db).Create(context.Background(), id, auth.TokenTTL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := e.tokens.Issue(id, email, sess.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,19 +12,31 @@ import (
 	"creatorgrowth/internal/postgres"
 )
 
+// sessionCookie carries the access token for the web app.
+const sessionCookie = "session"
+
+// ctxUser holds the postgres.User of an authenticated request.
+const ctxUser = "user"
+
 type credentials struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 }
 
 type userJSON struct {
-	ID        string    `json:"id"`
-	Email     string    `json:"email"`
-	CreatedAt time.Time `json:"created_at"`
+	ID            string    `json:"id"`
+	Email         string    `json:"email"`
+	CreatedAt     time.Time `json:"created_at"`
+	EmailVerified bool      `json:"email_verified"`
+	Timezone      string    `json:"timezone"`
+	WeeklyDigest  bool      `json:"weekly_digest"`
 }
 
 func toUserJSON(u postgres.User) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, CreatedAt: u.CreatedAt.UTC()}
+	return userJSON{
+		ID: u.ID, Email: u.Email, CreatedAt: u.CreatedAt.UTC(),
+		EmailVerified: u.EmailVerifiedAt != nil, Timezone: u.Timezone, WeeklyDigest: u.WeeklyDigest,
+	}
 }
 
 type sessionJSON struct {
@@ -38,7 +50,33 @@ func toSessionJSON(s auth.Session) sessionJSON {
 	return sessionJSON{Token: s.Token, TokenType: "bearer", ExpiresIn: int(auth.TokenTTL.Seconds()), User: toUserJSON(s.User)}
 }
 
+// writeSession answers with a new session: its login body, the
+// Authorization header and the session cookie.
+func (a *api) writeSession(c *gin.Context, status int, s auth.Session) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    s.Token,
+		Path:     "/",
+		MaxAge:   int(auth.TokenTTL.Seconds()),
+		HttpOnly: true,
+		Secure:   a.cfg.Production(),
+		SameSite: http.SameSiteLaxMode,
+	})
+	c.Header("Authorization", "Bearer "+s.Token)
+	c.JSON(status, toSessionJSON(s))
+}
+
+func (a *api) clearSessionCookie(c *gin.Context) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: a.cfg.Production(), SameSite: http.SameSiteLaxMode,
+	})
+}
+
 func (a *api) register(c *gin.Context) {
+	if !a.checkOrigin(c, false) {
+		return
+	}
 	var in credentials
 	if err := decodeJSON(c, &in); err != nil {
 		writeError(c, a.logger, err)
@@ -49,53 +87,98 @@ func (a *api) register(c *gin.Context) {
 		writeError(c, a.logger, err)
 		return
 	}
-	c.JSON(http.StatusCreated, toSessionJSON(s))
+	a.writeSession(c, http.StatusCreated, s)
 }
 
 func (a *api) login(c *gin.Context) {
+	if !a.checkOrigin(c, false) {
+		return
+	}
 	var in credentials
 	if err := decodeJSON(c, &in); err != nil {
 		writeError(c, a.logger, err)
 		return
 	}
+	key := emailKey(in.Email)
+	if !a.loginFailures.reserve(c, key) {
+		return
+	}
 	s, err := a.auth.Login(c.Request.Context(), in.Email, in.Password)
 	if err != nil {
+		if !apperr.Is(err, apperr.CodeInvalidCredentials) {
+			a.loginFailures.refund(c, key) // not a wrong guess
+		}
 		writeError(c, a.logger, err)
 		return
 	}
-	c.Header("Authorization", "Bearer "+s.Token)
-	c.JSON(http.StatusOK, toSessionJSON(s))
+	a.loginFailures.refund(c, key)
+	a.writeSession(c, http.StatusOK, s)
+}
+
+func (a *api) logout(c *gin.Context) {
+	if err := a.auth.Logout(c.Request.Context(), c.GetString(ctxSessionID)); err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	a.clearSessionCookie(c)
+	c.Status(http.StatusNoContent)
+}
+
+func (a *api) logoutAll(c *gin.Context) {
+	if err := a.auth.LogoutAll(c.Request.Context(), c.GetString(ctxUserID)); err != nil {
+		writeError(c, a.logger, err)
+		return
+	}
+	a.clearSessionCookie(c)
+	c.Status(http.StatusNoContent)
 }
 
 func (a *api) me(c *gin.Context) {
-	u, err := a.auth.User(c.Request.Context(), c.GetString(ctxUserID))
-	if apperr.Is(err, apperr.CodeNotFound) {
-		// The token is valid but its user is gone.
-		writeError(c, a.logger, apperr.New(apperr.CodeUnauthorized, "Your session is no longer valid. Log in again."))
+	c.JSON(http.StatusOK, toUserJSON(currentUser(c)))
+}
+
+// currentUser is the user of a request that requireUser admitted.
+func currentUser(c *gin.Context) postgres.User {
+	u, _ := c.Get(ctxUser)
+	user, _ := u.(postgres.User)
+	return user
+}
+
+// requireUser admits requests with a live session, named by a Bearer token
+// or, failing that, by the session cookie, and records its user in the
+// context. A state-changing request authenticated by the cookie alone must
+// come from the server's own or an allowed origin.
+func (a *api) requireUser(c *gin.Context) {
+	token, fromCookie := "", false
+	if h := c.GetHeader("Authorization"); h != "" {
+		scheme, t, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(t) == "" {
+			writeError(c, a.logger, apperr.New(apperr.CodeUnauthorized, "Log in to continue: send Authorization: Bearer <token>."))
+			return
+		}
+		token = strings.TrimSpace(t)
+	} else if ck, err := c.Request.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		token, fromCookie = ck.Value, true
+	}
+	if token == "" {
+		writeError(c, a.logger, apperr.New(apperr.CodeUnauthorized, "Log in to continue: send Authorization: Bearer <token>."))
 		return
 	}
+	if fromCookie && !safeMethod(c.Request.Method) && !a.checkOrigin(c, true) {
+		return
+	}
+	u, claims, err := a.auth.Authenticate(c.Request.Context(), token)
 	if err != nil {
 		writeError(c, a.logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUserJSON(u))
+	c.Set(ctxUser, u)
+	c.Set(ctxUserID, u.ID)
+	c.Set(ctxEmail, u.Email)
+	c.Set(ctxSessionID, claims.SessionID)
+	c.Next()
 }
 
-// requireUser admits requests with a valid Bearer token and records its
-// user in the context.
-func (a *api) requireUser(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		writeError(c, a.logger, apperr.New(apperr.CodeUnauthorized, "Log in to continue: send Authorization: Bearer <token>."))
-		return
-	}
-	claims, err := a.tokens.Parse(strings.TrimSpace(token))
-	if err != nil {
-		writeError(c, a.logger, apperr.New(apperr.CodeUnauthorized, "Your session is invalid or has expired. Log in again."))
-		return
-	}
-	c.Set(ctxUserID, claims.UserID)
-	c.Set(ctxEmail, claims.Email)
-	c.Next()
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }

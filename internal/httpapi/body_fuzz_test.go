@@ -85,7 +85,7 @@ func FuzzRegisterBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		got := fuzzPost(t, env.h, "/api/auth/register", body, 201, 400, 409, 413)
 		if user, ok := got["user"].(map[string]any); ok {
-			if _, ok := got["token"].(string); !ok || len(user) != 3 {
+			if _, ok := got["token"].(string); !ok || len(user) != 6 {
 				t.Fatalf("register %q: session %v", body, got)
 			}
 		}

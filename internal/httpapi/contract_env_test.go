@@ -140,9 +140,17 @@ func ctConnect(tb testing.TB, h http.Handler, sb *sandbox.Sandbox, token string)
 	if res.Status != http.StatusOK {
 		tb.Fatalf("connect: %d %s", res.Status, res.Raw)
 	}
-	authURL, err := url.Parse(res.Body["url"].(string))
+	startURL, err := url.Parse(res.Body["url"].(string))
+	if err != nil || startURL.Path != "/auth/instagram/start" {
+		tb.Fatalf("connect url = %q: %v", res.Body["url"], err)
+	}
+	res = ctServe(tb, h, ctRequest(tb, http.MethodGet, startURL.RequestURI(), nil, nil))
+	if res.Status != http.StatusFound {
+		tb.Fatalf("start: %d %s", res.Status, res.Raw)
+	}
+	authURL, err := url.Parse(res.Header.Get("Location"))
 	if err != nil {
-		tb.Fatalf("connect url: %v", err)
+		tb.Fatalf("authorize url: %v", err)
 	}
 	var cookie *http.Cookie
 	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
@@ -151,7 +159,7 @@ func ctConnect(tb testing.TB, h http.Handler, sb *sandbox.Sandbox, token string)
 		}
 	}
 	if cookie == nil {
-		tb.Fatalf("connect set no cgt_oauth_state cookie: %v", res.Header)
+		tb.Fatalf("start set no cgt_oauth_state cookie: %v", res.Header)
 	}
 
 	form := authURL.Query()

@@ -22,6 +22,7 @@ import (
 	"creatorgrowth/internal/config"
 	"creatorgrowth/internal/httpapi"
 	"creatorgrowth/internal/metrics"
+	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/testdb"
 	"creatorgrowth/internal/testlog"
 )
@@ -230,6 +231,9 @@ func wantRFC3339UTC(t *testing.T, name string, v any) time.Time {
 	return ts
 }
 
+// userKeys are the keys of the user object.
+var userKeys = []string{"id", "email", "created_at", "email_verified", "timezone", "weekly_digest"}
+
 // countRows returns the number of rows of table.
 func countRows(t *testing.T, db *sql.DB, table string) int {
 	t.Helper()
@@ -251,4 +255,19 @@ func (a *testAPI) register(t *testing.T, email, password string) (string, map[st
 	token, _ := res.Body["token"].(string)
 	user, _ := res.Body["user"].(map[string]any)
 	return token, user
+}
+
+// sessionToken starts a session for a user inserted by hand, straight in
+// the store as a login would, and returns its token.
+func sessionToken(tb testing.TB, db *sql.DB, tokens *auth.Tokens, userID, email string) string {
+	tb.Helper()
+	sess, err := postgres.NewSessions(db).Create(context.Background(), userID, auth.TokenTTL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	token, err := tokens.Issue(userID, email, sess.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return token
 }

@@ -132,10 +132,10 @@ func TestInstagramFlow_EndToEnd(t *testing.T) {
 	})
 	token := h.Register()
 
-	res := h.Do(http.MethodGet, "/api/instagram/connect", token, nil)
-	u, err := url.Parse(res.Body["url"].(string))
-	if err != nil || res.Status != http.StatusOK {
-		t.Fatalf("connect: %d %s", res.Status, res.Raw)
+	authURL, _ := h.Start(token)
+	u, err := url.Parse(authURL)
+	if err != nil {
+		t.Fatalf("authorize url %q: %v", authURL, err)
 	}
 	for k, want := range map[string]string{"client_id": igsynctest.ClientID, "response_type": "code", "redirect_uri": h.URL + "/auth/instagram/callback"} {
 		if got := u.Query().Get(k); got != want {
@@ -176,7 +176,7 @@ func TestInstagramFlow_EndToEnd(t *testing.T) {
 	}
 
 	// The account object: exact keys, no token, the profile read.
-	res = h.Do(http.MethodGet, "/api/instagram/posts?limit=1", token, nil)
+	res := h.Do(http.MethodGet, "/api/instagram/posts?limit=1", token, nil)
 	acc := res.Body["account"].(map[string]any)
 	if got := igSortedKeys(acc); !slices.Equal(got, igAccountKeys) {
 		t.Errorf("account keys = %v, want %v", got, igAccountKeys)

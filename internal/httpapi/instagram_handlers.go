@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -83,10 +84,62 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
+// ticketTTL is how long the address GET /api/instagram/connect returns
+// stays good: the browser opens it at once.
+const ticketTTL = 5 * time.Minute
+
+// instagramConnect returns the address of instagramStart with a fresh
+// single-use ticket bound to the user. The browser opens it as a top-level
+// navigation on this server's origin, which is what lets the binding
+// cookie be set even when the web app is served from another origin.
 func (a *api) instagramConnect(c *gin.Context) {
-	u, nonce, err := a.igsync.ConnectURL(c.Request.Context(), c.GetString(ctxUserID))
+	ticket, err := a.userTokens.Issue(c.Request.Context(), c.GetString(ctxUserID), postgres.PurposeOAuthTicket, ticketTTL)
 	if err != nil {
 		writeError(c, a.logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"url": a.cfg.PublicURL + "/auth/instagram/start?" + url.Values{"ticket": {ticket}}.Encode()})
+}
+
+// instagramStart spends a connect ticket, sets the cookie that binds the
+// OAuth flow to this browser and redirects to Instagram's authorize page
+// with a state bound to the user and to that cookie. It needs no other
+// authentication; a browser signed in as someone else than the ticket's
+// user is refused, so that a ticket cannot be planted in a victim's
+// browser to link their Instagram account to an attacker's user.
+func (a *api) instagramStart(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Header("Referrer-Policy", "no-referrer") // the URL holds a ticket
+	ctx := c.Request.Context()
+	refuse := func(why, userID string) {
+		a.logger.WarnContext(ctx, "security: oauth start refused",
+			slog.String("user_id", userID),
+			slog.String("reason", igsync.ReasonInvalidState),
+			slog.String("why", why),
+			slog.String("client_ip", c.ClientIP()),
+		)
+		c.Redirect(http.StatusFound, a.cfg.FrontendURL+"/dashboard?"+url.Values{"instagram": {"error"}, "reason": {igsync.ReasonInvalidState}}.Encode())
+	}
+	userID, err := a.userTokens.Consume(ctx, c.Query("ticket"), postgres.PurposeOAuthTicket)
+	if apperr.Is(err, apperr.CodeInvalidToken) {
+		refuse("ticket invalid, used or expired", "")
+		return
+	}
+	if err != nil {
+		a.logger.ErrorContext(ctx, "oauth start: ticket", slog.String("error", err.Error()))
+		c.Redirect(http.StatusFound, a.cfg.FrontendURL+"/dashboard?"+url.Values{"instagram": {"error"}, "reason": {igsync.ReasonInternal}}.Encode())
+		return
+	}
+	if ck, err := c.Request.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if u, _, err := a.auth.Authenticate(ctx, ck.Value); err == nil && u.ID != userID {
+			refuse("ticket of another user than the browser's session", userID)
+			return
+		}
+	}
+	authURL, nonce, err := a.igsync.ConnectURL(ctx, userID)
+	if err != nil {
+		a.logger.ErrorContext(ctx, "oauth start: state", slog.String("error", err.Error()))
+		c.Redirect(http.StatusFound, a.cfg.FrontendURL+"/dashboard?"+url.Values{"instagram": {"error"}, "reason": {igsync.ReasonInternal}}.Encode())
 		return
 	}
 	http.SetCookie(c.Writer, &http.Cookie{
@@ -98,7 +151,7 @@ func (a *api) instagramConnect(c *gin.Context) {
 		Secure:   a.cfg.Production(),
 		SameSite: http.SameSiteLaxMode,
 	})
-	c.JSON(http.StatusOK, gin.H{"url": u})
+	c.Redirect(http.StatusFound, authURL)
 }
 
 // instagramCallback finishes the OAuth flow and always redirects to the
@@ -117,6 +170,7 @@ func (a *api) instagramCallback(c *gin.Context) {
 		State:        c.Query("state"),
 		Error:        c.Query("error"),
 		BrowserNonce: browserNonce,
+		ClientIP:     c.ClientIP(),
 	})
 	q := url.Values{}
 	if reason == "" {

@@ -22,6 +22,7 @@ const (
 	ctxRequestID = "request_id"
 	ctxUserID    = "user_id"
 	ctxEmail     = "email"
+	ctxSessionID = "session_id"
 
 	// MaxBodyBytes caps every request body.
 	MaxBodyBytes = 1 << 20
@@ -141,6 +142,9 @@ func cors(allowed []string) gin.HandlerFunc {
 		if ok {
 			h := c.Writer.Header()
 			h.Set("Access-Control-Allow-Origin", origin)
+			// The web app may live on another origin and sign in with the
+			// session cookie; the origin check of requireUser guards it.
+			h.Set("Access-Control-Allow-Credentials", "true")
 			h.Set("Access-Control-Expose-Headers", "Authorization, Retry-After, X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset")
 		}
 		if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
@@ -149,7 +153,7 @@ func cors(allowed []string) gin.HandlerFunc {
 				return
 			}
 			h := c.Writer.Header()
-			h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, DELETE, OPTIONS")
+			h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, PATCH, DELETE, OPTIONS")
 			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Admin-Password, X-Request-ID")
 			h.Set("Access-Control-Max-Age", "600")
 			c.AbortWithStatus(http.StatusNoContent)

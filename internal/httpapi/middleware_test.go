@@ -227,7 +227,7 @@ func TestNoMethod(t *testing.T) {
 	for _, tc := range []struct{ method, path, allow string }{
 		{http.MethodGet, "/api/auth/register", "POST"},
 		{http.MethodPut, "/api/auth/login", "POST"},
-		{http.MethodDelete, "/api/user/me", "GET"},
+		{http.MethodPut, "/api/user/me", "PATCH"},
 		{http.MethodPost, "/api/admin/waitlist", "GET"},
 		{http.MethodPost, "/health", "GET"},
 	} {

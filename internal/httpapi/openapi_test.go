@@ -65,6 +65,10 @@ func ctAuthenticate(_ context.Context, in *openapi3filter.AuthenticationInput) e
 		if strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 			return nil
 		}
+	case "sessionCookie":
+		if c, err := r.Cookie("session"); err == nil && c.Value != "" {
+			return nil
+		}
 	case "adminPassword":
 		if r.Header.Get("X-Admin-Password") != "" {
 			return nil
@@ -186,6 +190,9 @@ func TestOpenAPI_Document(t *testing.T) {
 		"GET /api/growth/stats", "GET /api/growth/audience", "GET /api/openapi.json", "GET /metrics",
 		"GET /api/growth/recommendations", "GET /api/growth/forecast",
 		"POST /api/goals", "GET /api/goals", "DELETE /api/goals/{id}",
+		"POST /api/auth/logout", "POST /api/auth/logout-all", "POST /api/auth/verify-email",
+		"POST /api/auth/password-reset", "POST /api/auth/password-reset/confirm",
+		"PATCH /api/user/me", "DELETE /api/user/me", "POST /api/user/password", "GET /auth/instagram/start",
 	}
 	paths := map[string]bool{}
 	for _, r := range routes {

@@ -43,6 +43,12 @@ type Deps struct {
 	Instagram    *igsync.Service
 	LimiterStore limiter.Store
 	Limits       Limits
+	// UserTokens stores the single-use tickets that start an Instagram
+	// connection; nil uses a store on DB.
+	UserTokens *postgres.UserTokens
+	// LimiterFailed, when set, is told of every rate-limit store failure
+	// (metrics), with the limit's name.
+	LimiterFailed func(limit string)
 
 	// SPA is the built web app (index.html at its root); nil serves a
 	// short page that says how to build it.
@@ -75,7 +81,12 @@ type api struct {
 	igsync   *igsync.Service
 	probe    *dbProbe
 
+	userTokens *postgres.UserTokens
+
 	loginLimit    *rateLimiter
+	loginFailures *rateLimiter
+	registerLimit *rateLimiter
+	resetLimit    *rateLimiter
 	waitlistLimit *rateLimiter
 	adminFailures *rateLimiter
 }
@@ -98,9 +109,22 @@ func NewRouter(d Deps) (http.Handler, error) {
 		igsync:   d.Instagram,
 		probe:    &dbProbe{db: d.DB},
 
-		loginLimit:    newRateLimiter("login", d.LimiterStore, d.Limits.Login, d.Logger),
+		userTokens: d.UserTokens,
+
+		// The limits in front of a password check refuse while their store
+		// fails: unlimited guesses are worse than a short outage.
+		loginLimit:    newRateLimiter("login", d.LimiterStore, d.Limits.Login, d.Logger).guarding(d.LimiterFailed),
+		loginFailures: newRateLimiter("login_failures", d.LimiterStore, d.Limits.LoginFailures, d.Logger).guarding(d.LimiterFailed),
+		adminFailures: newRateLimiter("admin", d.LimiterStore, d.Limits.AdminFailed, d.Logger).guarding(d.LimiterFailed),
+		registerLimit: newRateLimiter("register", d.LimiterStore, d.Limits.Register, d.Logger),
+		resetLimit:    newRateLimiter("password_reset", d.LimiterStore, d.Limits.PasswordReset, d.Logger),
 		waitlistLimit: newRateLimiter("waitlist", d.LimiterStore, d.Limits.Waitlist, d.Logger),
-		adminFailures: newRateLimiter("admin", d.LimiterStore, d.Limits.AdminFailed, d.Logger),
+	}
+	if a.userTokens == nil {
+		a.userTokens = postgres.NewUserTokens(d.DB)
+	}
+	for _, l := range []*rateLimiter{a.registerLimit, a.resetLimit, a.waitlistLimit} {
+		l.onStoreError = d.LimiterFailed
 	}
 
 	gin.SetMode(gin.ReleaseMode)
@@ -128,13 +152,21 @@ func NewRouter(d Deps) (http.Handler, error) {
 
 	apiGroup := r.Group("/api", noStore)
 
-	apiGroup.POST("/auth/register", a.register)
+	apiGroup.POST("/auth/register", a.registerLimit.middleware(), a.register)
 	apiGroup.POST("/auth/login", a.loginLimit.middleware(), a.login)
+	apiGroup.POST("/auth/verify-email", a.verifyEmail)
+	apiGroup.POST("/auth/password-reset", a.resetLimit.middleware(), a.passwordReset)
+	apiGroup.POST("/auth/password-reset/confirm", a.passwordResetConfirm)
 	apiGroup.POST("/waitlist/signup", a.waitlistLimit.middleware(), a.waitlistSignup)
 	apiGroup.GET("/admin/waitlist", a.requireAdmin, a.adminWaitlist)
 
 	user := apiGroup.Group("", a.requireUser)
 	user.GET("/user/me", a.me)
+	user.PATCH("/user/me", a.updateMe)
+	user.DELETE("/user/me", a.deleteMe)
+	user.POST("/user/password", a.changePassword)
+	user.POST("/auth/logout", a.logout)
+	user.POST("/auth/logout-all", a.logoutAll)
 	user.GET("/growth/stats", a.growthStats)
 	user.GET("/growth/audience", a.growthAudience)
 	user.GET("/growth/recommendations", a.growthRecommendations)
@@ -148,6 +180,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user.GET("/instagram/posts", a.instagramPosts)
 	user.GET("/instagram/posts/:id", a.instagramPost)
 	user.DELETE("/instagram/disconnect", a.instagramDisconnect)
+	r.GET("/auth/instagram/start", a.instagramStart)
 	r.GET("/auth/instagram/callback", a.instagramCallback)
 
 	if d.Sandbox != nil {

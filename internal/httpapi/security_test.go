@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"golang.org/x/crypto/bcrypt"
 
 	"creatorgrowth/internal/app"
@@ -212,6 +213,7 @@ func TestSecurity_HeadersOnEveryRoute(t *testing.T) {
 	userID, token := s.user(t, "headers@example.com")
 	accountID := s.account(t, userID, "17841400000090001", 20)
 	_, otherToken := s.user(t, "headers-noaccount@example.com")
+	_, spareToken := s.user(t, "headers-spare@example.com")
 	admin := header("X-Admin-Password", testAdminPassword)
 	state, _, err := s.tokens.IssueState(userID)
 	if err != nil {
@@ -275,6 +277,16 @@ func TestSecurity_HeadersOnEveryRoute(t *testing.T) {
 		{"", http.MethodGet, "/assets/missing.js", nil, nil, 404},
 		{"", http.MethodGet, "/../../etc/passwd", nil, nil, 0},
 		{"", http.MethodOptions, "/api/user/me", nil, []reqOpt{header("Origin", "https://evil.example"), header("Access-Control-Request-Method", "GET")}, 403},
+		{"GET /auth/instagram/start", http.MethodGet, "/auth/instagram/start?ticket=made-up", nil, nil, 302},
+		{"POST /api/auth/verify-email", http.MethodPost, "/api/auth/verify-email", map[string]string{"token": "made-up"}, nil, 400},
+		{"POST /api/auth/password-reset", http.MethodPost, "/api/auth/password-reset", map[string]string{"email": "headers@example.com"}, nil, 202},
+		{"POST /api/auth/password-reset/confirm", http.MethodPost, "/api/auth/password-reset/confirm", map[string]string{"token": "made-up", "password": secPassword}, nil, 400},
+		{"PATCH /api/user/me", http.MethodPatch, "/api/user/me", map[string]string{"timezone": "Europe/Berlin"}, []reqOpt{bearer(token)}, 200},
+		{"POST /api/user/password", http.MethodPost, "/api/user/password", map[string]string{"current_password": "wrong-password", "new_password": secPassword}, []reqOpt{bearer(token)}, 401},
+		{"DELETE /api/user/me", http.MethodDelete, "/api/user/me", map[string]string{"password": "wrong-password"}, []reqOpt{bearer(token)}, 401},
+		// Last: they end sessions.
+		{"POST /api/auth/logout", http.MethodPost, "/api/auth/logout", nil, []reqOpt{bearer(spareToken)}, 204},
+		{"POST /api/auth/logout-all", http.MethodPost, "/api/auth/logout-all", nil, []reqOpt{bearer(otherToken)}, 204},
 	}
 	covered := map[string]bool{}
 	for _, tc := range cases {
@@ -465,12 +477,17 @@ func TestSecurity_SQLInjection(t *testing.T) {
 	// A JWT whose user_id is an injection, signed with the right key,
 	// stands for a leaked or forged key: it must still be harmless.
 	for _, v := range injections[:8] {
-		forged, err := auth.NewTokens([]byte(testJWTSecret)).Issue(v, "x@example.com")
+		forged, err := auth.NewTokens([]byte(testJWTSecret)).Issue(v, "x@example.com", uuid.NewString())
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.secrets = append(s.secrets, forged)
-		probes = append(probes, probe{"jwt user_id", http.MethodGet, "/api/instagram/posts", nil, []reqOpt{bearer(forged)}})
+		forgedSID, err := auth.NewTokens([]byte(testJWTSecret)).Issue(uuid.NewString(), "x@example.com", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.secrets = append(s.secrets, forged, forgedSID)
+		probes = append(probes, probe{"jwt user_id", http.MethodGet, "/api/instagram/posts", nil, []reqOpt{bearer(forged)}},
+			probe{"jwt sid", http.MethodGet, "/api/instagram/posts", nil, []reqOpt{bearer(forgedSID)}})
 	}
 
 	server := 0
@@ -575,8 +592,12 @@ func TestSecurity_UserIsolation(t *testing.T) {
 		}
 	})
 	t.Run("ErrForgedToken", func(t *testing.T) {
-		// Bob's id in a token signed with another key.
-		forged, err := auth.NewTokens([]byte("not-the-server-secret-0123456789abcdef")).Issue(bID, "bob@example.com")
+		// Bob's id and session in a token signed with another key.
+		bob, err := auth.NewTokens([]byte(testJWTSecret)).Parse(bToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		forged, err := auth.NewTokens([]byte("not-the-server-secret-0123456789abcdef")).Issue(bID, "bob@example.com", bob.SessionID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -594,14 +615,22 @@ var (
 	secHiddenRE = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 )
 
-// authorize starts a connection for the token's user and answers the
-// sandbox's consent page as igUserID. It returns the callback path with
-// its query, and the browser-binding cookie of that user's flow.
-func (s *secStack) authorize(t *testing.T, token, igUserID string) (string, *http.Cookie) {
+// start asks GET /api/instagram/connect for the start address and opens
+// it as the browser would, with the given extra options. It returns the
+// authorize URL it redirects to and the binding cookie it sets.
+func (s *secStack) start(t *testing.T, token string, opts ...reqOpt) (string, *http.Cookie) {
 	t.Helper()
 	res := s.do(t, http.MethodGet, "/api/instagram/connect", nil, bearer(token))
 	if res.Status != http.StatusOK {
 		t.Fatalf("connect: %d %s", res.Status, res.Raw)
+	}
+	u, err := url.Parse(res.Body["url"].(string))
+	if err != nil || u.Path != "/auth/instagram/start" {
+		t.Fatalf("connect url = %q", res.Body["url"])
+	}
+	res = s.do(t, http.MethodGet, u.RequestURI(), nil, opts...)
+	if res.Status != http.StatusFound {
+		t.Fatalf("start: %d %s", res.Status, res.Raw)
 	}
 	var cookie *http.Cookie
 	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
@@ -609,7 +638,15 @@ func (s *secStack) authorize(t *testing.T, token, igUserID string) (string, *htt
 			cookie = c
 		}
 	}
-	authURL, _ := res.Body["url"].(string)
+	return res.Header.Get("Location"), cookie
+}
+
+// authorize starts a connection for the token's user and answers the
+// sandbox's consent page as igUserID. It returns the callback path with
+// its query, and the browser-binding cookie of that user's flow.
+func (s *secStack) authorize(t *testing.T, token, igUserID string) (string, *http.Cookie) {
+	t.Helper()
+	authURL, cookie := s.start(t, token)
 	page, err := s.web.Get(authURL)
 	if err != nil {
 		t.Fatalf("consent page: %v", err)

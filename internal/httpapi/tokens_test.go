@@ -57,10 +57,15 @@ func TestRequireUser(t *testing.T) {
 	userID, _ := user["id"].(string)
 	otherID, _ := other["id"].(string)
 	secret := []byte(testJWTSecret)
+	issued, err := auth.NewTokens(secret).Parse(token)
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now()
 	valid := func() jwt.MapClaims {
 		return jwt.MapClaims{
 			"user_id": userID,
+			"sid":     issued.SessionID,
 			"email":   "tokens@example.com",
 			"iat":     now.Unix(),
 			"exp":     now.Add(time.Hour).Unix(),
@@ -115,6 +120,11 @@ func TestRequireUser(t *testing.T) {
 		{"ErrNoUserID", "Bearer " + signToken(t, jwt.SigningMethodHS256, secret, with("user_id", nil))},
 		{"ErrUnknownUser", "Bearer " + signToken(t, jwt.SigningMethodHS256, secret, with("user_id", uuid.NewString()))},
 		{"ErrUserIDNotUUID", "Bearer " + signToken(t, jwt.SigningMethodHS256, secret, with("user_id", "1' OR '1'='1"))},
+		// The key alone is not enough: the session must exist and be the user's.
+		{"ErrNoSessionID", "Bearer " + signToken(t, jwt.SigningMethodHS256, secret, with("sid", nil))},
+		{"ErrUnknownSession", "Bearer " + signToken(t, jwt.SigningMethodHS256, secret, with("sid", uuid.NewString()))},
+		{"ErrSessionOfAnotherUser", "Bearer " + signToken(t, jwt.SigningMethodHS256, secret, with("user_id", otherID))},
+		{"ErrSessionIDNotUUID", "Bearer " + signToken(t, jwt.SigningMethodHS256, secret, with("sid", "x' OR 1=1"))},
 		{"ErrOAuthState", "Bearer " + state},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -69,7 +69,11 @@ func (a *api) requireAdmin(c *gin.Context) {
 		writeError(c, a.logger, apperr.New(apperr.CodeUnavailable, "The admin area is not configured (ADMIN_PASSWORD is unset)."))
 		return
 	}
-	if !a.adminFailures.peek(c) {
+	// The failure is counted before the comparison, atomically with the
+	// check of the limit, so that parallel guesses get no more comparisons
+	// than the limit allows; a success hands it back.
+	key := clientKey(c)
+	if !a.adminFailures.reserve(c, key) {
 		return
 	}
 	given := c.GetHeader("X-Admin-Password")
@@ -77,10 +81,10 @@ func (a *api) requireAdmin(c *gin.Context) {
 		given = c.Query("password")
 	}
 	if given == "" || !sameSecret(a.cfg.AdminPassword, given) {
-		a.adminFailures.count(c)
 		writeError(c, a.logger, apperr.New(apperr.CodeUnauthorized, "Wrong admin password."))
 		return
 	}
+	a.adminFailures.refund(c, key)
 	c.Next()
 }
 

@@ -178,22 +178,42 @@ type CallbackInput struct {
 	State string
 	Error string // error=access_denied when the user cancelled
 	// BrowserNonce is the nonce of the state this browser started, from
-	// its cookie; empty when the client keeps no cookies.
+	// its binding cookie; a callback without it is refused.
 	BrowserNonce string
+	// ClientIP is recorded with every refused state.
+	ClientIP string
 }
 
 // Callback completes a connection. It returns the linked account, or the
-// contract's failure reason.
+// contract's failure reason. A state that is forged, expired, used, or
+// not the one this browser started is refused before its code is ever
+// exchanged, and logged as a security event.
 func (s *Service) Callback(ctx context.Context, in CallbackInput) (postgres.Account, string) {
 	st, err := s.tokens.ParseState(in.State)
 	if in.Error != "" {
-		if err == nil {
+		if err == nil && in.BrowserNonce == st.Nonce {
 			s.states.Consume(ctx, st.Nonce, st.UserID) //nolint:errcheck // spent either way
 		}
 		return postgres.Account{}, ReasonDenied
 	}
-	if err != nil || in.Code == "" || (in.BrowserNonce != "" && in.BrowserNonce != st.Nonce) {
+	refuse := func(why string) (postgres.Account, string) {
+		s.logger.WarnContext(ctx, "security: oauth state refused",
+			slog.String("user_id", st.UserID), // empty for a state that does not verify
+			slog.String("reason", ReasonInvalidState),
+			slog.String("why", why),
+			slog.String("client_ip", in.ClientIP),
+		)
 		return postgres.Account{}, ReasonInvalidState
+	}
+	switch {
+	case err != nil:
+		return refuse("state does not verify")
+	case in.BrowserNonce == "":
+		return refuse("no binding cookie")
+	case in.BrowserNonce != st.Nonce:
+		return refuse("binding cookie of another flow")
+	case in.Code == "":
+		return refuse("no code")
 	}
 	ok, err := s.states.Consume(ctx, st.Nonce, st.UserID)
 	if err != nil {
@@ -201,7 +221,7 @@ func (s *Service) Callback(ctx context.Context, in CallbackInput) (postgres.Acco
 		return postgres.Account{}, ReasonInternal
 	}
 	if !ok {
-		return postgres.Account{}, ReasonInvalidState
+		return refuse("state used or expired")
 	}
 
 	short, err := s.client.ExchangeCode(ctx, in.Code)

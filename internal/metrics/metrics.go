@@ -55,6 +55,7 @@ type Metrics struct {
 	duration  *prometheus.HistogramVec
 	jobs      *prometheus.CounterVec
 	instagram *prometheus.CounterVec
+	limiter   *prometheus.CounterVec
 }
 
 // New returns the metrics registered on a fresh registry.
@@ -81,8 +82,12 @@ func New(o Options) *Metrics {
 			Name: "instagram_requests_total",
 			Help: "Requests sent to Instagram, retries included, by endpoint and outcome.",
 		}, []string{"endpoint", "outcome"}),
+		limiter: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ratelimit_store_errors_total",
+			Help: "Rate-limit store failures, by limit; the limits in front of a password check refuse requests meanwhile.",
+		}, []string{"limit"}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.jobs, m.instagram,
+	m.reg.MustRegister(m.requests, m.duration, m.jobs, m.instagram, m.limiter,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -150,6 +155,11 @@ func (m *Metrics) JobOutcome(kind, outcome string) {
 // InstagramCall records one request to Instagram.
 func (m *Metrics) InstagramCall(endpoint, outcome string) {
 	m.instagram.WithLabelValues(endpoint, outcome).Inc()
+}
+
+// LimiterFailed records one failure of the rate-limit store.
+func (m *Metrics) LimiterFailed(limit string) {
+	m.limiter.WithLabelValues(limit).Inc()
 }
 
 // Gatherer returns the registry, for tests and for other exporters.

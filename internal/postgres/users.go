@@ -12,10 +12,13 @@ import (
 
 // User is a row of users.
 type User struct {
-	ID           string
-	Email        string
-	PasswordHash string
-	CreatedAt    time.Time
+	ID              string
+	Email           string
+	PasswordHash    string
+	CreatedAt       time.Time
+	EmailVerifiedAt *time.Time // nil until the address is confirmed
+	Timezone        string     // IANA name, UTC by default
+	WeeklyDigest    bool
 }
 
 // Users stores users.
@@ -24,11 +27,14 @@ type Users struct{ db *sql.DB }
 // NewUsers returns the users store.
 func NewUsers(db *sql.DB) *Users { return &Users{db: db} }
 
-const userColumns = `id, email, password, created_at`
+const userColumns = `id, email, password, created_at, email_verified_at, timezone, weekly_digest`
+
+// userColumnsOf is userColumns qualified by the alias u.
+const userColumnsOf = `u.id, u.email, u.password, u.created_at, u.email_verified_at, u.timezone, u.weekly_digest`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.CreatedAt, &u.EmailVerifiedAt, &u.Timezone, &u.WeeklyDigest)
 	return u, err
 }
 
@@ -67,4 +73,77 @@ func (s *Users) one(ctx context.Context, q string, arg string) (User, error) {
 		return User{}, fmt.Errorf("get user: %w", err)
 	}
 	return u, nil
+}
+
+// Settings are the user's own preferences; nil fields are left as they are.
+type Settings struct {
+	Timezone     *string
+	WeeklyDigest *bool
+}
+
+// UpdateSettings changes the user's preferences and returns the user, or
+// apperr.CodeNotFound.
+func (s *Users) UpdateSettings(ctx context.Context, id string, in Settings) (User, error) {
+	const q = `UPDATE users SET timezone = COALESCE($2, timezone), weekly_digest = COALESCE($3, weekly_digest),
+		updated_at = now() WHERE id = $1 RETURNING ` + userColumns
+	var tz sql.NullString
+	if in.Timezone != nil {
+		tz = sql.NullString{String: *in.Timezone, Valid: true}
+	}
+	var digest sql.NullBool
+	if in.WeeklyDigest != nil {
+		digest = sql.NullBool{Bool: *in.WeeklyDigest, Valid: true}
+	}
+	u, err := scanUser(s.db.QueryRowContext(ctx, q, id, tz, digest))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, apperr.New(apperr.CodeNotFound, "User not found.")
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("update user settings: %w", err)
+	}
+	return u, nil
+}
+
+// MarkVerifiedTx records that the user confirmed their address (keeping
+// the first confirmation's time) and returns the user.
+func MarkVerifiedTx(ctx context.Context, tx *sql.Tx, id string) (User, error) {
+	const q = `UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now()
+		WHERE id = $1 RETURNING ` + userColumns
+	u, err := scanUser(tx.QueryRowContext(ctx, q, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, apperr.New(apperr.CodeNotFound, "User not found.")
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("mark email verified: %w", err)
+	}
+	return u, nil
+}
+
+// SetPasswordTx replaces the user's password hash and returns the user.
+func SetPasswordTx(ctx context.Context, tx *sql.Tx, id, passwordHash string) (User, error) {
+	const q = `UPDATE users SET password = $2, updated_at = now() WHERE id = $1 RETURNING ` + userColumns
+	u, err := scanUser(tx.QueryRowContext(ctx, q, id, passwordHash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, apperr.New(apperr.CodeNotFound, "User not found.")
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("set password: %w", err)
+	}
+	return u, nil
+}
+
+// Delete removes the user. Every row that belongs to them (sessions,
+// tokens, Instagram accounts with their encrypted tokens, posts, jobs)
+// goes with it through ON DELETE CASCADE, in the same statement.
+func (s *Users) Delete(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	} else if n == 0 {
+		return apperr.New(apperr.CodeNotFound, "User not found.")
+	}
+	return nil
 }

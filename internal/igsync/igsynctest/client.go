@@ -89,7 +89,7 @@ func (h *Harness) Register() string {
 }
 
 // Grant is the outcome of the consent page: the URL the sandbox redirects
-// the browser to, and the state cookie set by GET /api/instagram/connect.
+// the browser to, and the binding cookie set by GET /auth/instagram/start.
 type Grant struct {
 	CallbackURL string
 	Cookie      *http.Cookie
@@ -102,22 +102,46 @@ var (
 	optionRE = regexp.MustCompile(`<option value="([^"]+)"( selected)?>`)
 )
 
-// Authorize starts a connection for the user and answers the sandbox's
-// consent page: allow as the account igUserID, or cancel when igUserID is
-// empty. It returns where the sandbox sends the browser back.
-func (h *Harness) Authorize(token, igUserID string) Grant {
+// Start asks GET /api/instagram/connect for the start address and opens
+// it as the browser would. It returns Instagram's authorize URL that the
+// start page redirects to and the binding cookie it sets.
+func (h *Harness) Start(token string) (string, *http.Cookie) {
 	h.T.Helper()
 	res := h.Do(http.MethodGet, "/api/instagram/connect", token, nil)
 	if res.Status != http.StatusOK {
 		h.T.Fatalf("connect: %d %s", res.Status, res.Raw)
 	}
-	authURL, _ := res.Body["url"].(string)
-	var g Grant
-	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
+	startURL, _ := res.Body["url"].(string)
+	if !strings.HasPrefix(startURL, h.URL+"/auth/instagram/start?ticket=") {
+		h.T.Fatalf("connect url = %q, want this server's /auth/instagram/start", startURL)
+	}
+	resp, err := h.http.Get(startURL)
+	if err != nil {
+		h.T.Fatalf("start: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		h.T.Fatalf("start: status %d", resp.StatusCode)
+	}
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
 		if c.Name == "cgt_oauth_state" {
-			g.Cookie = c
+			cookie = c
 		}
 	}
+	if cookie == nil {
+		h.T.Fatalf("start set no cgt_oauth_state cookie: %v", resp.Header)
+	}
+	return resp.Header.Get("Location"), cookie
+}
+
+// Authorize starts a connection for the user and answers the sandbox's
+// consent page: allow as the account igUserID, or cancel when igUserID is
+// empty. It returns where the sandbox sends the browser back.
+func (h *Harness) Authorize(token, igUserID string) Grant {
+	h.T.Helper()
+	authURL, cookie := h.Start(token)
+	g := Grant{Cookie: cookie}
 	page, err := h.http.Get(authURL)
 	if err != nil {
 		h.T.Fatalf("consent page: %v", err)
