@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ulule/limiter/v3"
+	"github.com/ulule/limiter/v3/drivers/store/memory"
 	"golang.org/x/crypto/bcrypt"
 
 	"creatorgrowth/internal/app"
@@ -49,6 +50,7 @@ type testOptions struct {
 	env    map[string]string
 	limits httpapi.Limits
 	db     *sql.DB
+	store  limiter.Store
 }
 
 // option changes how newTestAPI builds the router.
@@ -68,6 +70,11 @@ func withLimits(l httpapi.Limits) option {
 // withDB runs the router on db instead of a fresh test database.
 func withDB(db *sql.DB) option {
 	return func(o *testOptions) { o.db = db }
+}
+
+// withLimiterStore counts the limits in store.
+func withLimiterStore(store limiter.Store) option {
+	return func(o *testOptions) { o.store = store }
 }
 
 // highLimits are limits no test reaches by accident.
@@ -94,6 +101,7 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 			"ADMIN_PASSWORD":       testAdminPassword,
 		},
 		limits: httpapi.DefaultLimits(),
+		store:  memory.NewStore(),
 	}
 	for _, opt := range opts {
 		opt(o)
@@ -108,7 +116,7 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 	}
 	logs := &testlog.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, err := app.New(cfg, db, logger, app.Options{Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &o.limits})
+	a, err := app.New(cfg, db, logger, app.Options{Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &o.limits, LimiterStore: o.store})
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}
