@@ -108,7 +108,7 @@ type App struct {
 // New assembles the server on db. It builds every store once and hands
 // each service the stores it uses.
 func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, error) {
-	box, err := secretbox.New(cfg.TokenEncryptionKey)
+	box, err := secretbox.NewKeys(cfg.TokenEncryptionKeys...)
 	if err != nil {
 		return nil, err
 	}

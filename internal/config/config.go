@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,8 +32,12 @@ type Config struct {
 	Env                string
 	DatabaseURL        string
 	JWTSecret          []byte
-	TokenEncryptionKey []byte // 32 bytes
-	FrontendURL        string
+	TokenEncryptionKey []byte // 32 bytes: the key that encrypts
+	// TokenEncryptionKeys are every key of TOKEN_ENCRYPTION_KEY, the
+	// encrypting one first; each of them decrypts, so that a key can be
+	// rotated (see cmd/rekey).
+	TokenEncryptionKeys [][]byte
+	FrontendURL         string
 	// PublicURL is where this server is reached from a browser; the sandbox
 	// and the default OAuth redirect URI are built from it.
 	PublicURL      string
@@ -137,11 +142,17 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 
 	if raw := get("TOKEN_ENCRYPTION_KEY", ""); raw != "" {
-		key, err := base64.StdEncoding.DecodeString(raw)
-		if err != nil || len(key) != 32 {
-			bad("TOKEN_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)")
+		for i, part := range strings.Split(raw, ",") {
+			key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(part))
+			if err != nil || len(key) != 32 {
+				bad("TOKEN_ENCRYPTION_KEY key %d must be 32 bytes, base64-encoded (openssl rand -base64 32); several keys are comma separated, the first encrypts", i+1)
+				continue
+			}
+			c.TokenEncryptionKeys = append(c.TokenEncryptionKeys, key)
 		}
-		c.TokenEncryptionKey = key
+		if len(c.TokenEncryptionKeys) > 0 {
+			c.TokenEncryptionKey = c.TokenEncryptionKeys[0]
+		}
 	} else if c.Production() {
 		bad("TOKEN_ENCRYPTION_KEY is required in production (openssl rand -base64 32)")
 	} else {
@@ -149,6 +160,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		// readable across restarts without another setting.
 		sum := sha256.Sum256(append([]byte("creator-growth-tool/token-encryption/"), c.JWTSecret...))
 		c.TokenEncryptionKey = sum[:]
+		c.TokenEncryptionKeys = [][]byte{sum[:]}
 		c.Warnings = append(c.Warnings, "TOKEN_ENCRYPTION_KEY is unset: deriving one from JWT_SECRET (development only)")
 	}
 
@@ -162,6 +174,29 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.TrustedProxies = splitList(get("TRUSTED_PROXIES", ""))
+	for _, p := range c.TrustedProxies {
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				bad("TRUSTED_PROXIES entry %q is not an IP address or a CIDR like 10.0.0.0/8", p)
+				continue
+			}
+			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		if prefix.Bits() == 0 && c.Production() {
+			bad("TRUSTED_PROXIES must not hold %s in production: every client could then name its own address", p)
+		}
+	}
+	if c.Production() {
+		// Links in mails, the OAuth redirects and the origin checks are
+		// built from these: a default would point at localhost.
+		for _, key := range []string{"FRONTEND_URL", "PUBLIC_URL"} {
+			if strings.TrimSpace(getenv(key)) == "" {
+				bad("%s is required in production", key)
+			}
+		}
+	}
 	for _, d := range []struct {
 		key string
 		min time.Duration

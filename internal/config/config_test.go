@@ -9,8 +9,11 @@ import (
 	"creatorgrowth/internal/config"
 )
 
-// key32 is 32 bytes, base64.
-const key32 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+// key32 and other32 are 32 bytes, base64.
+const (
+	key32   = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+	other32 = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY="
+)
 
 func getenv(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
@@ -163,11 +166,52 @@ func TestLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("TrustedProxiesProduction", func(t *testing.T) {
+		// Railway's edge and other platforms' proxies are named by their
+		// private range; that is allowed, everything is not.
+		c, err := config.Load(getenv(with(production, "TRUSTED_PROXIES", "100.64.0.0/10,fd00::/8")))
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		if got, want := strings.Join(c.TrustedProxies, ","), "100.64.0.0/10,fd00::/8"; got != want {
+			t.Errorf("TrustedProxies = %q, want %q", got, want)
+		}
+		if _, err := config.Load(getenv(with(development, "TRUSTED_PROXIES", "0.0.0.0/0"))); err != nil {
+			t.Errorf("development with 0.0.0.0/0: %v, want it allowed", err)
+		}
+	})
+
+	t.Run("EncryptionKeys", func(t *testing.T) {
+		c, err := config.Load(getenv(with(production, "TOKEN_ENCRYPTION_KEY", other32+", "+key32)))
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		if got, want := len(c.TokenEncryptionKeys), 2; got != want {
+			t.Fatalf("TokenEncryptionKeys = %d keys, want %d", got, want)
+		}
+		if got, want := string(c.TokenEncryptionKey), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"; got != want || string(c.TokenEncryptionKeys[0]) != want {
+			t.Errorf("encrypting key = %q, want the first, %q", got, want)
+		}
+		if got, want := string(c.TokenEncryptionKeys[1]), "0123456789abcdef0123456789abcdef"; got != want {
+			t.Errorf("second key = %q, want %q", got, want)
+		}
+		dev, err := config.Load(getenv(with(development, "TOKEN_ENCRYPTION_KEY", "")))
+		if err != nil || len(dev.TokenEncryptionKeys) != 1 || string(dev.TokenEncryptionKeys[0]) != string(dev.TokenEncryptionKey) {
+			t.Errorf("development without a key: %v, keys %d, want the derived one", err, len(dev.TokenEncryptionKeys))
+		}
+	})
+
 	for _, tc := range []struct {
 		name string
 		env  map[string]string
 		want []string // each must appear in the error
 	}{
+		{"ErrProductionTrustAll4", with(production, "TRUSTED_PROXIES", "10.0.0.1,0.0.0.0/0"), []string{"TRUSTED_PROXIES", "0.0.0.0/0"}},
+		{"ErrProductionTrustAll6", with(production, "TRUSTED_PROXIES", "::/0"), []string{"TRUSTED_PROXIES", "::/0"}},
+		{"ErrTrustedProxyNotCIDR", with(development, "TRUSTED_PROXIES", "proxy.internal"), []string{"TRUSTED_PROXIES", "proxy.internal"}},
+		{"ErrProductionNoFrontendURL", with(production, "FRONTEND_URL", ""), []string{"FRONTEND_URL", "required in production"}},
+		{"ErrProductionNoPublicURL", with(production, "PUBLIC_URL", ""), []string{"PUBLIC_URL", "required in production"}},
+		{"ErrSecondKeyBad", with(development, "TOKEN_ENCRYPTION_KEY", key32+",short"), []string{"TOKEN_ENCRYPTION_KEY", "key 2"}},
 		{"ErrNoDatabaseURL", with(development, "DATABASE_URL", ""), []string{"DATABASE_URL"}},
 		{"ErrBlankDatabaseURL", with(development, "DATABASE_URL", "   "), []string{"DATABASE_URL"}},
 		{"ErrProductionShortSecret", with(production, "JWT_SECRET", strings.Repeat("s", 31)), []string{"JWT_SECRET", "32 bytes"}},
