@@ -19,6 +19,8 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -tags embedspa -o /out/ser
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=server /out/server /server
+# Production rules apply: the server refuses to start without the secrets,
+# FRONTEND_URL, PUBLIC_URL and a real Instagram app (docs/operations.md).
 ENV APP_ENV=production PORT=8080
 EXPOSE 8080
 USER nonroot:nonroot
