@@ -186,7 +186,7 @@ func TestInstagramSecrets_NeverStoredLoggedOrSent(t *testing.T) {
 	if !strings.Contains(logs, "instagram request failed, retrying") || !strings.Contains(logs, "access_token=REDACTED") {
 		t.Error("the logs lack the client's redacted retry lines; the check above proves little")
 	}
-	if !strings.Contains(h.AllText(), "instagram_accounts.access_token=v1:") {
+	if !strings.Contains(h.AllText(), "instagram_accounts.access_token=v2:") {
 		t.Error("no sealed token in instagram_accounts.access_token")
 	}
 }

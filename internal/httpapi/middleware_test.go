@@ -46,6 +46,7 @@ func TestSecurityHeaders(t *testing.T) {
 	t.Run("Production", func(t *testing.T) {
 		api := newTestAPI(t, withDB(api.db),
 			withEnv("APP_ENV", "production"),
+			withEnv("PUBLIC_URL", "https://growth.example.test"),
 			withEnv("INSTAGRAM_CLIENT_ID", "client"),
 			withEnv("INSTAGRAM_CLIENT_SECRET", "secret"),
 			withEnv("INSTAGRAM_REDIRECT_URI", "https://growth.example.test/auth/instagram/callback"))
