@@ -18,11 +18,16 @@ export async function register(page: Page, email = freshEmail()): Promise<string
   return email;
 }
 
-/** tokenOf reads the JWT the app keeps in localStorage. */
+/**
+ * tokenOf reads the session token from the browser's `session` cookie (HttpOnly: the page
+ * itself cannot read it, and keeps no copy in storage).
+ */
 export async function tokenOf(page: Page): Promise<string> {
-  const token = await page.evaluate(() => window.localStorage.getItem('cgt.token'));
-  expect(token, 'JWT in localStorage').toBeTruthy();
-  return token as string;
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'session');
+  expect(cookie?.value, 'session cookie').toBeTruthy();
+  expect(cookie?.httpOnly, 'session cookie is HttpOnly').toBe(true);
+  expect(await page.evaluate(() => window.localStorage.length), 'nothing in localStorage').toBe(0);
+  return cookie?.value as string;
 }
 
 /** authHeaders are the headers the app sends. */

@@ -2,7 +2,8 @@ import { Suspense } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { buttonClasses } from '@/components/button';
 import { LoadingRegion, Skeleton } from '@/components/skeleton';
-import { clearToken } from '@/lib/auth-token';
+import { logout } from '@/features/auth';
+import { setSignedOut } from '@/lib/auth-token';
 import { cn } from '@/lib/cn';
 import { useSession } from '@/lib/use-session';
 
@@ -20,11 +21,16 @@ function PageFallback() {
 
 /** Layout is the frame of every page: skip link, header with navigation, main content. */
 export function Layout() {
-  const token = useSession();
+  const session = useSession();
   const navigate = useNavigate();
 
-  function logOut() {
-    clearToken('logout');
+  async function logOut() {
+    try {
+      await logout();
+    } catch {
+      // Already ended, or the server is unreachable: this tab forgets it either way.
+    }
+    setSignedOut('logout');
     navigate('/', { replace: true });
   }
 
@@ -41,16 +47,19 @@ export function Layout() {
             <span className="sm:hidden">CGT</span>
           </Link>
           <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
-            {token ? (
+            {session.status === 'signed-in' ? (
               <>
                 <NavLink to="/dashboard" className={navLink}>
                   Dashboard
                 </NavLink>
-                <button type="button" onClick={logOut} className={buttonClasses('secondary', 'sm')}>
+                <NavLink to="/settings" className={navLink}>
+                  Settings
+                </NavLink>
+                <button type="button" onClick={() => void logOut()} className={buttonClasses('secondary', 'sm')}>
                   Log out
                 </button>
               </>
-            ) : (
+            ) : session.status === 'unknown' ? null : (
               <>
                 <NavLink to="/login" className={navLink}>
                   Log in

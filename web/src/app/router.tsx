@@ -7,6 +7,10 @@ const LoginPage = lazy(() => import('@/app/routes/login'));
 const RegisterPage = lazy(() => import('@/app/routes/register'));
 const DashboardPage = lazy(() => import('@/app/routes/dashboard'));
 const AdminPage = lazy(() => import('@/app/routes/admin'));
+const SettingsPage = lazy(() => import('@/app/routes/settings'));
+const ForgotPasswordPage = lazy(() => import('@/app/routes/forgot-password'));
+const ResetPasswordPage = lazy(() => import('@/app/routes/reset-password'));
+const VerifyEmailPage = lazy(() => import('@/app/routes/verify-email'));
 const NotFoundPage = lazy(() => import('@/app/routes/not-found'));
 
 /**
@@ -22,6 +26,10 @@ export function AppRoutes() {
         <Route path="register" element={<RegisterPage />} />
         <Route path="dashboard" element={<DashboardPage />} />
         <Route path="admin" element={<AdminPage />} />
+        <Route path="settings" element={<SettingsPage />} />
+        <Route path="forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="reset-password" element={<ResetPasswordPage />} />
+        <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

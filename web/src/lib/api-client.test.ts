@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { api, buildUrl } from '@/lib/api-client';
 import { ApiError, describeError } from '@/lib/api-error';
-import { getToken, setToken } from '@/lib/auth-token';
-import { apiError, fakeJwt, mockFetch } from '@/testing/fetch-mock';
+import { getSession, setSignedIn } from '@/lib/auth-token';
+import { apiError, mockFetch } from '@/testing/fetch-mock';
+import { user } from '@/testing/fixtures';
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
   try {
@@ -15,19 +16,18 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
 }
 
 describe('api client', () => {
-  it('returns the parsed JSON body and sends the bearer token', async () => {
-    const token = fakeJwt();
-    setToken(token);
-    const { calls } = mockFetch({ 'GET /api/user/me': { body: { id: 'u1', email: 'a@b.co', created_at: 'x' } } });
+  it('returns the parsed JSON body and lets the browser send the session cookie', async () => {
+    setSignedIn(user());
+    const { fetchMock, calls } = mockFetch({ 'GET /api/user/me': { body: user({ email: 'a@b.co' }) } });
 
     const me = await api<{ email: string }>('/api/user/me');
 
     expect(me.email).toBe('a@b.co');
-    expect(calls[0]?.headers.get('Authorization')).toBe(`Bearer ${token}`);
+    expect(calls[0]?.headers.get('Authorization')).toBeNull();
+    expect(fetchMock.mock.calls[0]?.[1]?.credentials).toBe('include');
   });
 
-  it('does not send the token when auth is false and encodes JSON bodies', async () => {
-    setToken(fakeJwt());
+  it('encodes JSON bodies', async () => {
     const { calls } = mockFetch({ 'POST /api/auth/login': { body: { token: 't' } } });
 
     await api('/api/auth/login', { method: 'POST', body: { email: 'a@b.co', password: 'pw' }, auth: false });
@@ -65,24 +65,23 @@ describe('api client', () => {
     expect(describeError(error)).toMatch(/could not reach the server/i);
   });
 
-  it('clears the token on a 401 from an authenticated call', async () => {
-    setToken(fakeJwt());
+  it('ends the session on a 401 from an authenticated call', async () => {
+    setSignedIn(user());
     mockFetch({ 'GET /api/instagram/posts': apiError(401, 'unauthorized', 'token expired') });
 
     const error = await failure(api('/api/instagram/posts'));
 
     expect(error.status).toBe(401);
-    expect(getToken()).toBeNull();
+    expect(getSession()).toEqual({ status: 'signed-out' });
   });
 
-  it('keeps the token on a 401 of a call made without it (wrong admin password)', async () => {
-    const token = fakeJwt();
-    setToken(token);
+  it('keeps the session on a 401 of a call that authenticates otherwise (wrong admin password)', async () => {
+    setSignedIn(user());
     mockFetch({ 'GET /api/admin/waitlist': apiError(401, 'unauthorized', 'wrong password') });
 
     await failure(api('/api/admin/waitlist', { auth: false }));
 
-    expect(getToken()).toBe(token);
+    expect(getSession().status).toBe('signed-in');
   });
 
   it('reads Retry-After on 429 and says how long to wait', async () => {

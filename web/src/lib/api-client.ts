@@ -1,6 +1,6 @@
 import { env } from '@/config/env';
 import { ApiError } from '@/lib/api-error';
-import { clearToken, getToken } from '@/lib/auth-token';
+import { setSignedOut } from '@/lib/auth-token';
 
 /** RequestOptions describe one call to the API. */
 export interface RequestOptions {
@@ -10,7 +10,11 @@ export interface RequestOptions {
   /** Query parameters; undefined and null values are skipped. */
   query?: Record<string, string | number | undefined | null>;
   headers?: Record<string, string>;
-  /** Send the stored JWT (default true). */
+  /**
+   * Whether a 401 means the session has ended (default true). The session cookie is sent
+   * with every request; calls that authenticate otherwise (login, the admin password) set
+   * this to false.
+   */
   auth?: boolean;
   signal?: AbortSignal;
 }
@@ -66,8 +70,6 @@ async function toApiError(response: Response): Promise<ApiError> {
 export async function send(path: string, options: RequestOptions = {}): Promise<Response> {
   const { method = 'GET', body, query, headers = {}, auth = true, signal } = options;
   const finalHeaders: Record<string, string> = { Accept: 'application/json', ...headers };
-  const token = auth ? getToken() : null;
-  if (token) finalHeaders.Authorization = `Bearer ${token}`;
   if (body !== undefined) finalHeaders['Content-Type'] = 'application/json';
 
   let response: Response;
@@ -76,6 +78,8 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
       method,
       headers: finalHeaders,
       body: body === undefined ? undefined : JSON.stringify(body),
+      // The session is the HttpOnly cookie, also when the API is on another origin.
+      credentials: 'include',
       signal,
     });
   } catch (error) {
@@ -85,8 +89,9 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
 
   if (!response.ok) {
     const apiError = await toApiError(response);
-    // Any 401 on an authenticated call means the session is gone.
-    if (apiError.status === 401 && token) clearToken();
+    // A 401 unauthorized on an authenticated call means the session is gone (a wrong
+    // current password is 401 invalid_credentials and keeps it).
+    if (apiError.status === 401 && apiError.code === 'unauthorized' && auth) setSignedOut('expired');
     throw apiError;
   }
   return response;

@@ -47,6 +47,8 @@ const codeMessages: Record<string, string> = {
   unavailable: 'This part of the service is unavailable right now. Please try again later.',
   internal: 'Something went wrong on our side. Please try again in a moment.',
   body_too_large: 'That request was too large.',
+  invalid_token: 'This link is invalid, already used or expired. Ask for a new one.',
+  csrf_rejected: 'This request did not come from the app. Reload the page and try again.',
 };
 
 /** describeError turns any error into one sentence a user can act on. */

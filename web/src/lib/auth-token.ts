@@ -1,82 +1,96 @@
-const TOKEN_KEY = 'cgt.token';
-const listeners = new Set<() => void>();
-let lastClear: ClearReason | null = null;
+import type { User } from '@/types/api';
+
+/**
+ * The session lives in the server's HttpOnly `session` cookie, which scripts cannot read:
+ * this module keeps no token, only what the app knows about the session. It is `unknown`
+ * until GET /api/user/me has answered (see use-session), then signed in or out.
+ */
 
 /** ClearReason tells a deliberate log-out from a session that ended on its own. */
 export type ClearReason = 'logout' | 'expired';
+
+/** SessionState is what the app knows about the session. */
+export type SessionState =
+  | { status: 'unknown' }
+  | { status: 'signed-in'; user: User }
+  | { status: 'signed-out' };
+
+const UNKNOWN: SessionState = { status: 'unknown' };
+const SIGNED_OUT: SessionState = { status: 'signed-out' };
+const CHANNEL = 'cgt.session';
+
+let state: SessionState = UNKNOWN;
+let lastClear: ClearReason | null = null;
+const listeners = new Set<() => void>();
+let channel: BroadcastChannel | null = null;
 
 function notify(): void {
   for (const listener of listeners) listener();
 }
 
-/** getToken returns the stored JWT, or null when absent or expired. */
-export function getToken(): string | null {
-  let token: string | null;
+/**
+ * openChannel returns this tab's one channel to the other tabs: a BroadcastChannel does not
+ * receive its own messages, so a tab never hears what it said itself.
+ */
+function openChannel(): BroadcastChannel | null {
+  if (channel || typeof BroadcastChannel === 'undefined') return channel;
   try {
-    token = window.localStorage.getItem(TOKEN_KEY);
+    channel = new BroadcastChannel(CHANNEL);
+    channel.onmessage = (event: MessageEvent) => {
+      // Another tab logged in or out: follow it, asking the server after a login.
+      if (event.data === 'signed-out') setSignedOut('logout', false);
+      else resetSession();
+    };
   } catch {
-    return null;
+    channel = null;
   }
-  if (!token) return null;
-  if (isExpired(token)) {
-    clearToken();
-    return null;
-  }
-  return token;
+  return channel;
 }
 
-/** setToken stores the JWT and notifies subscribers. */
-export function setToken(token: string): void {
+function broadcast(message: 'signed-in' | 'signed-out'): void {
+  // Without a channel, other tabs learn at their next request.
+  openChannel()?.postMessage(message);
+}
+
+/** getSession returns the current session state (a stable object between changes). */
+export function getSession(): SessionState {
+  return state;
+}
+
+/** setSignedIn records the signed-in user (after login, register or GET /api/user/me). */
+export function setSignedIn(user: User, tell = true): void {
   lastClear = null;
-  window.localStorage.setItem(TOKEN_KEY, token);
+  state = { status: 'signed-in', user };
+  notify();
+  if (tell) broadcast('signed-in');
+}
+
+/** setSignedOut records that there is no session: a log-out, or a 401 from the server. */
+export function setSignedOut(reason: ClearReason = 'expired', tell = true): void {
+  lastClear = reason;
+  const was = state.status;
+  state = SIGNED_OUT;
+  if (was !== 'signed-out') notify();
+  if (tell && was === 'signed-in') broadcast('signed-out');
+}
+
+/** resetSession forgets what is known, so that the next reader asks the server again. */
+export function resetSession(): void {
+  state = UNKNOWN;
+  lastClear = null;
   notify();
 }
 
-/** clearToken forgets the JWT (log out or a 401) and notifies subscribers. */
-export function clearToken(reason: ClearReason = 'expired'): void {
-  lastClear = reason;
-  try {
-    const had = window.localStorage.getItem(TOKEN_KEY) !== null;
-    window.localStorage.removeItem(TOKEN_KEY);
-    if (had) notify();
-  } catch {
-    // Storage unavailable: nothing to clear.
-  }
-}
-
-/** lastClearReason says why the token was last cleared in this tab, if it was. */
+/** lastClearReason says why the session was last cleared in this tab, if it was. */
 export function lastClearReason(): ClearReason | null {
   return lastClear;
 }
 
-/** subscribeToken registers a listener for token changes, also from other tabs. */
-export function subscribeToken(listener: () => void): () => void {
+/** subscribeSession registers a listener for session changes, also from other tabs. */
+export function subscribeSession(listener: () => void): () => void {
   listeners.add(listener);
-  const onStorage = (event: StorageEvent) => {
-    if (event.key === TOKEN_KEY || event.key === null) listener();
-  };
-  window.addEventListener('storage', onStorage);
+  openChannel();
   return () => {
     listeners.delete(listener);
-    window.removeEventListener('storage', onStorage);
   };
-}
-
-/** tokenExpiry reads the `exp` claim (seconds) of a JWT without verifying it. */
-export function tokenExpiry(token: string): number | null {
-  const payload = token.split('.')[1];
-  if (!payload) return null;
-  try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const claims = JSON.parse(json) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? claims.exp : null;
-  } catch {
-    return null;
-  }
-}
-
-/** isExpired tells whether the JWT's `exp` is in the past; tokens without one are left to the server. */
-export function isExpired(token: string, now = Date.now()): boolean {
-  const exp = tokenExpiry(token);
-  return exp !== null && exp * 1000 <= now;
 }

@@ -1,4 +1,17 @@
-import type { GrowthStats, InstagramAccount, Post, PostsResponse, SyncStatus } from '@/types/api';
+import type { GrowthStats, InstagramAccount, Post, PostsResponse, SyncStatus, User } from '@/types/api';
+
+/** user is a signed-in user as GET /api/user/me returns it. */
+export function user(overrides: Partial<User> = {}): User {
+  return {
+    id: 'u1',
+    email: 'me@example.com',
+    created_at: '2026-11-25T00:00:00Z',
+    email_verified: true,
+    timezone: 'UTC',
+    weekly_digest: true,
+    ...overrides,
+  };
+}
 
 /** account is a linked Instagram account. */
 export function account(overrides: Partial<InstagramAccount> = {}): InstagramAccount {

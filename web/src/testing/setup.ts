@@ -1,6 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
+import { resetSession, setSignedOut } from '@/lib/auth-token';
 
 // Lazy routes load their chunk on first use; give slow CI machines room.
 configure({ asyncUtilTimeout: 15000 });
@@ -19,6 +20,9 @@ if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.sho
 beforeEach(() => {
   window.localStorage.clear();
   window.sessionStorage.clear();
+  // Each test starts signed out; one that needs GET /api/user/me resets the session.
+  resetSession();
+  setSignedOut('expired', false);
 });
 
 afterEach(() => {

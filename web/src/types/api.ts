@@ -10,6 +10,9 @@ export type User = Schemas['User'];
 /** AuthResponse is the body of register and login. */
 export type AuthResponse = Schemas['Session'];
 
+/** UserSettings are the user's own preferences (PATCH /api/user/me); absent fields are kept. */
+export type UserSettings = Schemas['Settings'];
+
 /** Credentials are what register and login take. */
 export type Credentials = Schemas['Credentials'];
 

@@ -37,7 +37,9 @@ export interface paths {
         /**
          * Create a user and start a session.
          * @description The email is trimmed and lower-cased and must be a valid address; the password
-         *     is 8–72 bytes. The password and its hash never appear in any answer.
+         *     is 8–72 bytes. The password and its hash never appear in any answer. A link
+         *     `{PUBLIC_URL}/verify-email?token=…` (single use, 48 hours) is mailed to the
+         *     address. At most 10 registrations per hour per client IP.
          */
         post: operations["register"];
         delete?: never;
@@ -59,9 +61,119 @@ export interface paths {
          * Start a session.
          * @description Unknown email and wrong password give the same `401 invalid_credentials`, in about
          *     the same time. At most 5 attempts per minute per client IP; the 6th gets `429`.
-         *     Every answer that went through the limiter carries the `X-RateLimit-*` headers.
+         *     At most 10 failed attempts per 15 minutes per email address, whatever the IP.
+         *     Every answer that went through the per-IP limiter carries the `X-RateLimit-*`
+         *     headers. A failing limit store answers `503 unavailable`.
          */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End this session.
+         * @description The session stops working at once on every replica; the cookie is cleared.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End every session of the user.
+         * @description Every token and cookie of the user stops working at once, this one included.
+         */
+        post: operations["logoutAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the user's address with the token of the mailed link.
+         * @description The token of `{PUBLIC_URL}/verify-email?token=…`, single use, valid 48 hours. No
+         *     session needed: the link may be opened in any browser.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a password reset link, if the address has an account.
+         * @description The same `202` for every well-formed address, after about the same work, so the
+         *     answer does not tell whether an account exists. The link
+         *     `{PUBLIC_URL}/reset-password?token=…` is single use and valid 30 minutes; asking
+         *     again makes earlier links useless. At most 5 requests per hour per client IP
+         *     and per address.
+         */
+        post: operations["passwordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with the token of the mailed link.
+         * @description Every earlier session of the user ends; the answer is a new session's login body.
+         *     The address counts as confirmed, since the link reached it. A bad, used or
+         *     expired token is `400 invalid_token`; a password outside 8–72 bytes
+         *     `400 weak_password` (the token is not spent).
+         */
+        post: operations["passwordResetConfirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -77,11 +189,45 @@ export interface paths {
         };
         /**
          * The logged-in user.
-         * @description A valid token whose user no longer exists gets `401 unauthorized`.
+         * @description A session that has ended, or whose user no longer exists, gets `401 unauthorized`.
          */
         get: operations["getMe"];
         put?: never;
         post?: never;
+        /**
+         * Delete the user and everything of theirs.
+         * @description With the password. The user, their Instagram accounts (and their encrypted
+         *     tokens), posts, snapshots, jobs, sessions and pending links are removed; the
+         *     email can register again. A wrong password is `401 invalid_credentials` and
+         *     counts against the address's login failure limit.
+         */
+        delete: operations["deleteMe"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the user's settings.
+         * @description Any of `timezone` (an IANA name; unknown: `400 invalid_request`) and
+         *     `weekly_digest`. Absent fields are kept; unknown fields are `400`.
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/api/user/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the password.
+         * @description Every session of the user ends, the one that asked included; the answer is the
+         *     login body of a new session (and its cookie). A wrong current password is
+         *     `401 invalid_credentials` and counts against the address's login failure limit.
+         */
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -145,13 +291,40 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The Instagram consent URL, with a fresh OAuth state.
-         * @description The state is signed, valid 10 minutes, bound to the user and usable once. The
-         *     answer also sets the `cgt_oauth_state` cookie (HttpOnly, SameSite=Lax, path
-         *     `/auth/instagram`, 10 minutes) that binds the flow to this browser: the callback
-         *     refuses a state started in another browser.
+         * The address that starts an Instagram connection.
+         * @description `url` is `{PUBLIC_URL}/auth/instagram/start?ticket=<ticket>`: a ticket that is
+         *     single use, valid 5 minutes and bound to the user (asking again voids the earlier
+         *     one). The browser opens it as a top-level navigation; that page sets the binding
+         *     cookie and redirects to Instagram, which works when the web app is served from
+         *     another origin.
          */
         get: operations["instagramConnect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/instagram/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bind the connection to this browser and go to Instagram.
+         * @description Spends the ticket, sets the `cgt_oauth_state` cookie (HttpOnly, SameSite=Lax, path
+         *     `/auth/instagram`, 10 minutes) and redirects to Instagram's authorize page with a
+         *     state signed, valid 10 minutes, single use, bound to the ticket's user and to that
+         *     cookie. No other authentication: the ticket is it. A ticket that is unknown, used
+         *     or expired, or opened in a browser signed in as another user, redirects to
+         *     `{FRONTEND_URL}/dashboard?instagram=error&reason=invalid_state` and is logged as
+         *     a security event.
+         */
+        get: operations["instagramStart"];
         put?: never;
         post?: never;
         delete?: never;
@@ -169,8 +342,11 @@ export interface paths {
         };
         /**
          * Where Instagram sends the browser back after consent.
-         * @description Validates `state` (signature, 10 minutes, single use, and, when the browser sent
-         *     the `cgt_oauth_state` cookie, that it is the state this browser started),
+         * @description Validates `state` (signature, 10 minutes, single use) and that the browser sent the
+         *     `cgt_oauth_state` cookie of that very state: a callback without it, or with
+         *     another flow's, is refused with `reason=invalid_state` and its code is never
+         *     exchanged; every refused state is logged as a security event (user, reason,
+         *     client IP).
          *     exchanges the code for a short-lived then a long-lived token, reads the profile,
          *     stores the account (its token encrypted), schedules the first post fetch and
          *     redirects to `{FRONTEND_URL}/dashboard?instagram=connected`. Any failure
@@ -605,7 +781,7 @@ export interface components {
              * @description A stable machine code.
              * @enum {string}
              */
-            code: "invalid_request" | "invalid_email" | "weak_password" | "invalid_period" | "body_too_large" | "unauthorized" | "invalid_credentials" | "not_found" | "no_instagram_account" | "email_taken" | "already_linked" | "rate_limited" | "internal" | "unavailable" | "method_not_allowed";
+            code: "invalid_request" | "invalid_email" | "weak_password" | "invalid_period" | "invalid_token" | "body_too_large" | "unauthorized" | "invalid_credentials" | "csrf_rejected" | "not_found" | "no_instagram_account" | "email_taken" | "already_linked" | "rate_limited" | "internal" | "unavailable" | "method_not_allowed";
         };
         Health: {
             /** @enum {string} */
@@ -632,6 +808,38 @@ export interface components {
             email: string;
             /** Format: date-time */
             created_at: string;
+            /** @description Whether the address was confirmed (verification link or password reset). */
+            email_verified: boolean;
+            /**
+             * @description IANA name; `UTC` until the user sets one.
+             * @example Europe/Berlin
+             */
+            timezone: string;
+            /** @description Whether the weekly digest is mailed (to a confirmed address); on by default. */
+            weekly_digest: boolean;
+        };
+        Settings: {
+            /** @example Europe/Berlin */
+            timezone?: string;
+            weekly_digest?: boolean;
+        };
+        PasswordBody: {
+            password: string;
+        };
+        PasswordChange: {
+            current_password: string;
+            /** @description 8–72 bytes. */
+            new_password: string;
+        };
+        TokenBody: {
+            /** @description The token of the mailed link. */
+            token: string;
+        };
+        ResetConfirm: {
+            /** @description The token of the mailed link. */
+            token: string;
+            /** @description The new password, 8–72 bytes. */
+            password: string;
         };
         Session: {
             /** @description A JWT for `Authorization: Bearer`. */
@@ -661,7 +869,7 @@ export interface components {
             total_pages: number;
         };
         ConnectURL: {
-            /** @description `<INSTAGRAM_AUTH_URL>?client_id=...&redirect_uri=...&response_type=code&scope=...&state=...` */
+            /** @description `{PUBLIC_URL}/auth/instagram/start?ticket=<ticket>` */
             url: string;
         };
         /** @description A linked Instagram account. It never carries a token. */
@@ -1170,6 +1378,46 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description `invalid_token` (unknown, used or expired) or `invalid_request` (malformed body). */
+        BadToken: {
+            headers: {
+                "X-Request-ID": components["headers"]["XRequestID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `invalid_token` (unknown, used or expired), `weak_password` or `invalid_request` (malformed body). */
+        BadTokenOrPassword: {
+            headers: {
+                "X-Request-ID": components["headers"]["XRequestID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `csrf_rejected`: a cookie-authenticated change, or a login, from a foreign origin. */
+        CSRFRejected: {
+            headers: {
+                "X-Request-ID": components["headers"]["XRequestID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `unauthorized` (no live session) or `invalid_credentials` (wrong password). */
+        UnauthorizedOrInvalidCredentials: {
+            headers: {
+                "X-Request-ID": components["headers"]["XRequestID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description `body_too_large`: the body is over 1 MiB. */
         BodyTooLarge: {
             headers: {
@@ -1283,6 +1531,12 @@ export interface components {
         XRateLimitRemaining: number;
         /** @description When the window ends, in Unix seconds. */
         XRateLimitReset: number;
+        /** @description `Bearer <jwt>`, the same token as in the body. */
+        AuthorizationBearer: string;
+        /** @description `session=<jwt>; Path=/; Max-Age=86400; HttpOnly; SameSite=Lax` (and `Secure` in production). */
+        SetSessionCookie: string;
+        /** @description `session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`: clears the cookie. */
+        ClearSessionCookie: string;
         /** @description Seconds to wait before trying again (at least 1). */
         RetryAfter: number;
     };
@@ -1371,9 +1625,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The user was created; the body holds a session token. */
+            /** @description The user was created; the body holds a session token, also set as the `session` cookie. */
             201: {
                 headers: {
+                    Authorization: components["headers"]["AuthorizationBearer"];
+                    "Set-Cookie": components["headers"]["SetSessionCookie"];
                     "X-Request-ID": components["headers"]["XRequestID"];
                     [name: string]: unknown;
                 };
@@ -1382,8 +1638,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadCredentialsInput"];
+            403: components["responses"]["CSRFRejected"];
             409: components["responses"]["EmailTaken"];
             413: components["responses"]["BodyTooLarge"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1400,11 +1658,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Logged in. The token is also sent in the `Authorization` header. */
+            /** @description Logged in. The token is also sent in the `Authorization` header and set as the `session` cookie. */
             200: {
                 headers: {
-                    /** @description `Bearer <jwt>`, the same token as in the body. */
-                    Authorization: string;
+                    Authorization: components["headers"]["AuthorizationBearer"];
+                    "Set-Cookie": components["headers"]["SetSessionCookie"];
                     "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
@@ -1417,8 +1675,152 @@ export interface operations {
             };
             400: components["responses"]["BadCredentialsInput"];
             401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["CSRFRejected"];
             413: components["responses"]["BodyTooLarge"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session has ended. */
+            204: {
+                headers: {
+                    "Set-Cookie": components["headers"]["ClearSessionCookie"];
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CSRFRejected"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    logoutAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session has ended. */
+            204: {
+                headers: {
+                    "Set-Cookie": components["headers"]["ClearSessionCookie"];
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CSRFRejected"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenBody"];
+            };
+        };
+        responses: {
+            /** @description The address is confirmed; the user. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadToken"];
+            413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    passwordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaitlistSignup"];
+            };
+        };
+        responses: {
+            /** @description Accepted. */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "If that address has an account, a reset link is on its way."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["BadEmailInput"];
+            413: components["responses"]["BodyTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    passwordResetConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description The password is set; a new session. */
+            200: {
+                headers: {
+                    Authorization: components["headers"]["AuthorizationBearer"];
+                    "Set-Cookie": components["headers"]["SetSessionCookie"];
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadTokenOrPassword"];
+            413: components["responses"]["BodyTooLarge"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1443,6 +1845,101 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["Internal"];
+        };
+    };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordBody"];
+            };
+        };
+        responses: {
+            /** @description Deleted; the cookie is cleared. */
+            204: {
+                headers: {
+                    "Set-Cookie": components["headers"]["ClearSessionCookie"];
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["UnauthorizedOrInvalidCredentials"];
+            403: components["responses"]["CSRFRejected"];
+            413: components["responses"]["BodyTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Settings"];
+            };
+        };
+        responses: {
+            /** @description The user with the new settings. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CSRFRejected"];
+            413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description The password is changed; a new session. */
+            200: {
+                headers: {
+                    Authorization: components["headers"]["AuthorizationBearer"];
+                    "Set-Cookie": components["headers"]["SetSessionCookie"];
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadCredentialsInput"];
+            401: components["responses"]["UnauthorizedOrInvalidCredentials"];
+            403: components["responses"]["CSRFRejected"];
+            413: components["responses"]["BodyTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     waitlistSignup: {
@@ -1555,8 +2052,6 @@ export interface operations {
             /** @description Send the browser to `url`. */
             200: {
                 headers: {
-                    /** @description `cgt_oauth_state=<nonce>; Path=/auth/instagram; Max-Age=600; HttpOnly; SameSite=Lax` (and `Secure` in production). */
-                    "Set-Cookie"?: string;
                     "X-Request-ID": components["headers"]["XRequestID"];
                     [name: string]: unknown;
                 };
@@ -1568,12 +2063,37 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    instagramStart: {
+        parameters: {
+            query?: {
+                /** @description The ticket of `/api/instagram/connect`. */
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To Instagram's authorize page, or back to the dashboard with `reason=invalid_state`. */
+            302: {
+                headers: {
+                    /** @description `<INSTAGRAM_AUTH_URL>?client_id=...&redirect_uri=...&response_type=code&scope=...&state=...`, or the dashboard. */
+                    Location: string;
+                    /** @description `cgt_oauth_state=<nonce>; Path=/auth/instagram; Max-Age=600; HttpOnly; SameSite=Lax` (and `Secure` in production). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     instagramCallback: {
         parameters: {
             query?: {
                 /** @description The authorization code (a trailing `#_` is ignored). */
                 code?: string;
-                /** @description The state issued by `/api/instagram/connect`. */
+                /** @description The state issued by `/auth/instagram/start`. */
                 state?: string;
                 /** @description Set by Instagram when the user cancelled (`access_denied`). */
                 error?: string;
@@ -1632,6 +2152,7 @@ export interface operations {
             };
             400: components["responses"]["BadAccountID"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CSRFRejected"];
             404: components["responses"]["NoInstagramAccount"];
             500: components["responses"]["Internal"];
         };
@@ -1785,6 +2306,7 @@ export interface operations {
             };
             400: components["responses"]["BadAccountID"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CSRFRejected"];
             404: components["responses"]["NoInstagramAccount"];
             500: components["responses"]["Internal"];
         };

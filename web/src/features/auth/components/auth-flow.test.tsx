@@ -1,13 +1,13 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { getToken, setToken } from '@/lib/auth-token';
+import { getSession, setSignedIn } from '@/lib/auth-token';
 import { apiError, fakeJwt, mockFetch } from '@/testing/fetch-mock';
-import { postsPage, stats, sync } from '@/testing/fixtures';
+import { postsPage, stats, sync, user as fixtureUser } from '@/testing/fixtures';
 import { renderAt } from '@/testing/render';
 
 const session = (token = fakeJwt()) => ({
   status: 201,
-  body: { token, token_type: 'bearer', expires_in: 86400, user: { id: 'u1', email: 'new@example.com', created_at: '2026-11-25T00:00:00Z' } },
+  body: { token, token_type: 'bearer', expires_in: 86400, user: fixtureUser({ email: 'new@example.com', email_verified: false }) },
 });
 
 const dashboardRoutes = {
@@ -33,7 +33,7 @@ describe('auth flow', () => {
     await user.click(screen.getByRole('button', { name: 'Log in' }));
 
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/dashboard$/));
-    expect(getToken()).toBe(token);
+    expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'new@example.com' } });
     expect(calls[0]?.body).toEqual({ email: 'Me@Example.com', password: 'correct horse' });
     expect(await screen.findByRole('button', { name: 'Log out' })).toBeInTheDocument();
   });
@@ -47,7 +47,7 @@ describe('auth flow', () => {
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/dashboard'));
-    expect(getToken()).not.toBeNull();
+    expect(getSession().status).toBe('signed-in');
   });
 
   it('checks the fields before calling the server', async () => {
@@ -78,7 +78,7 @@ describe('auth flow', () => {
     await user.click(screen.getByRole('button', { name: button }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent(message);
-    expect(getToken()).toBeNull();
+    expect(getSession().status).toBe('signed-out');
     expect(screen.getByRole('button', { name: button })).toBeEnabled();
   });
 
@@ -94,20 +94,21 @@ describe('auth flow', () => {
     expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
   });
 
-  it('logs out and returns home', async () => {
-    setToken(fakeJwt());
-    mockFetch(dashboardRoutes);
+  it('logs out on the server and returns home', async () => {
+    setSignedIn(fixtureUser());
+    const { callsTo } = mockFetch({ ...dashboardRoutes, 'POST /api/auth/logout': { status: 204 } });
     const { user } = renderAt('/dashboard');
 
     await user.click(await screen.findByRole('button', { name: 'Log out' }));
 
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/));
-    expect(getToken()).toBeNull();
+    expect(getSession().status).toBe('signed-out');
     expect(await screen.findByRole('link', { name: 'Sign up' })).toBeInTheDocument();
+    expect(callsTo('POST /api/auth/logout')).toHaveLength(1);
   });
 
   it('sends the user to log in when the API answers 401', async () => {
-    setToken(fakeJwt());
+    setSignedIn(fixtureUser());
     mockFetch({
       'GET /api/instagram/posts': apiError(401, 'unauthorized', 'token expired'),
       'GET /api/growth/stats': apiError(401, 'unauthorized', 'token expired'),
@@ -115,6 +116,6 @@ describe('auth flow', () => {
     renderAt('/dashboard');
 
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/login?next=%2Fdashboard'));
-    expect(getToken()).toBeNull();
+    expect(getSession().status).toBe('signed-out');
   });
 });

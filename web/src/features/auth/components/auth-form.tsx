@@ -6,7 +6,7 @@ import { Card } from '@/components/card';
 import { Input } from '@/components/input';
 import { login, register } from '@/features/auth/api/auth';
 import { describeError, isApiError } from '@/lib/api-error';
-import { setToken } from '@/lib/auth-token';
+import { setSignedIn } from '@/lib/auth-token';
 import { safeNext } from '@/lib/safe-next';
 
 type Mode = 'login' | 'register';
@@ -35,7 +35,7 @@ export function validate(mode: Mode, email: string, password: string): FieldErro
   return errors;
 }
 
-/** AuthForm is the register or log-in form; on success it stores the token and goes to `next`. */
+/** AuthForm is the register or log-in form; on success (the server set the session cookie) it goes to `next`. */
 export function AuthForm({ mode }: { mode: Mode }) {
   const text = copy[mode];
   const navigate = useNavigate();
@@ -58,7 +58,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
     try {
       const call = mode === 'login' ? login : register;
       const session = await call({ email: email.trim(), password });
-      setToken(session.token);
+      setSignedIn(session.user);
       navigate(next, { replace: true });
     } catch (error) {
       setBusy(false);
@@ -99,6 +99,11 @@ export function AuthForm({ mode }: { mode: Mode }) {
         <Button type="submit" loading={busy} className="mt-2 w-full">
           {busy ? text.busy : text.submit}
         </Button>
+        {mode === 'login' && (
+          <Link to="/forgot-password" className="text-center text-sm text-slate-300 underline-offset-4 hover:underline">
+            Forgot password?
+          </Link>
+        )}
       </form>
       <p className="mt-6 text-center text-sm text-slate-300">
         {text.switchText}{' '}

@@ -2,16 +2,16 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { Dashboard } from '@/features/dashboard/components/dashboard';
 import { UNKNOWN_REASON_TEXT } from '@/features/instagram';
-import { setToken } from '@/lib/auth-token';
+import { setSignedIn } from '@/lib/auth-token';
 import * as redirect from '@/lib/redirect';
-import { apiError, fakeJwt, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
-import { account, post, postsPage, stats, sync } from '@/testing/fixtures';
+import { apiError, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
+import { account, post, postsPage, stats, sync, user } from '@/testing/fixtures';
 import { renderWithRouter } from '@/testing/render';
 
 const noAccount = apiError(404, 'no_instagram_account', 'no instagram account connected');
 
 function renderDashboard(path = '/dashboard') {
-  setToken(fakeJwt());
+  setSignedIn(user(), false);
   return renderWithRouter(<Dashboard syncIntervalMs={10} />, path);
 }
 

@@ -1,7 +1,7 @@
 import { api } from '@/lib/api-client';
 import type { ConnectUrl, FetchScheduled, MessageBody, PostsResponse, SyncStatus } from '@/types/api';
 
-/** getConnectUrl returns the Instagram authorize URL to send the browser to. */
+/** getConnectUrl returns the address that starts the connection: a page of the API server that binds the flow to this browser and redirects to Instagram. */
 export async function getConnectUrl(): Promise<string> {
   const { url } = await api<ConnectUrl>('/api/instagram/connect');
   return url;
