@@ -27,6 +27,7 @@ import (
 	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/instagram"
 	"creatorgrowth/internal/instagram/sandbox"
+	"creatorgrowth/internal/mail"
 	"creatorgrowth/internal/metrics"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/secretbox"
@@ -67,9 +68,6 @@ type Options struct {
 	Usage    *igsync.UsageBook
 	// SPA is the built web app, if any.
 	SPA fs.FS
-	// Mailer sends the account mails (verification, password reset); nil
-	// sends none.
-	Mailer auth.Mailer
 }
 
 // InstagramOptions tune the Instagram client. Its URLs come from the
@@ -103,6 +101,9 @@ type App struct {
 	Wake      *worker.Wake
 	Pool      *worker.Pool
 	Scheduler *worker.Scheduler
+	// Handlers are the job handlers Pool runs, by kind (the Instagram
+	// jobs, and send_mail with SMTP_URL), for more pools beside it.
+	Handlers map[string]worker.Handler
 }
 
 // New assembles the server on db. It builds every store once and hands
@@ -163,6 +164,17 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	// The wake exists before both the service that enqueues jobs and the
 	// pool that runs them, so neither needs the other to be built first.
 	wake := &worker.Wake{}
+	mails, err := newMailer(cfg, jobs, box, users, logger, wake)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		accountMail auth.Mailer
+		onReauth    func(context.Context, postgres.Account) error
+	)
+	if mails != nil {
+		accountMail, onReauth = mails, mails.needsReauth // typed nils would read as set
+	}
 	ig := igsync.New(igsync.Deps{
 		Client:          client,
 		Accounts:        accounts,
@@ -179,6 +191,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		AccountInsights: accountInsights,
 		Usage:           usage,
 		Now:             now,
+		OnNeedsReauth:   onReauth,
 	})
 	poolOpts := o.Pool
 	if poolOpts.Lease == 0 {
@@ -188,7 +201,11 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		poolOpts.BaseBackoff = cfg.JobBackoff
 	}
 	poolOpts.Wake = wake
-	pool := worker.New(jobs, ig.Handlers(), logger, poolOpts)
+	handlers := ig.Handlers()
+	if mails != nil {
+		handlers[mail.KindSendMail] = mails.outbox.Handle
+	}
+	pool := worker.New(jobs, handlers, logger, poolOpts)
 	pool.OnOutcome = mx.JobOutcome
 
 	hasher := o.Hasher
@@ -213,7 +230,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Now:    now,
 		Auth: auth.NewService(auth.Deps{
 			Users: users, Sessions: sessions, UserTokens: userTokens,
-			Hasher: hasher, Tokens: tokens, Mailer: o.Mailer, Logger: logger, PublicURL: cfg.PublicURL,
+			Hasher: hasher, Tokens: tokens, Mailer: accountMail, Logger: logger,
 		}),
 		UserTokens:    userTokens,
 		LimiterFailed: mx.LimiterFailed,
@@ -249,6 +266,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Jobs:      jobs,
 		Wake:      wake,
 		Pool:      pool,
+		Handlers:  handlers,
 		Scheduler: worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...),
 	}, nil
 }

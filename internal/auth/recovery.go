@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"time"
 
 	"creatorgrowth/internal/apperr"
@@ -24,22 +23,19 @@ const (
 )
 
 // AccountMail is one mail about the account: its kind, the recipient and
-// the link it carries (which holds a single-use token).
+// the single-use token its link carries ({PUBLIC_URL}/verify-email?token=…
+// or /reset-password?token=…).
 type AccountMail struct {
 	Kind   string
 	UserID string
 	To     string
-	Link   string
+	Token  string
 }
 
 // Mailer hands account mails to the mail system. It must not block on
 // SMTP: a durable outbox that sends later is what it is meant to be.
 type Mailer interface {
 	SendAccountMail(ctx context.Context, m AccountMail) error
-}
-
-func (s *Service) link(path, token string) string {
-	return s.publicURL + path + "?" + url.Values{"token": {token}}.Encode()
 }
 
 // sendVerification mails the user a link confirming their address.
@@ -52,7 +48,7 @@ func (s *Service) sendVerification(ctx context.Context, u postgres.User) error {
 	if err != nil {
 		return err
 	}
-	return s.mailer.SendAccountMail(ctx, AccountMail{Kind: MailVerifyEmail, UserID: u.ID, To: u.Email, Link: s.link("/verify-email", token)})
+	return s.mailer.SendAccountMail(ctx, AccountMail{Kind: MailVerifyEmail, UserID: u.ID, To: u.Email, Token: token})
 }
 
 // VerifyEmail spends a verification token and marks the address
@@ -78,6 +74,9 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	if err != nil {
 		return err
 	}
+	if s.mailer == nil {
+		return apperr.New(apperr.CodeUnavailable, "Password reset by mail is not available on this server (SMTP_URL is unset).")
+	}
 	u, err := s.users.ByEmail(ctx, email)
 	if apperr.Is(err, apperr.CodeNotFound) {
 		// The same round trips as issuing a token: pruning expired ones.
@@ -86,15 +85,11 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 	if err != nil {
 		return err
 	}
-	if s.mailer == nil {
-		s.logger.WarnContext(ctx, "mail is not configured: no reset mail sent", "user_id", u.ID)
-		return s.once.Prune(ctx)
-	}
 	token, err := s.once.Issue(ctx, u.ID, postgres.PurposePasswordReset, PasswordResetTTL)
 	if err != nil {
 		return err
 	}
-	if err := s.mailer.SendAccountMail(ctx, AccountMail{Kind: MailPasswordReset, UserID: u.ID, To: u.Email, Link: s.link("/reset-password", token)}); err != nil {
+	if err := s.mailer.SendAccountMail(ctx, AccountMail{Kind: MailPasswordReset, UserID: u.ID, To: u.Email, Token: token}); err != nil {
 		return fmt.Errorf("reset mail: %w", err)
 	}
 	return nil

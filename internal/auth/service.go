@@ -27,14 +27,13 @@ type Session struct {
 // Service registers users, logs them in and out, and runs the account's
 // own changes: password, settings, deletion, verification and reset.
 type Service struct {
-	users     *postgres.Users
-	sessions  *postgres.Sessions
-	once      *postgres.UserTokens
-	hasher    *Hasher
-	tokens    *Tokens
-	mailer    Mailer
-	logger    *slog.Logger
-	publicURL string
+	users    *postgres.Users
+	sessions *postgres.Sessions
+	once     *postgres.UserTokens
+	hasher   *Hasher
+	tokens   *Tokens
+	mailer   Mailer
+	logger   *slog.Logger
 }
 
 // Deps is what the service needs. Mailer may be nil: no mail is sent then.
@@ -46,8 +45,6 @@ type Deps struct {
 	Tokens     *Tokens
 	Mailer     Mailer
 	Logger     *slog.Logger
-	// PublicURL is the base of the links in mails.
-	PublicURL string
 }
 
 // NewService returns the account service.
@@ -58,7 +55,7 @@ func NewService(d Deps) *Service {
 	}
 	return &Service{
 		users: d.Users, sessions: d.Sessions, once: d.UserTokens, hasher: d.Hasher, tokens: d.Tokens,
-		mailer: d.Mailer, logger: logger, publicURL: d.PublicURL,
+		mailer: d.Mailer, logger: logger,
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/ulule/limiter/v3"
 
 	"creatorgrowth/internal/httpapi"
+	"creatorgrowth/internal/smtptest"
 )
 
 func TestRegister_RateLimit(t *testing.T) {
@@ -88,7 +89,7 @@ func TestPasswordReset_RateLimit(t *testing.T) {
 	t.Parallel()
 	limits := highLimits()
 	limits.PasswordReset = limiter.Rate{Period: time.Hour, Limit: 5}
-	api := newTestAPI(t, withLimits(limits))
+	api := newTestAPI(t, withLimits(limits), withEnv("SMTP_URL", smtptest.New(t).URL()))
 	ask := func(email, addr string) response {
 		return api.do(t, http.MethodPost, "/api/auth/password-reset", map[string]string{"email": email}, remoteAddr(addr))
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ulule/limiter/v3"
 
 	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/smtptest"
 )
 
 // TestOpenAPI_ContractAccount drives the session and account endpoints,
@@ -19,7 +20,8 @@ func TestOpenAPI_ContractAccount(t *testing.T) {
 	limits.Register = limiter.Rate{Period: time.Hour, Limit: 4}
 	limits.PasswordReset = limiter.Rate{Period: time.Hour, Limit: 3}
 	limits.LoginFailures = limiter.Rate{Period: 15 * time.Minute, Limit: 3}
-	env := newCtEnv(t, ctConfig(t, nil), limits)
+	smtp := smtptest.New(t)
+	env := newCtEnv(t, ctConfig(t, map[string]string{"SMTP_URL": smtp.URL()}), limits)
 	v := newContractValidator(t, env.h)
 	do := func(method, target string, body any, header http.Header) ctResponse {
 		t.Helper()
@@ -114,6 +116,13 @@ func TestOpenAPI_ContractAccount(t *testing.T) {
 	want(do(http.MethodGet, "/api/user/me", nil, ctBearer(other)), http.StatusUnauthorized)
 	want(do(http.MethodPost, "/api/auth/register", map[string]string{"email": "fifth@example.com", "password": "correct horse battery"}, nil), http.StatusCreated)
 	want(do(http.MethodPost, "/api/auth/register", map[string]string{"email": "sixth@example.com", "password": "correct horse battery"}, nil), http.StatusTooManyRequests)
+
+	// Without SMTP_URL a reset cannot be mailed: 503.
+	bare := newCtEnv(t, ctConfig(t, nil), limits)
+	nv := newContractValidator(t, bare.h)
+	if res := ctServe(t, nv, ctRequest(t, http.MethodPost, "/api/auth/password-reset", map[string]string{"email": "a@example.com"}, nil)); res.Status != http.StatusServiceUnavailable {
+		t.Errorf("reset without SMTP: %d, want 503", res.Status)
+	}
 
 	v.wantSeen(map[string][]int{
 		"register":             {201, 403, 429},

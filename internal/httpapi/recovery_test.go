@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/smtptest"
 )
 
 // issueToken stores a single-use token for the user as the server does
@@ -60,7 +61,7 @@ func TestVerifyEmail(t *testing.T) {
 
 func TestPasswordReset(t *testing.T) {
 	t.Parallel()
-	api := newTestAPI(t, withLimits(highLimits()))
+	api := newTestAPI(t, withLimits(highLimits()), withEnv("SMTP_URL", smtptest.New(t).URL()))
 	token, user := api.register(t, "reset@example.com", "old-password-1")
 	id := user["id"].(string)
 
@@ -77,6 +78,16 @@ func TestPasswordReset(t *testing.T) {
 		}
 		wantError(t, api.do(t, http.MethodPost, "/api/auth/password-reset", map[string]string{"email": "not an address"}), http.StatusBadRequest, "invalid_email")
 		wantError(t, api.do(t, http.MethodPost, "/api/auth/password-reset", `{"email":"reset@example.com","x":1}`), http.StatusBadRequest, "invalid_request")
+		// The known address got a mail queued (the worker sends it; see
+		// TestMail_PasswordReset), the unknown one none.
+		var n int
+		if err := api.db.QueryRowContext(context.Background(), `SELECT count(*) FROM jobs WHERE kind = 'send_mail' AND dedupe_key LIKE $1`, "user:"+id+":password_reset:%").Scan(&n); err != nil || n != 2 {
+			t.Errorf("queued reset mails = %d (%v), want 2", n, err)
+		}
+	})
+	t.Run("ErrNoSMTP", func(t *testing.T) {
+		bare := newTestAPI(t, withDB(api.db))
+		wantError(t, bare.do(t, http.MethodPost, "/api/auth/password-reset", map[string]string{"email": "reset@example.com"}), http.StatusServiceUnavailable, "unavailable")
 	})
 
 	reset := func(tok, password string) response {

@@ -72,13 +72,15 @@ type Service struct {
 	now      func() time.Time
 	// accountInsights stores what the account_insights job reads.
 	accountInsights *postgres.AccountInsights
+	onReauth        func(ctx context.Context, acc postgres.Account) error
 }
 
 // Notifier is told after a job is enqueued, to wake the workers that run
 // it (a *worker.Wake).
 type Notifier interface{ Notify() }
 
-// Deps is what the service needs; every field is required.
+// Deps is what the service needs; the fields documented as optional may
+// be nil.
 type Deps struct {
 	Client   *instagram.Client
 	Accounts *postgres.Accounts
@@ -103,6 +105,9 @@ type Deps struct {
 	Usage *UsageBook
 	// Now is the clock of the insights ladder and budget; nil: time.Now.
 	Now func() time.Time
+	// OnNeedsReauth, when set, is called once when an account turns
+	// needs_reauth (the owner's reconnect mail).
+	OnNeedsReauth func(ctx context.Context, acc postgres.Account) error
 }
 
 // New returns the service.
@@ -119,6 +124,7 @@ func New(d Deps) *Service {
 		maxPosts:        d.MaxPosts,
 		hashtags:        d.Hashtags,
 		notifier:        d.Notifier,
+		onReauth:        d.OnNeedsReauth,
 		accountInsights: d.AccountInsights,
 		insights:        d.Insights,
 		usage:           d.Usage,

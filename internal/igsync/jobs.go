@@ -126,8 +126,15 @@ func (s *Service) upstreamError(ctx context.Context, acc postgres.Account, err e
 	var apiErr *instagram.APIError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.TokenInvalid():
-		if mErr := s.accounts.MarkNeedsReauth(context.WithoutCancel(ctx), acc.ID); mErr != nil {
+		turned, mErr := s.accounts.MarkNeedsReauth(context.WithoutCancel(ctx), acc.ID)
+		if mErr != nil {
 			return mErr
+		}
+		if turned && s.onReauth != nil {
+			// Once per transition: a retry or another replica finds it marked.
+			if rErr := s.onReauth(context.WithoutCancel(ctx), acc); rErr != nil {
+				s.logger.ErrorContext(ctx, "needs_reauth notice", slog.String("account_id", acc.ID), slog.String("error", rErr.Error()))
+			}
 		}
 		return worker.Permanent(err, reauthMessage)
 	case errors.As(err, &apiErr) && apiErr.Throttled():

@@ -180,13 +180,21 @@ func (s *Accounts) UpdateToken(ctx context.Context, id, ciphertext string, expir
 }
 
 // MarkNeedsReauth records that Instagram no longer accepts the account's
-// token.
-func (s *Accounts) MarkNeedsReauth(ctx context.Context, id string) error {
-	const q = `UPDATE instagram_accounts SET status = 'needs_reauth', updated_at = now() WHERE id = $1`
-	if _, err := s.db.ExecContext(ctx, q, id); err != nil {
-		return fmt.Errorf("mark needs_reauth: %w", err)
+// token, and reports whether this call turned it needs_reauth (false: it
+// already was, or it is gone), so that what follows the transition
+// happens once, whichever replica saw it.
+func (s *Accounts) MarkNeedsReauth(ctx context.Context, id string) (bool, error) {
+	const q = `UPDATE instagram_accounts SET status = 'needs_reauth', updated_at = now()
+		WHERE id = $1 AND status <> 'needs_reauth'`
+	res, err := s.db.ExecContext(ctx, q, id)
+	if err != nil {
+		return false, fmt.Errorf("mark needs_reauth: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("mark needs_reauth: %w", err)
+	}
+	return n == 1, nil
 }
 
 // UpdateProfile stores the profile read at the start of a sync and records

@@ -132,18 +132,30 @@ func SetPasswordTx(ctx context.Context, tx *sql.Tx, id, passwordHash string) (Us
 	return u, nil
 }
 
+// UserMailKey is the dedupe key of a queued mail to the user: the user's
+// id first, so that deleting the user can drop the mails still queued.
+func UserMailKey(userID, rest string) string { return "user:" + userID + ":" + rest }
+
 // Delete removes the user. Every row that belongs to them (sessions,
 // tokens, Instagram accounts with their encrypted tokens, posts, jobs)
-// goes with it through ON DELETE CASCADE, in the same statement.
+// goes with it through ON DELETE CASCADE; their queued mails (keyed by
+// UserMailKey) are dropped in the same transaction.
 func (s *Users) Delete(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
-	if err != nil {
-		return fmt.Errorf("delete user: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("delete user: %w", err)
-	} else if n == 0 {
-		return apperr.New(apperr.CodeNotFound, "User not found.")
-	}
-	return nil
+	return WithTx(ctx, s.db, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
+		if err != nil {
+			return fmt.Errorf("delete user: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("delete user: %w", err)
+		} else if n == 0 {
+			return apperr.New(apperr.CodeNotFound, "User not found.")
+		}
+		// The prefix holds no LIKE wildcard: a UUID is hex and dashes.
+		const drop = `DELETE FROM jobs WHERE dedupe_key LIKE $1 AND account_id IS NULL`
+		if _, err := tx.ExecContext(ctx, drop, UserMailKey(id, "%")); err != nil {
+			return fmt.Errorf("delete user's mail: %w", err)
+		}
+		return nil
+	})
 }

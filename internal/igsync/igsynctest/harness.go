@@ -62,6 +62,9 @@ type Options struct {
 	NoPool bool
 	// PoolOptions replace the pool's fast test options.
 	PoolOptions *worker.Options
+	// SMTPURL, when set, is SMTP_URL: the server mails through it (an
+	// internal/smtptest server).
+	SMTPURL string
 	// Sandbox, when set, adjusts the sandbox options (InsightsDelay, RateLimit,
 	// Latency, LiveFollowers, IsLinked...) before the sandbox starts.
 	Sandbox func(*sandbox.Options)
@@ -94,11 +97,13 @@ type Harness struct {
 	Logger   *slog.Logger
 	Tokens   *auth.Tokens
 
-	opts   Options
-	seen   *secretSet
-	wake   *worker.Wake
-	http   *http.Client
-	bodies testlog.Buffer
+	opts Options
+	seen *secretSet
+	wake *worker.Wake
+	// handlers are the jobs the server runs (app.App.Handlers).
+	handlers map[string]worker.Handler
+	http     *http.Client
+	bodies   testlog.Buffer
 }
 
 // FastPoolOptions are the worker options of the harness.
@@ -153,7 +158,8 @@ func New(t testing.TB, o Options) *Harness {
 		"INSTAGRAM_CLIENT_ID": ClientID, "INSTAGRAM_CLIENT_SECRET": ClientSecret,
 		"INSTAGRAM_REDIRECT_URI": redirectURI, "INSTAGRAM_AUTH_URL": h.SBServer.URL + "/oauth/authorize",
 		"INSTAGRAM_API_URL": h.SBServer.URL, "INSTAGRAM_GRAPH_URL": h.SBServer.URL,
-		"INSTAGRAM_MAX_POSTS": strconv.Itoa(o.MaxPosts),
+		"INSTAGRAM_MAX_POSTS": strconv.Itoa(o.MaxPosts), "SMTP_URL": o.SMTPURL,
+		"MAIL_FROM": "Creator Growth Tool <no-reply@example.com>",
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
@@ -179,7 +185,7 @@ func New(t testing.TB, o Options) *Harness {
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}
-	h.Service, h.Jobs, h.Tokens, h.wake = a.Instagram, a.Jobs, a.Tokens, a.Wake
+	h.Service, h.Jobs, h.Tokens, h.wake, h.handlers = a.Instagram, a.Jobs, a.Tokens, a.Wake, a.Handlers
 	handler.Store(a.Handler)
 
 	h.http = &http.Client{
@@ -193,10 +199,10 @@ func New(t testing.TB, o Options) *Harness {
 	return h
 }
 
-// StartPool starts a worker pool on the harness's database, stopped when
-// the test ends (or by StopPool).
+// StartPool starts a worker pool running the server's job handlers on
+// the harness's database, stopped when the test ends (or by StopPool).
 func (h *Harness) StartPool() *worker.Pool {
-	return h.StartPoolWith(h.Service.Handlers())
+	return h.StartPoolWith(h.handlers)
 }
 
 // StartPoolWith starts a pool running handlers.

@@ -39,7 +39,7 @@ export interface paths {
          * @description The email is trimmed and lower-cased and must be a valid address; the password
          *     is 8–72 bytes. The password and its hash never appear in any answer. A link
          *     `{PUBLIC_URL}/verify-email?token=…` (single use, 48 hours) is mailed to the
-         *     address. At most 10 registrations per hour per client IP.
+         *     address (when `SMTP_URL` is set; registration works without it). At most 10 registrations per hour per client IP.
          */
         post: operations["register"];
         delete?: never;
@@ -148,7 +148,9 @@ export interface paths {
          *     answer does not tell whether an account exists. The link
          *     `{PUBLIC_URL}/reset-password?token=…` is single use and valid 30 minutes; asking
          *     again makes earlier links useless. At most 5 requests per hour per client IP
-         *     and per address.
+         *     and per address. Without `SMTP_URL` the server cannot mail: `503 unavailable`.
+         *     The mail goes through the durable outbox, so an SMTP outage delays it rather
+         *     than losing it.
          */
         post: operations["passwordReset"];
         delete?: never;
