@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"creatorgrowth/internal/mail"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/secretbox"
 	"creatorgrowth/internal/testdb"
@@ -116,7 +118,42 @@ func TestRekey_Unreadable(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "2 tokens open with none of the keys") {
 		t.Errorf("run = %v, want an error naming 2 unreadable tokens", err)
 	}
-	if got, want := out.String(), "re-encrypted 0, already current 0, changed meanwhile 0, unreadable 2\n"; got != want {
+	if got, want := out.String(), "tokens: re-encrypted 0, already current 0, changed meanwhile 0, unreadable 2\n"+
+		"queued mail: re-encrypted 0, already current 0, sent meanwhile 0, unreadable 0\n"; got != want {
 		t.Errorf("output = %q, want %q", got, want)
+	}
+}
+
+func TestRekey_QueuedMail(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	before, _ := secretbox.New(oldKey)
+	rotated, _ := secretbox.NewKeys(newKey, oldKey)
+	jobs := postgres.NewJobs(db)
+	const id = "6f1c1a52-3a43-4c55-9a53-1f0e8e4f3c11"
+	sealed, err := before.Seal(`{"to":"a@example.com","subject":"s","text":"t"}`, mail.PayloadAAD(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jobs.EnqueuePayload(ctx, id, mail.KindSendMail, "k1", sealed, time.Now().Add(time.Hour), 3); err != nil {
+		t.Fatal(err)
+	}
+	res, err := rekeyMail(ctx, jobs, rotated, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res, (result{Rekeyed: 1}); got != want {
+		t.Errorf("first run = %+v, want %+v", got, want)
+	}
+	var payload string
+	if err := db.QueryRowContext(ctx, `SELECT payload FROM jobs WHERE id = $1`, id).Scan(&payload); err != nil {
+		t.Fatal(err)
+	}
+	only, _ := secretbox.New(newKey)
+	if got, err := only.Open(payload, mail.PayloadAAD(id)); err != nil || !strings.Contains(got, "a@example.com") {
+		t.Errorf("payload under the new key: %q, %v", got, err)
+	}
+	if res, _ := rekeyMail(ctx, jobs, rotated, 10); res != (result{Current: 1}) {
+		t.Errorf("second run = %+v, want one current", res)
 	}
 }

@@ -63,7 +63,9 @@ func NewOutbox(jobs *postgres.Jobs, box *secretbox.Box, sender *Sender, logger *
 	return &Outbox{jobs: jobs, box: box, sender: sender, logger: logger, opts: opts}
 }
 
-func payloadAAD(jobID string) string { return KindSendMail + ":" + jobID }
+// PayloadAAD is what a send_mail job's sealed payload is bound to: its
+// kind and its id (cmd/rekey seals payloads again with it).
+func PayloadAAD(jobID string) string { return KindSendMail + ":" + jobID }
 
 // Enqueue queues m for sending; a mail whose Key was queued before is
 // dropped without error.
@@ -86,7 +88,7 @@ func (o *Outbox) EnqueueOnce(ctx context.Context, m Message) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("mail: encode: %w", err)
 	}
-	sealed, err := o.box.Seal(string(plain), payloadAAD(id))
+	sealed, err := o.box.Seal(string(plain), PayloadAAD(id))
 	if err != nil {
 		return false, fmt.Errorf("mail: seal: %w", err)
 	}
@@ -114,7 +116,7 @@ func (o *Outbox) Handle(ctx context.Context, job postgres.Job) error {
 		log.Info("mail already sent")
 		return nil
 	}
-	plain, err := o.box.Open(job.Payload, payloadAAD(job.ID))
+	plain, err := o.box.Open(job.Payload, PayloadAAD(job.ID))
 	if err != nil {
 		return worker.Permanent(fmt.Errorf("mail: open payload: %w", err), "The mail could not be read.")
 	}

@@ -106,7 +106,7 @@ func TestOutbox_SurvivesOutage(t *testing.T) {
 				t.Fatal(err)
 			}
 			n++
-			if !strings.HasPrefix(p, "v1:") {
+			if !strings.HasPrefix(p, "v2:") {
 				t.Errorf("payload %q is not sealed", p[:min(len(p), 20)])
 			}
 			for _, secret := range append([]string{"reset-password", "example.org", "Reset your password"}, tokens...) {

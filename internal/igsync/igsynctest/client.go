@@ -189,11 +189,7 @@ func (h *Harness) Authorize(token, igUserID string) Grant {
 // sandbox's consent page preselects.
 func (h *Harness) ConsentAccount(token string) string {
 	h.T.Helper()
-	res := h.Do(http.MethodGet, "/api/instagram/connect", token, nil)
-	if res.Status != http.StatusOK {
-		h.T.Fatalf("connect: %d %s", res.Status, res.Raw)
-	}
-	authURL, _ := res.Body["url"].(string)
+	authURL, _ := h.Start(token)
 	page, err := h.http.Get(authURL)
 	if err != nil {
 		h.T.Fatalf("consent page: %v", err)
