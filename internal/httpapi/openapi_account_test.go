@@ -90,7 +90,7 @@ func TestOpenAPI_ContractAccount(t *testing.T) {
 	want(do(http.MethodPost, "/api/user/password", map[string]string{"current_password": "a brand new password", "new_password": "short"}, ctBearer(token)), http.StatusBadRequest)
 	res = want(do(http.MethodPost, "/api/user/password", map[string]string{"current_password": "a brand new password", "new_password": "another new password"}, ctBearer(token)), http.StatusOK)
 	want(do(http.MethodGet, "/api/user/me", nil, ctBearer(token)), http.StatusUnauthorized)
-	token = res.Body["token"].(string)
+	want(do(http.MethodGet, "/api/user/me", nil, ctBearer(res.Body["token"].(string))), http.StatusOK)
 
 	// Logout, logout-all.
 	second := want(do(http.MethodPost, "/api/auth/login", map[string]string{"email": "account@example.com", "password": "another new password"}, nil), http.StatusOK).Body["token"].(string)
