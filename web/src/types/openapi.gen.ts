@@ -2526,6 +2526,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CSRFRejected"];
             404: components["responses"]["NoInstagramAccount"];
             413: components["responses"]["BodyTooLarge"];
             500: components["responses"]["Internal"];
@@ -2552,6 +2553,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CSRFRejected"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
