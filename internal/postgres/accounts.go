@@ -159,7 +159,11 @@ func (s *Accounts) IsLinked(ctx context.Context, igUserID string) (bool, error) 
 // Delete removes the user's account and, by cascade, its posts, snapshots
 // and jobs.
 func (s *Accounts) Delete(ctx context.Context, userID, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM instagram_accounts WHERE user_id = $1 AND id = $2`, userID, id)
+	var res sql.Result
+	err := retryDeadlock(ctx, func() (err error) {
+		res, err = s.db.ExecContext(ctx, `DELETE FROM instagram_accounts WHERE user_id = $1 AND id = $2`, userID, id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("delete account: %w", err)
 	}

@@ -53,6 +53,29 @@ func WithTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// IsDeadlock reports whether err is PostgreSQL's deadlock_detected
+// (40P01): the transaction was chosen to end a lock cycle and may simply be
+// run again.
+func IsDeadlock(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "40P01"
+}
+
+// retryDeadlock runs fn until it ends other than in a deadlock, at most
+// three times. Deleting an account cascades through its posts while a
+// sync may be writing them (which touches the account row through the
+// data_version triggers): the two take the same locks in opposite order,
+// and PostgreSQL ends one of them.
+func retryDeadlock(ctx context.Context, fn func() error) error {
+	var err error
+	for range 3 {
+		if err = fn(); !IsDeadlock(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
 // IsUniqueViolation reports whether err is PostgreSQL's unique_violation
 // (23505).
 func IsUniqueViolation(err error) bool {

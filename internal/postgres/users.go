@@ -141,6 +141,10 @@ func UserMailKey(userID, rest string) string { return "user:" + userID + ":" + r
 // goes with it through ON DELETE CASCADE; their queued mails (keyed by
 // UserMailKey) are dropped in the same transaction.
 func (s *Users) Delete(ctx context.Context, id string) error {
+	return retryDeadlock(ctx, func() error { return s.delete(ctx, id) })
+}
+
+func (s *Users) delete(ctx context.Context, id string) error {
 	return WithTx(ctx, s.db, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
 		if err != nil {
