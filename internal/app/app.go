@@ -21,6 +21,7 @@ import (
 	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/events"
 	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/guidance"
 	"creatorgrowth/internal/httpapi"
@@ -67,6 +68,9 @@ type Options struct {
 	Usage    *igsync.UsageBook
 	// SPA is the built web app, if any.
 	SPA fs.FS
+	// Events tunes the live-update hub (heartbeat, per-user cap); its
+	// OnStreams and Logger are set by New.
+	Events events.Options
 }
 
 // InstagramOptions tune the Instagram client. Its URLs come from the
@@ -100,6 +104,8 @@ type App struct {
 	Wake      *worker.Wake
 	Pool      *worker.Pool
 	Scheduler *worker.Scheduler
+	// Events is the live-update hub; its listener runs from Start to Stop.
+	Events *events.Hub
 }
 
 // New assembles the server on db. It builds every store once and hands
@@ -197,6 +203,9 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	if o.Limits != nil {
 		limits = *o.Limits
 	}
+	evOpts := o.Events
+	evOpts.OnStreams, evOpts.Logger = mx.EventStreams, logger
+	hub := events.NewHub(cfg.DatabaseURL, evOpts)
 	store := o.LimiterStore
 	if store == nil {
 		store = memory.NewStore()
@@ -215,6 +224,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Guidance:     guide,
 		Goals:        goals,
 		Instagram:    ig,
+		Events:       hub,
 		LimiterStore: store,
 		Limits:       limits,
 		SPA:          o.SPA,
@@ -240,17 +250,27 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Wake:      wake,
 		Pool:      pool,
 		Scheduler: worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...),
+		Events:    hub,
 	}, nil
 }
 
-// Start runs the worker pool and the scheduler until Stop.
+// Start runs the worker pool, the scheduler and the live-update
+// listener until Stop.
 func (a *App) Start(ctx context.Context) {
+	a.Events.Start(ctx)
 	a.Pool.Start(ctx)
 	a.Scheduler.Start(ctx)
 }
 
-// Stop ends the scheduler and the pool, handing running jobs back.
+// CloseStreams ends the open live-update streams and refuses new ones.
+// Register it with http.Server.RegisterOnShutdown: Shutdown waits for
+// every request, and a stream never ends on its own.
+func (a *App) CloseStreams() { a.Events.Close() }
+
+// Stop ends the live updates, the scheduler and the pool, handing running
+// jobs back. It is safe to call more than once.
 func (a *App) Stop() {
+	a.Events.Stop()
 	a.Scheduler.Stop()
 	a.Pool.Stop()
 }

@@ -20,6 +20,7 @@ import (
 	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/events"
 	"creatorgrowth/internal/httpapi"
 	"creatorgrowth/internal/metrics"
 	"creatorgrowth/internal/testdb"
@@ -42,12 +43,15 @@ type testAPI struct {
 	cfg  *config.Config
 	logs *testlog.Buffer
 	mx   *metrics.Metrics
+	app  *app.App
 }
 
 type testOptions struct {
 	env    map[string]string
 	limits httpapi.Limits
 	db     *sql.DB
+	events events.Options
+	now    func() time.Time
 }
 
 // option changes how newTestAPI builds the router.
@@ -67,6 +71,16 @@ func withLimits(l httpapi.Limits) option {
 // withDB runs the router on db instead of a fresh test database.
 func withDB(db *sql.DB) option {
 	return func(o *testOptions) { o.db = db }
+}
+
+// withEventOptions tunes the live-update hub.
+func withEventOptions(eo events.Options) option {
+	return func(o *testOptions) { o.events = eo }
+}
+
+// withNow sets the app's clock.
+func withNow(now func() time.Time) option {
+	return func(o *testOptions) { o.now = now }
 }
 
 // highLimits are limits no test reaches by accident.
@@ -107,11 +121,13 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 	}
 	logs := &testlog.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, err := app.New(cfg, db, logger, app.Options{Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &o.limits})
+	a, err := app.New(cfg, db, logger, app.Options{
+		Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &o.limits, Events: o.events, Now: o.now,
+	})
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}
-	return &testAPI{h: a.Handler, db: db, cfg: cfg, logs: logs, mx: a.Metrics}
+	return &testAPI{h: a.Handler, db: db, cfg: cfg, logs: logs, mx: a.Metrics, app: a}
 }
 
 // response is a recorded answer; Body is the decoded JSON object, when the

@@ -17,6 +17,7 @@ import (
 	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/events"
 	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/guidance"
 	"creatorgrowth/internal/igsync"
@@ -31,16 +32,18 @@ type Deps struct {
 	DB     *sql.DB
 	Logger *slog.Logger
 	// Now is the clock of the growth reports.
-	Now          func() time.Time
-	Auth         *auth.Service
-	Tokens       *auth.Tokens
-	Waitlist     *waitlist.Service
-	Accounts     *postgres.Accounts
-	Growth       *growth.Service
-	Audience     *audience.Service
-	Guidance     *guidance.Service
-	Goals        *guidance.Goals
-	Instagram    *igsync.Service
+	Now       func() time.Time
+	Auth      *auth.Service
+	Tokens    *auth.Tokens
+	Waitlist  *waitlist.Service
+	Accounts  *postgres.Accounts
+	Growth    *growth.Service
+	Audience  *audience.Service
+	Guidance  *guidance.Service
+	Goals     *guidance.Goals
+	Instagram *igsync.Service
+	// Events is the hub of GET /api/events.
+	Events       *events.Hub
 	LimiterStore limiter.Store
 	Limits       Limits
 
@@ -73,6 +76,7 @@ type api struct {
 	guidance *guidance.Service
 	goals    *guidance.Goals
 	igsync   *igsync.Service
+	hub      *events.Hub
 	probe    *dbProbe
 
 	loginLimit    *rateLimiter
@@ -96,6 +100,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		guidance: d.Guidance,
 		goals:    d.Goals,
 		igsync:   d.Instagram,
+		hub:      d.Events,
 		probe:    &dbProbe{db: d.DB},
 
 		loginLimit:    newRateLimiter("login", d.LimiterStore, d.Limits.Login, d.Logger),
@@ -135,6 +140,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 
 	user := apiGroup.Group("", a.requireUser)
 	user.GET("/user/me", a.me)
+	user.GET("/events", a.events)
 	user.GET("/growth/stats", a.growthStats)
 	user.GET("/growth/audience", a.growthAudience)
 	user.GET("/growth/recommendations", a.growthRecommendations)

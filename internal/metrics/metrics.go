@@ -55,6 +55,7 @@ type Metrics struct {
 	duration  *prometheus.HistogramVec
 	jobs      *prometheus.CounterVec
 	instagram *prometheus.CounterVec
+	streams   prometheus.Gauge
 }
 
 // New returns the metrics registered on a fresh registry.
@@ -81,8 +82,12 @@ func New(o Options) *Metrics {
 			Name: "instagram_requests_total",
 			Help: "Requests sent to Instagram, retries included, by endpoint and outcome.",
 		}, []string{"endpoint", "outcome"}),
+		streams: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "event_streams_open",
+			Help: "Live-update streams (GET /api/events) open on this server.",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.jobs, m.instagram,
+	m.reg.MustRegister(m.requests, m.duration, m.jobs, m.instagram, m.streams,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -150,6 +155,11 @@ func (m *Metrics) JobOutcome(kind, outcome string) {
 // InstagramCall records one request to Instagram.
 func (m *Metrics) InstagramCall(endpoint, outcome string) {
 	m.instagram.WithLabelValues(endpoint, outcome).Inc()
+}
+
+// EventStreams records the number of open live-update streams.
+func (m *Metrics) EventStreams(open int) {
+	m.streams.Set(float64(open))
 }
 
 // Gatherer returns the registry, for tests and for other exporters.
