@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"runtime"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/digest"
 	"creatorgrowth/internal/events"
 	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/guidance"
@@ -28,6 +30,7 @@ import (
 	"creatorgrowth/internal/igsync"
 	"creatorgrowth/internal/instagram"
 	"creatorgrowth/internal/instagram/sandbox"
+	"creatorgrowth/internal/mail"
 	"creatorgrowth/internal/metrics"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/secretbox"
@@ -104,6 +107,8 @@ type App struct {
 	Wake      *worker.Wake
 	Pool      *worker.Pool
 	Scheduler *worker.Scheduler
+	// Digest queues and builds the weekly digests.
+	Digest *digest.Service
 	// Events is the live-update hub; its listener runs from Start to Stop.
 	Events *events.Hub
 }
@@ -189,7 +194,18 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		poolOpts.BaseBackoff = cfg.JobBackoff
 	}
 	poolOpts.Wake = wake
-	pool := worker.New(jobs, ig.Handlers(), logger, poolOpts)
+	digests, outbox, err := mailParts(cfg, db, jobs, box, reports, logger, wake, now)
+	if err != nil {
+		return nil, err
+	}
+	handlers := ig.Handlers()
+	schedules := ig.Schedules()
+	if outbox != nil {
+		handlers[mail.KindSendMail] = outbox.Handle
+		maps.Copy(handlers, digests.Handlers())
+		schedules = append(schedules, digests.Schedules()...)
+	}
+	pool := worker.New(jobs, handlers, logger, poolOpts)
 	pool.OnOutcome = mx.JobOutcome
 
 	hasher := o.Hasher
@@ -225,6 +241,8 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Goals:        goals,
 		Instagram:    ig,
 		Events:       hub,
+		Digest:       digests,
+		MailOn:       outbox != nil,
 		LimiterStore: store,
 		Limits:       limits,
 		SPA:          o.SPA,
@@ -249,8 +267,9 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Jobs:      jobs,
 		Wake:      wake,
 		Pool:      pool,
-		Scheduler: worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...),
+		Scheduler: worker.NewScheduler(db, logger, time.Minute, schedules...),
 		Events:    hub,
+		Digest:    digests,
 	}, nil
 }
 
@@ -273,6 +292,37 @@ func (a *App) Stop() {
 	a.Events.Stop()
 	a.Scheduler.Stop()
 	a.Pool.Stop()
+}
+
+// mailParts builds the outbox (nil without SMTP_URL: no mail is sent) and
+// the digest service, which also answers unsubscribes without mail.
+func mailParts(cfg *config.Config, db *sql.DB, jobs *postgres.Jobs, box *secretbox.Box, reports *growth.Service,
+	logger *slog.Logger, wake *worker.Wake, now func() time.Time) (*digest.Service, *mail.Outbox, error) {
+	var (
+		outbox    *mail.Outbox
+		templates *mail.Templates
+	)
+	if cfg.SMTPURL != "" {
+		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, mail.SenderOptions{})
+		if err != nil {
+			return nil, nil, err
+		}
+		if templates, err = mail.NewTemplates(cfg.PublicURL); err != nil {
+			return nil, nil, err
+		}
+		outbox = mail.NewOutbox(jobs, box, sender, logger, mail.OutboxOptions{Notify: wake.Notify})
+	}
+	return digest.New(digest.Deps{
+		Store:    postgres.NewDigests(db),
+		Jobs:     jobs,
+		Outbox:   outbox,
+		Mail:     templates,
+		Growth:   reports,
+		Secret:   cfg.JWTSecret,
+		Logger:   logger,
+		Now:      now,
+		Notifier: wake,
+	}), outbox, nil
 }
 
 // instagramClient returns the Instagram client: for the configured app,

@@ -22,6 +22,7 @@ const (
 	CodeEmailTaken         = "email_taken"
 	CodeAlreadyLinked      = "already_linked"
 	CodeRateLimited        = "rate_limited"
+	CodeInvalidToken       = "invalid_token"
 	CodeInternal           = "internal"
 	CodeUnavailable        = "unavailable"
 )

@@ -23,6 +23,7 @@ var statusOf = map[string]int{
 	apperr.CodeInvalidEmail:       http.StatusBadRequest,
 	apperr.CodeWeakPassword:       http.StatusBadRequest,
 	apperr.CodeInvalidPeriod:      http.StatusBadRequest,
+	apperr.CodeInvalidToken:       http.StatusBadRequest,
 	apperr.CodeBodyTooLarge:       http.StatusRequestEntityTooLarge,
 	apperr.CodeUnauthorized:       http.StatusUnauthorized,
 	apperr.CodeInvalidCredentials: http.StatusUnauthorized,

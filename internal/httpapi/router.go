@@ -17,6 +17,7 @@ import (
 	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/digest"
 	"creatorgrowth/internal/events"
 	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/guidance"
@@ -42,6 +43,10 @@ type Deps struct {
 	Guidance  *guidance.Service
 	Goals     *guidance.Goals
 	Instagram *igsync.Service
+	// Digest unsubscribes and queues the weekly digests.
+	Digest *digest.Service
+	// MailOn is whether mail can be sent (SMTP_URL is set).
+	MailOn bool
 	// Events is the hub of GET /api/events.
 	Events       *events.Hub
 	LimiterStore limiter.Store
@@ -77,6 +82,8 @@ type api struct {
 	goals    *guidance.Goals
 	igsync   *igsync.Service
 	hub      *events.Hub
+	digest   *digest.Service
+	mailOn   bool
 	probe    *dbProbe
 
 	loginLimit    *rateLimiter
@@ -101,6 +108,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 		goals:    d.Goals,
 		igsync:   d.Instagram,
 		hub:      d.Events,
+		digest:   d.Digest,
+		mailOn:   d.MailOn,
 		probe:    &dbProbe{db: d.DB},
 
 		loginLimit:    newRateLimiter("login", d.LimiterStore, d.Limits.Login, d.Logger),
@@ -137,6 +146,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiGroup.POST("/auth/login", a.loginLimit.middleware(), a.login)
 	apiGroup.POST("/waitlist/signup", a.waitlistLimit.middleware(), a.waitlistSignup)
 	apiGroup.GET("/admin/waitlist", a.requireAdmin, a.adminWaitlist)
+	apiGroup.POST("/admin/digests", a.requireAdmin, a.adminDigests)
+	apiGroup.POST("/email/unsubscribe", a.unsubscribe)
 
 	user := apiGroup.Group("", a.requireUser)
 	user.GET("/user/me", a.me)
