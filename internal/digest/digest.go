@@ -1,6 +1,7 @@
 // Package digest sends the weekly digest: to each user with weekly_digest
 // on and a verified email, once per ISO week, from Monday 08:00 in the
-// user's time zone, the last 7 days of each of their Instagram accounts.
+// user's time zone (within a day, when no server ran at 08:00), the last
+// 7 days of each of their Instagram accounts.
 //
 // A schedule queues one weekly_digest job per due user and week; the job
 // builds the mail and, in one transaction, records the week in
@@ -153,7 +154,7 @@ func (s *Service) enqueue(ctx context.Context, userID, week string) (bool, error
 		return false, err
 	}
 	return s.d.Jobs.EnqueuePayload(ctx, uuid.NewString(), KindWeeklyDigest, userID+":"+week,
-		string(payload), s.d.Now(), jobAttempts)
+		string(payload), time.Now(), jobAttempts)
 }
 
 func contains(list []string, s string) bool {

@@ -57,12 +57,18 @@ func (w Week) Monday(loc *time.Location, hour int) time.Time {
 // SendHour is the local hour on Monday from which a week's digest goes.
 const SendHour = 8
 
+// CatchUp is how long after Monday 08:00 local time a week's digest may
+// still go out when no server ran at 08:00. A user who turns the digest
+// on later in the week waits for the next Monday.
+const CatchUp = 24 * time.Hour
+
 // Due returns the week whose digest a user in loc is due at now: the
-// user's current ISO week, due from its Monday 08:00 local time on. ok
-// is false before that moment (early on Monday).
+// user's current ISO week, from its Monday 08:00 local time until
+// CatchUp later. ok is false outside that window.
 func Due(now time.Time, loc *time.Location) (w Week, ok bool) {
 	w = WeekOf(now.In(loc))
-	return w, !now.Before(w.Monday(loc, SendHour))
+	from := w.Monday(loc, SendHour)
+	return w, !now.Before(from) && now.Before(from.Add(CatchUp))
 }
 
 // Started reports whether the week has begun somewhere on Earth at now:

@@ -89,13 +89,15 @@ func TestDue_ZoneEdges(t *testing.T) {
 	}{
 		{"UTC", "2026-12-07T07:59:59Z", "2026-W50", false},
 		{"UTC", "2026-12-07T08:00:00Z", "2026-W50", true},
-		{"UTC", "2026-12-13T23:59:59Z", "2026-W50", true}, // the whole week long
+		{"UTC", "2026-12-08T07:59:59Z", "2026-W50", true}, // catching up for a day
+		{"UTC", "2026-12-08T08:00:00Z", "2026-W50", false},
+		{"UTC", "2026-12-13T23:59:59Z", "2026-W50", false},
 		// UTC+14: Monday 08:00 there is Sunday 18:00 UTC.
 		{"Pacific/Kiritimati", "2026-12-06T17:59:00Z", "2026-W50", false},
 		{"Pacific/Kiritimati", "2026-12-06T18:00:00Z", "2026-W50", true},
 		// UTC-11: Monday 08:00 there is Monday 19:00 UTC; at 10:30 UTC it
-		// is still Sunday there, in week 49.
-		{"Pacific/Pago_Pago", "2026-12-07T10:30:00Z", "2026-W49", true},
+		// is still Sunday there, in week 49, whose window has passed.
+		{"Pacific/Pago_Pago", "2026-12-07T10:30:00Z", "2026-W49", false},
 		{"Pacific/Pago_Pago", "2026-12-07T11:00:00Z", "2026-W50", false},
 		{"Pacific/Pago_Pago", "2026-12-07T18:59:00Z", "2026-W50", false},
 		{"Pacific/Pago_Pago", "2026-12-07T19:00:00Z", "2026-W50", true},
