@@ -186,6 +186,7 @@ func TestOpenAPI_Document(t *testing.T) {
 		"GET /api/growth/stats", "GET /api/growth/audience", "GET /api/openapi.json", "GET /metrics",
 		"GET /api/growth/recommendations", "GET /api/growth/forecast",
 		"POST /api/goals", "GET /api/goals", "DELETE /api/goals/{id}",
+		"GET /api/events", "POST /api/email/unsubscribe", "POST /api/admin/digests",
 	}
 	paths := map[string]bool{}
 	for _, r := range routes {
