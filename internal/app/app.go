@@ -194,7 +194,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		poolOpts.BaseBackoff = cfg.JobBackoff
 	}
 	poolOpts.Wake = wake
-	digests, outbox, err := mailParts(cfg, db, jobs, box, reports, logger, wake, now)
+	digests, outbox, err := mailParts(cfg, db, jobs, posts, box, reports, logger, wake, now)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +296,7 @@ func (a *App) Stop() {
 
 // mailParts builds the outbox (nil without SMTP_URL: no mail is sent) and
 // the digest service, which also answers unsubscribes without mail.
-func mailParts(cfg *config.Config, db *sql.DB, jobs *postgres.Jobs, box *secretbox.Box, reports *growth.Service,
+func mailParts(cfg *config.Config, db *sql.DB, jobs *postgres.Jobs, posts *postgres.Posts, box *secretbox.Box, reports *growth.Service,
 	logger *slog.Logger, wake *worker.Wake, now func() time.Time) (*digest.Service, *mail.Outbox, error) {
 	var (
 		outbox    *mail.Outbox
@@ -318,6 +318,7 @@ func mailParts(cfg *config.Config, db *sql.DB, jobs *postgres.Jobs, box *secretb
 		Outbox:   outbox,
 		Mail:     templates,
 		Growth:   reports,
+		Posts:    posts,
 		Secret:   cfg.JWTSecret,
 		Logger:   logger,
 		Now:      now,

@@ -23,6 +23,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"creatorgrowth/internal/advice"
 	"creatorgrowth/internal/apperr"
 	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/mail"
@@ -46,7 +47,8 @@ type Deps struct {
 	Outbox   *mail.Outbox
 	Mail     *mail.Templates
 	Growth   *growth.Service
-	Secret   []byte // signs unsubscribe tokens (JWT_SECRET)
+	Posts    *postgres.Posts // the posts the top recommendation is drawn from
+	Secret   []byte          // signs unsubscribe tokens (JWT_SECRET)
 	Logger   *slog.Logger
 	Now      func() time.Time
 	Notifier interface{ Notify() } // wakes the pool after a job or mail is queued
@@ -251,14 +253,55 @@ func (s *Service) build(ctx context.Context, u postgres.DigestUser, w Week) (mai
 		if err != nil {
 			return mail.Digest{}, fmt.Errorf("digest: stats of an account: %w", err)
 		}
-		d.Accounts = append(d.Accounts, account(acc, st))
+		a := account(acc, st)
+		if a.Recommendation, err = s.recommendation(ctx, acc.ID, loc, end); err != nil {
+			return mail.Digest{}, err
+		}
+		d.Accounts = append(d.Accounts, a)
 	}
 	return d, nil
 }
 
-// account is one account's part of the digest. Views and reach stay
-// unknown (nil) until post insights are stored; the top recommendation
-// is left out for the same reason: internal/advice ranks on reach.
+// Recommendation inputs: the posts of the last RecommendDays before the
+// digest's end, at most recommendPosts of them (one query per account and
+// week, then arithmetic).
+const (
+	RecommendDays  = 90
+	recommendPosts = 500
+)
+
+// recommendation is the title of the account's top recommendation
+// (internal/advice, over its last 90 days of posts), or "" when the
+// posts do not support one.
+func (s *Service) recommendation(ctx context.Context, accountID string, loc *time.Location, end time.Time) (string, error) {
+	if s.d.Posts == nil {
+		return "", nil
+	}
+	posts, err := s.d.Posts.List(ctx, accountID, end, recommendPosts)
+	if err != nil {
+		return "", fmt.Errorf("digest: posts of an account: %w", err)
+	}
+	in := advice.RecommendInput{Now: end, Location: loc, PeriodDays: RecommendDays, Posts: make([]advice.Post, 0, len(posts))}
+	for _, p := range posts {
+		ap := advice.Post{
+			ID: p.ID, PostedAt: p.PostedAt, MediaType: p.MediaType, MediaProductType: p.MediaProductType,
+			Permalink: p.Permalink, Caption: p.Caption, HashtagCount: len(growth.ExtractHashtags(p.Caption)),
+			Likes: p.LikeCount, Comments: p.CommentsCount,
+		}
+		if ins := p.Insights; ins != nil {
+			ap.Saved, ap.Shares, ap.Reach, ap.Views, ap.SkipRate = ins.Saved, ins.Shares, ins.Reach, ins.Views, ins.SkipRate
+		}
+		in.Posts = append(in.Posts, ap)
+	}
+	recs := advice.Recommend(in).Recommendations
+	if len(recs) == 0 {
+		return "", nil
+	}
+	return recs[0].Title, nil
+}
+
+// account is one account's part of the digest; views and reach are the
+// sums over the week's posts whose insights report them (nil: none does).
 func account(acc postgres.Account, st growth.Stats) mail.DigestAccount {
 	name := acc.Username
 	if name == "" {
@@ -272,6 +315,10 @@ func account(acc postgres.Account, st growth.Stats) mail.DigestAccount {
 		Comments:      st.TotalComments,
 		LikesTrend:    &likesTrend,
 		CommentsTrend: &commentsTrend,
+		Views:         st.TotalViews,
+		Reach:         st.TotalReach,
+		ViewsTrend:    st.ViewsTrend,
+		ReachTrend:    st.ReachTrend,
 		Message:       st.Message,
 	}
 	if bp := st.BestPost; bp != nil && bp.LikeCount != nil {

@@ -137,6 +137,35 @@ func user(t *testing.T, db *sql.DB, email, tz string, verified, weekly bool, now
 	return id
 }
 
+// recordInsights gives the posts of the user's account with 40 and 25
+// likes their insights; the third post has none.
+func recordInsights(t *testing.T, db *sql.DB, userID string, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := db.QueryContext(ctx, `SELECT p.id, p.like_count FROM instagram_posts p
+		JOIN instagram_accounts a ON a.id = p.account_id WHERE a.user_id = $1`, userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[int64]string{}
+	for rows.Next() {
+		var id string
+		var likes int64
+		if err := rows.Scan(&id, &likes); err != nil {
+			t.Fatal(err)
+		}
+		ids[likes] = id
+	}
+	rows.Close()
+	posts := postgres.NewPosts(db)
+	for likes, m := range map[int64][2]int64{40: {300, 200}, 25: {100, 80}} {
+		views, reach := m[0], m[1]
+		if _, err := posts.RecordInsights(ctx, ids[likes], postgres.PostInsights{Views: &views, Reach: &reach, CapturedAt: now.Add(-time.Hour)}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func countDigests(t *testing.T, db *sql.DB) int {
 	t.Helper()
 	var n int
@@ -156,6 +185,7 @@ func TestDigest_ExactlyOnceAcrossReplicasAndRestarts(t *testing.T) {
 	a, b := newServer(t, db, smtp.URL(), c), newServer(t, db, smtp.URL(), c)
 
 	due := user(t, db, "due@example.com", "UTC", true, true, monday, true)
+	recordInsights(t, db, due, monday)
 	user(t, db, "later@example.com", "America/Los_Angeles", true, true, monday, true)
 	user(t, db, "unverified@example.com", "UTC", false, true, monday, true)
 	user(t, db, "optedout@example.com", "UTC", true, false, monday, true)
@@ -199,7 +229,8 @@ func TestDigest_ExactlyOnceAcrossReplicasAndRestarts(t *testing.T) {
 	if !strings.Contains(m.Get("Subject"), "2026-W50") {
 		t.Errorf("subject %q does not name the week", m.Get("Subject"))
 	}
-	for _, want := range []string{"@creator_due", "Posts      3", "75", "Post number B", "https://www.instagram.com/p/b/"} {
+	for _, want := range []string{"@creator_due", "Posts      3", "Likes      75", "Views      400", "Reach      280",
+		"Post number B", "https://www.instagram.com/p/b/"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text part lacks %q:\n%s", want, m.Text)
 		}
@@ -236,7 +267,11 @@ func TestDigest_ExactlyOnceAcrossReplicasAndRestarts(t *testing.T) {
 	if status != http.StatusAccepted || body["queued"] != float64(1) {
 		t.Errorf("admin digests = %d %v, want 202 queued 1", status, body)
 	}
-	smtp.WaitFor(t, 2, 10*time.Second)
+	later := smtp.WaitFor(t, 2, 10*time.Second)[1]
+	// An account without insights: views and reach are unknown, not 0.
+	if !strings.Contains(later.Text, "Views      not reported") || !strings.Contains(later.Text, "Reach      not reported") {
+		t.Errorf("digest without insights:\n%s", later.Text)
+	}
 	c.set(monday.Add(9 * time.Hour)) // 09:00 in Los Angeles
 	if n, err := r.app.Digest.QueueDue(ctx); err != nil || n != 0 {
 		t.Errorf("QueueDue once everyone had it = %d, %v; want 0", n, err)
