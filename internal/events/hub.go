@@ -25,6 +25,7 @@ const Channel = "events"
 const (
 	DefaultMaxPerUser   = 5
 	DefaultHeartbeat    = 15 * time.Second
+	DefaultWriteWait    = 10 * time.Second
 	DefaultMinReconnect = 500 * time.Millisecond
 	DefaultMaxReconnect = 15 * time.Second
 	// streamBuffer is how many frames a stream holds for a slow client
@@ -47,6 +48,9 @@ type Options struct {
 	// Heartbeat is the longest a stream stays silent: a comment line is
 	// sent after that long without an event.
 	Heartbeat time.Duration
+	// WriteWait bounds one write to a stream's client: a client that
+	// reads nothing for Heartbeat plus WriteWait loses its stream.
+	WriteWait time.Duration
 	// MinReconnect and MaxReconnect bound the listener's backoff when
 	// its connection to PostgreSQL is lost.
 	MinReconnect, MaxReconnect time.Duration
@@ -130,6 +134,9 @@ func NewHub(dsn string, o Options) *Hub {
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = DefaultHeartbeat
 	}
+	if o.WriteWait <= 0 {
+		o.WriteWait = DefaultWriteWait
+	}
 	if o.MinReconnect <= 0 {
 		o.MinReconnect = DefaultMinReconnect
 	}
@@ -144,6 +151,9 @@ func NewHub(dsn string, o Options) *Hub {
 
 // Heartbeat is the longest a stream of this hub stays silent.
 func (h *Hub) Heartbeat() time.Duration { return h.o.Heartbeat }
+
+// WriteWait bounds one write to a stream's client.
+func (h *Hub) WriteWait() time.Duration { return h.o.WriteWait }
 
 // MaxPerUser is the cap on one user's open streams on this server.
 func (h *Hub) MaxPerUser() int { return h.o.MaxPerUser }

@@ -12,11 +12,8 @@ import (
 	"creatorgrowth/internal/events"
 )
 
-// eventsWriteWait bounds one write of an event stream. The server's
-// WriteTimeout would end a stream after a minute; each write moves the
-// connection's deadline instead, so a stream lives while its client
-// reads and dies soon after it stops.
-const eventsWriteWait = 10 * time.Second
+// eventsRoute is the path of the live-update stream.
+const eventsRoute = "/api/events"
 
 // eventsRetryMillis is the reconnect delay the stream asks of EventSource.
 const eventsRetryMillis = 3000
@@ -44,11 +41,20 @@ func (a *api) events(c *gin.Context) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: pass each event on at once
 	w.WriteHeader(http.StatusOK)
+	// The server's ReadTimeout and WriteTimeout would end a stream after a
+	// minute or less. The request is read: its read deadline goes. The
+	// write deadline moves at each write to the next heartbeat plus the
+	// hub's WriteWait, so a stream lives while its client reads and dies
+	// soon after it stops.
+	_ = rc.SetReadDeadline(time.Time{})
+	beat, writeWait := a.hub.Heartbeat(), a.hub.WriteWait()
 
 	send := func(chunk string) bool {
 		// Not every writer has a deadline (a test's recorder); writing
 		// goes on without one.
-		_ = rc.SetWriteDeadline(time.Now().Add(eventsWriteWait))
+		// The deadline covers the wait until the next write too: one
+		// passing while the stream is idle would close the connection.
+		_ = rc.SetWriteDeadline(time.Now().Add(beat + writeWait))
 		if _, err := w.WriteString(chunk); err != nil {
 			return false
 		}
@@ -58,7 +64,6 @@ func (a *api) events(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	beat := a.hub.Heartbeat()
 	last := time.Now()
 	for {
 		wait := max(time.Until(last.Add(beat)), 0)

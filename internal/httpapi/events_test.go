@@ -319,15 +319,18 @@ func TestEvents_Unauthenticated(t *testing.T) {
 	}
 }
 
-// A stream outlives the server's WriteTimeout, and Shutdown ends it at
-// once instead of waiting for it.
+// A stream outlives the server's ReadTimeout and WriteTimeout, idle
+// longer than either between heartbeats, and Shutdown ends it at once
+// instead of waiting for it.
 func TestEvents_WriteTimeoutAndShutdown(t *testing.T) {
 	db, url := testdb.NewWithURL(t)
-	a := newTestAPI(t, withDB(db), withEnv("DATABASE_URL", url), withEventOptions(events.Options{Heartbeat: 100 * time.Millisecond}))
+	a := newTestAPI(t, withDB(db), withEnv("DATABASE_URL", url), withEventOptions(events.Options{
+		Heartbeat: 700 * time.Millisecond, WriteWait: 100 * time.Millisecond,
+	}))
 	a.app.Events.Start(context.Background())
 	t.Cleanup(a.app.Stop)
 	waitListening(t, a)
-	srv := &http.Server{Handler: a.h, WriteTimeout: 300 * time.Millisecond, ReadHeaderTimeout: time.Second}
+	srv := &http.Server{Handler: a.h, WriteTimeout: 300 * time.Millisecond, ReadTimeout: 300 * time.Millisecond, ReadHeaderTimeout: time.Second}
 	srv.RegisterOnShutdown(a.app.CloseStreams)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -337,9 +340,11 @@ func TestEvents_WriteTimeoutAndShutdown(t *testing.T) {
 	go func() { served <- srv.Serve(ln) }()
 	base := "http://" + ln.Addr().String()
 
-	token, _ := a.register(t, "shutdown@example.com", "correct horse battery")
+	token, user := a.register(t, "shutdown@example.com", "correct horse battery")
+	acc := linkAccount(t, db, user["id"].(string), "5001")
 	c := openStream(t, base, token)
-	time.Sleep(time.Second) // more than three write timeouts
+	// Two heartbeats, each longer than both timeouts and the write wait.
+	time.Sleep(1600 * time.Millisecond)
 	pings := 0
 	for drained := false; !drained; {
 		select {
@@ -353,12 +358,16 @@ func TestEvents_WriteTimeoutAndShutdown(t *testing.T) {
 	}
 	select {
 	case <-c.ended:
-		t.Fatal("the stream ended at the server's WriteTimeout")
+		t.Fatal("the stream ended at the server's timeouts")
 	default:
 	}
-	if pings < 5 {
-		t.Errorf("%d pings in 1 s at a 100 ms heartbeat", pings)
+	if pings < 2 {
+		t.Errorf("%d pings in 1.6 s at a 700 ms heartbeat", pings)
 	}
+	if _, err := postgres.NewJobs(db).Enqueue(context.Background(), "fetch_posts", acc, time.Now(), 3); err != nil {
+		t.Fatal(err)
+	}
+	wantSync(t, c.next(t, "sync", 2*time.Second), acc, "queued", 0)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
@@ -412,4 +421,32 @@ func TestEvents_ListenerReconnects(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSync(t, c2.next(t, "sync", 3*time.Second), acc, "queued", 0)
+}
+
+// Events still arrive after heartbeats.
+func TestEvents_AfterHeartbeats(t *testing.T) {
+	db, url := testdb.NewWithURL(t)
+	a, base := eventsServer(t, db, url, events.Options{Heartbeat: 100 * time.Millisecond})
+	token, user := a.register(t, "after@example.com", "correct horse battery")
+	acc := linkAccount(t, db, user["id"].(string), "4001")
+	c := openStream(t, base, token)
+	time.Sleep(500 * time.Millisecond)
+	if _, err := postgres.NewJobs(db).Enqueue(context.Background(), "fetch_posts", acc, time.Now(), 3); err != nil {
+		t.Fatal(err)
+	}
+	wantSync(t, c.next(t, "sync", 2*time.Second), acc, "queued", 0)
+}
+
+// A stream is not bounded by the 15 s deadline of ordinary requests.
+func TestEvents_OutlivesRequestDeadline(t *testing.T) {
+	db, url := testdb.NewWithURL(t)
+	a, base := eventsServer(t, db, url, events.Options{Heartbeat: 4 * time.Second})
+	token, user := a.register(t, "long@example.com", "correct horse battery")
+	acc := linkAccount(t, db, user["id"].(string), "6001")
+	c := openStream(t, base, token)
+	time.Sleep(16 * time.Second)
+	if _, err := postgres.NewJobs(db).Enqueue(context.Background(), "fetch_posts", acc, time.Now(), 3); err != nil {
+		t.Fatal(err)
+	}
+	wantSync(t, c.next(t, "sync", 2*time.Second), acc, "queued", 0)
 }

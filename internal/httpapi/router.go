@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -151,7 +152,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 
 	user := apiGroup.Group("", a.requireUser)
 	user.GET("/user/me", a.me)
-	user.GET("/events", a.events)
+	user.GET(strings.TrimPrefix(eventsRoute, "/api"), a.events)
 	user.GET("/growth/stats", a.growthStats)
 	user.GET("/growth/audience", a.growthAudience)
 	user.GET("/growth/recommendations", a.growthRecommendations)
