@@ -217,9 +217,10 @@ func TestDigest_ExactlyOnceAcrossReplicasAndRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	stopA, stopB := a.startPool(t), b.startPool(t)
-	msgs := smtp.WaitFor(t, 1, 10*time.Second)
+	smtp.WaitFor(t, 1, 10*time.Second)
 	time.Sleep(700 * time.Millisecond) // time for a duplicate to show
-	if msgs = smtp.Messages(); len(msgs) != 1 {
+	msgs := smtp.Messages()
+	if len(msgs) != 1 {
 		t.Fatalf("%d mails, want exactly 1", len(msgs))
 	}
 	m := msgs[0]

@@ -51,7 +51,6 @@ type testOptions struct {
 	limits httpapi.Limits
 	db     *sql.DB
 	events events.Options
-	now    func() time.Time
 }
 
 // option changes how newTestAPI builds the router.
@@ -76,11 +75,6 @@ func withDB(db *sql.DB) option {
 // withEventOptions tunes the live-update hub.
 func withEventOptions(eo events.Options) option {
 	return func(o *testOptions) { o.events = eo }
-}
-
-// withNow sets the app's clock.
-func withNow(now func() time.Time) option {
-	return func(o *testOptions) { o.now = now }
 }
 
 // highLimits are limits no test reaches by accident.
@@ -122,7 +116,7 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 	logs := &testlog.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a, err := app.New(cfg, db, logger, app.Options{
-		Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &o.limits, Events: o.events, Now: o.now,
+		Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &o.limits, Events: o.events,
 	})
 	if err != nil {
 		t.Fatalf("app: %v", err)
