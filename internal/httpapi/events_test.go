@@ -300,10 +300,33 @@ func TestEvents_PerUserCap(t *testing.T) {
 	openStream(t, base, otherToken)
 	waitStreams(t, a, 3)
 
+	if got := openStreamsGauge(t, a); got != 3 {
+		t.Errorf("event_streams_open = %v, want 3", got)
+	}
+
 	first.close()
 	waitStreams(t, a, 2)
+	if got := openStreamsGauge(t, a); got != 2 {
+		t.Errorf("event_streams_open = %v after a close, want 2", got)
+	}
 	openStream(t, base, token)
 	waitStreams(t, a, 3)
+}
+
+// openStreamsGauge reads event_streams_open from the app's metrics.
+func openStreamsGauge(t *testing.T, a *testAPI) float64 {
+	t.Helper()
+	families, err := a.mx.Gatherer().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "event_streams_open" {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatal("no event_streams_open metric")
+	return 0
 }
 
 func TestEvents_Unauthenticated(t *testing.T) {
