@@ -94,6 +94,8 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	// Live-update streams never end on their own: Shutdown ends them.
+	srv.RegisterOnShutdown(a.CloseStreams)
 	ln, err := net.Listen("tcp", srv.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)

@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"runtime"
 	"time"
@@ -21,6 +22,8 @@ import (
 	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/digest"
+	"creatorgrowth/internal/events"
 	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/guidance"
 	"creatorgrowth/internal/httpapi"
@@ -68,6 +71,9 @@ type Options struct {
 	Usage    *igsync.UsageBook
 	// SPA is the built web app, if any.
 	SPA fs.FS
+	// Events tunes the live-update hub (heartbeat, per-user cap); its
+	// OnStreams and Logger are set by New.
+	Events events.Options
 }
 
 // InstagramOptions tune the Instagram client. Its URLs come from the
@@ -104,6 +110,10 @@ type App struct {
 	// Handlers are the job handlers Pool runs, by kind (the Instagram
 	// jobs, and send_mail with SMTP_URL), for more pools beside it.
 	Handlers map[string]worker.Handler
+	// Digest queues and builds the weekly digests.
+	Digest *digest.Service
+	// Events is the live-update hub; its listener runs from Start to Stop.
+	Events *events.Hub
 }
 
 // New assembles the server on db. It builds every store once and hands
@@ -201,9 +211,13 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		poolOpts.BaseBackoff = cfg.JobBackoff
 	}
 	poolOpts.Wake = wake
+	digests := newDigests(cfg, db, jobs, posts, mails, reports, logger, wake, now)
 	handlers := ig.Handlers()
+	schedules := ig.Schedules()
 	if mails != nil {
 		handlers[mail.KindSendMail] = mails.outbox.Handle
+		maps.Copy(handlers, digests.Handlers())
+		schedules = append(schedules, digests.Schedules()...)
 	}
 	pool := worker.New(jobs, handlers, logger, poolOpts)
 	pool.OnOutcome = mx.JobOutcome
@@ -219,6 +233,9 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	if o.Limits != nil {
 		limits = *o.Limits
 	}
+	evOpts := o.Events
+	evOpts.OnStreams, evOpts.Logger = mx.EventStreams, logger
+	hub := events.NewHub(cfg.DatabaseURL, evOpts)
 	store := o.LimiterStore
 	if store == nil {
 		store = memory.NewStore()
@@ -242,6 +259,9 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Guidance:      guide,
 		Goals:         goals,
 		Instagram:     ig,
+		Events:        hub,
+		Digest:        digests,
+		MailOn:        mails != nil,
 		LimiterStore:  store,
 		Limits:        limits,
 		SPA:           o.SPA,
@@ -267,20 +287,52 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Wake:      wake,
 		Pool:      pool,
 		Handlers:  handlers,
-		Scheduler: worker.NewScheduler(db, logger, time.Minute, ig.Schedules()...),
+		Scheduler: worker.NewScheduler(db, logger, time.Minute, schedules...),
+		Events:    hub,
+		Digest:    digests,
 	}, nil
 }
 
-// Start runs the worker pool and the scheduler until Stop.
+// Start runs the worker pool, the scheduler and the live-update
+// listener until Stop.
 func (a *App) Start(ctx context.Context) {
+	a.Events.Start(ctx)
 	a.Pool.Start(ctx)
 	a.Scheduler.Start(ctx)
 }
 
-// Stop ends the scheduler and the pool, handing running jobs back.
+// CloseStreams ends the open live-update streams and refuses new ones.
+// Register it with http.Server.RegisterOnShutdown: Shutdown waits for
+// every request, and a stream never ends on its own.
+func (a *App) CloseStreams() { a.Events.Close() }
+
+// Stop ends the live updates, the scheduler and the pool, handing running
+// jobs back. It is safe to call more than once.
 func (a *App) Stop() {
+	a.Events.Stop()
 	a.Scheduler.Stop()
 	a.Pool.Stop()
+}
+
+// newDigests returns the weekly digest service: with mail (SMTP_URL) it
+// queues the digests into the outbox; without, it still answers
+// unsubscribes.
+func newDigests(cfg *config.Config, db *sql.DB, jobs *postgres.Jobs, posts *postgres.Posts, mails *mailer,
+	reports *growth.Service, logger *slog.Logger, wake *worker.Wake, now func() time.Time) *digest.Service {
+	d := digest.Deps{
+		Store:    postgres.NewDigests(db),
+		Jobs:     jobs,
+		Growth:   reports,
+		Posts:    posts,
+		Secret:   cfg.JWTSecret,
+		Logger:   logger,
+		Now:      now,
+		Notifier: wake,
+	}
+	if mails != nil {
+		d.Outbox, d.Mail = mails.outbox, mails.templates
+	}
+	return digest.New(d)
 }
 
 // instagramClient returns the Instagram client: for the configured app,

@@ -21,6 +21,7 @@ import (
 	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/events"
 	"creatorgrowth/internal/httpapi"
 	"creatorgrowth/internal/metrics"
 	"creatorgrowth/internal/postgres"
@@ -44,6 +45,7 @@ type testAPI struct {
 	cfg  *config.Config
 	logs *testlog.Buffer
 	mx   *metrics.Metrics
+	app  *app.App
 }
 
 type testOptions struct {
@@ -51,6 +53,7 @@ type testOptions struct {
 	limits httpapi.Limits
 	db     *sql.DB
 	store  limiter.Store
+	events events.Options
 }
 
 // option changes how newTestAPI builds the router.
@@ -75,6 +78,11 @@ func withDB(db *sql.DB) option {
 // withLimiterStore counts the limits in store.
 func withLimiterStore(store limiter.Store) option {
 	return func(o *testOptions) { o.store = store }
+}
+
+// withEventOptions tunes the live-update hub.
+func withEventOptions(eo events.Options) option {
+	return func(o *testOptions) { o.events = eo }
 }
 
 // highLimits are limits no test reaches by accident.
@@ -116,11 +124,13 @@ func newTestAPI(t *testing.T, opts ...option) *testAPI {
 	}
 	logs := &testlog.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, err := app.New(cfg, db, logger, app.Options{Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &o.limits, LimiterStore: o.store})
+	a, err := app.New(cfg, db, logger, app.Options{
+		Hasher: auth.NewHasher(bcrypt.MinCost, 8), Limits: &o.limits, LimiterStore: o.store, Events: o.events,
+	})
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}
-	return &testAPI{h: a.Handler, db: db, cfg: cfg, logs: logs, mx: a.Metrics}
+	return &testAPI{h: a.Handler, db: db, cfg: cfg, logs: logs, mx: a.Metrics, app: a}
 }
 
 // response is a recorded answer; Body is the decoded JSON object, when the

@@ -163,11 +163,19 @@ func cors(allowed []string) gin.HandlerFunc {
 	}
 }
 
+// streamingRoutes answer for as long as their client listens: their
+// context is not bounded by requestTimeout (each bounds its own queries).
+var streamingRoutes = map[string]bool{eventsRoute: true}
+
 // limitBody caps the request body and bounds the request's context.
 func limitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.Body != nil {
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
+		}
+		if streamingRoutes[c.FullPath()] {
+			c.Next()
+			return
 		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
 		defer cancel()

@@ -193,6 +193,7 @@ func TestOpenAPI_Document(t *testing.T) {
 		"POST /api/auth/logout", "POST /api/auth/logout-all", "POST /api/auth/verify-email",
 		"POST /api/auth/password-reset", "POST /api/auth/password-reset/confirm",
 		"PATCH /api/user/me", "DELETE /api/user/me", "POST /api/user/password", "GET /auth/instagram/start",
+		"GET /api/events", "POST /api/email/unsubscribe", "POST /api/admin/digests",
 	}
 	paths := map[string]bool{}
 	for _, r := range routes {

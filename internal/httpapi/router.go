@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -17,6 +18,8 @@ import (
 	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/auth"
 	"creatorgrowth/internal/config"
+	"creatorgrowth/internal/digest"
+	"creatorgrowth/internal/events"
 	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/guidance"
 	"creatorgrowth/internal/igsync"
@@ -31,16 +34,22 @@ type Deps struct {
 	DB     *sql.DB
 	Logger *slog.Logger
 	// Now is the clock of the growth reports.
-	Now          func() time.Time
-	Auth         *auth.Service
-	Tokens       *auth.Tokens
-	Waitlist     *waitlist.Service
-	Accounts     *postgres.Accounts
-	Growth       *growth.Service
-	Audience     *audience.Service
-	Guidance     *guidance.Service
-	Goals        *guidance.Goals
-	Instagram    *igsync.Service
+	Now       func() time.Time
+	Auth      *auth.Service
+	Tokens    *auth.Tokens
+	Waitlist  *waitlist.Service
+	Accounts  *postgres.Accounts
+	Growth    *growth.Service
+	Audience  *audience.Service
+	Guidance  *guidance.Service
+	Goals     *guidance.Goals
+	Instagram *igsync.Service
+	// Digest unsubscribes and queues the weekly digests.
+	Digest *digest.Service
+	// MailOn is whether mail can be sent (SMTP_URL is set).
+	MailOn bool
+	// Events is the hub of GET /api/events.
+	Events       *events.Hub
 	LimiterStore limiter.Store
 	Limits       Limits
 	// UserTokens stores the single-use tickets that start an Instagram
@@ -79,6 +88,9 @@ type api struct {
 	guidance *guidance.Service
 	goals    *guidance.Goals
 	igsync   *igsync.Service
+	hub      *events.Hub
+	digest   *digest.Service
+	mailOn   bool
 	probe    *dbProbe
 
 	userTokens *postgres.UserTokens
@@ -107,6 +119,9 @@ func NewRouter(d Deps) (http.Handler, error) {
 		guidance: d.Guidance,
 		goals:    d.Goals,
 		igsync:   d.Instagram,
+		hub:      d.Events,
+		digest:   d.Digest,
+		mailOn:   d.MailOn,
 		probe:    &dbProbe{db: d.DB},
 
 		userTokens: d.UserTokens,
@@ -159,6 +174,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiGroup.POST("/auth/password-reset/confirm", a.passwordResetConfirm)
 	apiGroup.POST("/waitlist/signup", a.waitlistLimit.middleware(), a.waitlistSignup)
 	apiGroup.GET("/admin/waitlist", a.requireAdmin, a.adminWaitlist)
+	apiGroup.POST("/admin/digests", a.requireAdmin, a.adminDigests)
+	apiGroup.POST("/email/unsubscribe", a.unsubscribe)
 
 	user := apiGroup.Group("", a.requireUser)
 	user.GET("/user/me", a.me)
@@ -167,6 +184,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user.POST("/user/password", a.changePassword)
 	user.POST("/auth/logout", a.logout)
 	user.POST("/auth/logout-all", a.logoutAll)
+	user.GET(strings.TrimPrefix(eventsRoute, "/api"), a.events)
 	user.GET("/growth/stats", a.growthStats)
 	user.GET("/growth/audience", a.growthAudience)
 	user.GET("/growth/recommendations", a.growthRecommendations)

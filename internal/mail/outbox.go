@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,6 +78,21 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) error {
 // EnqueueOnce is Enqueue that reports whether m was queued (false: its
 // Key was queued before).
 func (o *Outbox) EnqueueOnce(ctx context.Context, m Message) (bool, error) {
+	created, err := o.enqueue(ctx, nil, m)
+	if created && o.opts.Notify != nil {
+		o.opts.Notify()
+	}
+	return created, err
+}
+
+// EnqueueTx is EnqueueOnce inside tx: the mail is queued only if tx
+// commits, with whatever else tx records (that a digest was sent, say).
+// The caller wakes the pool after the commit.
+func (o *Outbox) EnqueueTx(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
+	return o.enqueue(ctx, tx, m)
+}
+
+func (o *Outbox) enqueue(ctx context.Context, tx *sql.Tx, m Message) (bool, error) {
 	if err := m.Validate(); err != nil {
 		return false, err
 	}
@@ -92,15 +108,17 @@ func (o *Outbox) EnqueueOnce(ctx context.Context, m Message) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("mail: seal: %w", err)
 	}
-	created, err := o.jobs.EnqueuePayload(ctx, id, KindSendMail, m.Key, sealed, time.Now(), o.opts.MaxAttempts)
+	var created bool
+	if tx != nil {
+		created, err = o.jobs.EnqueuePayloadTx(ctx, tx, id, KindSendMail, m.Key, sealed, time.Now(), o.opts.MaxAttempts)
+	} else {
+		created, err = o.jobs.EnqueuePayload(ctx, id, KindSendMail, m.Key, sealed, time.Now(), o.opts.MaxAttempts)
+	}
 	if err != nil {
 		return false, fmt.Errorf("mail: %w", err)
 	}
 	if created {
 		o.logger.Info("mail queued", slog.String("job", id), slog.String("to_domain", Domain(m.To)))
-		if o.opts.Notify != nil {
-			o.opts.Notify()
-		}
 	}
 	return created, nil
 }

@@ -56,6 +56,7 @@ type Metrics struct {
 	jobs      *prometheus.CounterVec
 	instagram *prometheus.CounterVec
 	limiter   *prometheus.CounterVec
+	streams   prometheus.Gauge
 }
 
 // New returns the metrics registered on a fresh registry.
@@ -86,8 +87,12 @@ func New(o Options) *Metrics {
 			Name: "ratelimit_store_errors_total",
 			Help: "Rate-limit store failures, by limit; the limits in front of a password check refuse requests meanwhile.",
 		}, []string{"limit"}),
+		streams: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "event_streams_open",
+			Help: "Live-update streams (GET /api/events) open on this server.",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.jobs, m.instagram, m.limiter,
+	m.reg.MustRegister(m.requests, m.duration, m.jobs, m.instagram, m.limiter, m.streams,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -160,6 +165,11 @@ func (m *Metrics) InstagramCall(endpoint, outcome string) {
 // LimiterFailed records one failure of the rate-limit store.
 func (m *Metrics) LimiterFailed(limit string) {
 	m.limiter.WithLabelValues(limit).Inc()
+}
+
+// EventStreams records the number of open live-update streams.
+func (m *Metrics) EventStreams(open int) {
+	m.streams.Set(float64(open))
 }
 
 // Gatherer returns the registry, for tests and for other exporters.

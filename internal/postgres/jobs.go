@@ -85,12 +85,27 @@ func (s *Jobs) Enqueue(ctx context.Context, kind, accountID string, runAt time.T
 // for as long as its row lives: a second one with the same kind and key
 // is dropped. It reports whether the job was created.
 func (s *Jobs) EnqueuePayload(ctx context.Context, id, kind, key, payload string, runAt time.Time, maxAttempts int) (bool, error) {
+	return enqueuePayload(ctx, s.db, id, kind, key, payload, runAt, maxAttempts)
+}
+
+// EnqueuePayloadTx is EnqueuePayload inside tx: the job exists only if
+// tx commits, together with whatever else tx writes.
+func (s *Jobs) EnqueuePayloadTx(ctx context.Context, tx *sql.Tx, id, kind, key, payload string, runAt time.Time, maxAttempts int) (bool, error) {
+	return enqueuePayload(ctx, tx, id, kind, key, payload, runAt, maxAttempts)
+}
+
+// rowQueryer is a *sql.DB or a *sql.Tx.
+type rowQueryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func enqueuePayload(ctx context.Context, db rowQueryer, id, kind, key, payload string, runAt time.Time, maxAttempts int) (bool, error) {
 	const q = `
 		INSERT INTO jobs (id, kind, dedupe_key, payload, run_at, max_attempts) VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6)
 		ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
 		RETURNING true`
 	var created bool
-	err := s.db.QueryRowContext(ctx, q, id, kind, key, payload, runAt, maxAttempts).Scan(&created)
+	err := db.QueryRowContext(ctx, q, id, kind, key, payload, runAt, maxAttempts).Scan(&created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil // one with this key exists
 	}

@@ -285,6 +285,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a week's digests now to those who have not had it.
+         * @description Queues the weekly digest of `week` (an ISO week, `YYYY-Www`) for every user with
+         *     `weekly_digest` on, a verified email and an account, who has not had that week's
+         *     digest, whatever their local time. `queued` counts the digests queued by this call;
+         *     a user whose digest of the week is already queued or sent is not counted. Each
+         *     digest reports the 7 days up to the week's Monday 08:00 in the user's time zone.
+         *     A week its year does not have (`2026-W54`, `2026-W00`, `2025-W53`) or one that has
+         *     not begun anywhere on Earth yet is `400 invalid_request`. The admin password as for
+         *     `GET /api/admin/waitlist`. Without `SMTP_URL` the endpoint answers `503 unavailable`.
+         */
+        post: operations["adminDigests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/email/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn the weekly digest off, from the digest's unsubscribe link.
+         * @description Every digest carries `List-Unsubscribe: <{PUBLIC_URL}/api/email/unsubscribe?token=…>`
+         *     and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058). Two forms are
+         *     accepted: the unsubscribe page's JSON body `{"token"}`, and a mail client's one-click
+         *     POST: the form body `List-Unsubscribe=One-Click`
+         *     (`application/x-www-form-urlencoded`) with the token in the query. The token is the
+         *     user's, never expires and names no one; it is stored only as a hash. Unsubscribing
+         *     twice is no error. An unknown token is `400 invalid_token`.
+         */
+        post: operations["emailUnsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live updates of the user's accounts, as Server-Sent Events.
+         * @description A `text/event-stream` that stays open. Events:
+         *
+         *     - `sync` with data `{"account_id","state","posts_fetched"}` at every change of an
+         *       account's sync state (`queued`, `running`, `idle`, `failed`, as
+         *       `GET /api/instagram/sync` reports it) or progress;
+         *     - `stats` with data `{"account_id"}` when an account's posts or follower counts
+         *       changed: fetch `GET /api/growth/stats` again.
+         *
+         *     An event caused on any server replica reaches the streams of every replica within
+         *     2 s (PostgreSQL LISTEN/NOTIFY). A comment line (`: ping`) comes at least every 15 s.
+         *     The stream starts with `retry: 3000`. It ends when the server shuts down and when
+         *     the server's connection to the database was lost (events may have been missed):
+         *     reconnect and reload what is shown. At most 5 streams per user per server replica;
+         *     one more is `429 rate_limited` with `Retry-After`.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instagram/connect": {
         parameters: {
             query?: never;
@@ -2038,6 +2124,150 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminDigests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example 2026-W49 */
+                    week: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The digests are queued. */
+            202: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "queued": 12
+                     *     }
+                     */
+                    "application/json": {
+                        queued: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["BodyTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    emailUnsubscribe: {
+        parameters: {
+            query?: {
+                /** @description The token of the one-click form (ignored with a JSON body). */
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    "List-Unsubscribe": "One-Click";
+                };
+            };
+        };
+        responses: {
+            /** @description The weekly digest is off. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "weekly_digest": false,
+                     *       "message": "You will no longer get the weekly digest."
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {boolean} */
+                        weekly_digest: false;
+                        message: string;
+                    };
+                };
+            };
+            /** @description `invalid_token` (unknown token) or `invalid_request` (malformed body, a form without `List-Unsubscribe=One-Click`). */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 3000
+                     *     : connected
+                     *
+                     *     event: sync
+                     *     data: {"account_id":"6f1c2f7e-8a31-4c55-9d6b-0a8f5f1e2b3c","state":"running","posts_fetched":50}
+                     *
+                     *     : ping
+                     *
+                     *     event: stats
+                     *     data: {"account_id":"6f1c2f7e-8a31-4c55-9d6b-0a8f5f1e2b3c"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `rate_limited`: the user has the most streams open on this server. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -6,4 +6,5 @@ export { DisconnectButton } from '@/features/instagram/components/disconnect-but
 export { PAGE_SIZE, PostList } from '@/features/instagram/components/post-list';
 export { SyncStatusLine } from '@/features/instagram/components/sync-status';
 export { useSync } from '@/features/instagram/hooks/use-sync';
+export { MAX_STREAM_ERRORS } from '@/features/instagram/hooks/use-live-events';
 export { readCallbackResult, UNKNOWN_REASON_TEXT, type CallbackResult } from '@/features/instagram/lib/callback-result';

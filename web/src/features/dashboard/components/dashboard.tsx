@@ -34,7 +34,13 @@ export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
   // Posts decide whether an account exists; stats only while posts have not answered yet.
   const missing =
     (isApiError(posts.error) && posts.error.status === 404) || (noAccount(stats.error) && !posts.data && !posts.error);
-  const sync = useSync({ onFinished: reloadAll, watch: Boolean(posts.data) && !missing, intervalMs: syncIntervalMs });
+  const sync = useSync({
+    onFinished: reloadAll,
+    onStats: stats.reload,
+    watch: Boolean(posts.data) && !missing,
+    accountId: posts.data?.account.id,
+    intervalMs: syncIntervalMs,
+  });
 
   let body;
   if (missing) {

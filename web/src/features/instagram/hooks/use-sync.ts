@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { getSyncStatus, refreshPosts } from '@/features/instagram/api/instagram';
+import { useLiveEvents, type SyncEvent } from '@/features/instagram/hooks/use-live-events';
 import { describeError } from '@/lib/api-error';
 import type { SyncStatus } from '@/types/api';
 
@@ -14,18 +15,78 @@ export type SyncView =
 const active = (s: SyncStatus) => s.state === 'queued' || s.state === 'running';
 
 /**
- * useSync starts a refresh and polls the sync state every `intervalMs` until it is idle or
- * failed, then calls `onFinished` (to reload stats and posts). When `watch` is true it also
- * checks once and follows a fetch already in progress (the first one after connecting).
+ * useSync follows the post fetch: it starts a refresh on `refresh`, and when `watch` is true
+ * it also checks once and follows a fetch already in progress (the first one after
+ * connecting). Changes come from the live stream (GET /api/events) while it is open; while
+ * it is not (refused, broken, or no EventSource) the sync state is polled every
+ * `intervalMs` until it is idle or failed. `onFinished` runs when a fetch ends (to reload
+ * stats and posts); `onStats` runs when the stream says the account's data changed.
  */
-export function useSync({ onFinished, watch, intervalMs = 1000 }: { onFinished: () => void; watch: boolean; intervalMs?: number }) {
+export function useSync({
+  onFinished,
+  onStats,
+  watch,
+  accountId,
+  intervalMs = 1000,
+}: {
+  onFinished: () => void;
+  onStats?: () => void;
+  watch: boolean;
+  /** accountId is the account shown: events of the user's other accounts are ignored. */
+  accountId?: string;
+  intervalMs?: number;
+}) {
   const [view, setView] = useState<SyncView>({ phase: 'idle' });
   const [run, setRun] = useState(0);
   const finished = useRef(onFinished);
+  const statsChanged = useRef(onStats);
   useEffect(() => {
     finished.current = onFinished;
-  }, [onFinished]);
+    statsChanged.current = onStats;
+  }, [onFinished, onStats]);
   const baseline = useRef<{ seenActive: boolean; lastSynced: string | null }>({ seenActive: false, lastSynced: null });
+  const following = useRef(false);
+  useEffect(() => {
+    following.current = view.phase === 'starting' || view.phase === 'running';
+  }, [view]);
+
+  const handlers = useMemo(() => {
+    const mine = (id: string) => !accountId || id === accountId;
+    return {
+      onSync: (event: SyncEvent) => {
+        if (!mine(event.account_id)) return;
+        const status: SyncStatus = {
+          state: event.state,
+          posts_fetched: event.posts_fetched,
+          last_synced_at: baseline.current.lastSynced,
+          error: null,
+        };
+        if (active(status)) {
+          baseline.current.seenActive = true;
+          setView({ phase: 'running', status });
+        } else if (!following.current) {
+          // A fetch this page did not follow (a scheduled one) ended: its stats event reloads.
+        } else if (status.state === 'failed') {
+          getSyncStatus().then(
+            (s) => setView({ phase: 'failed', message: s.error || 'The sync did not finish.' }),
+            () => setView({ phase: 'failed', message: 'The sync did not finish.' }),
+          );
+          finished.current();
+        } else {
+          setView({ phase: 'done', status });
+          finished.current();
+        }
+      },
+      onStats: (event: { account_id: string }) => {
+        if (mine(event.account_id)) statsChanged.current?.();
+      },
+      onReconnect: () => {
+        statsChanged.current?.();
+        if (following.current) setRun((n) => n + 1);
+      },
+    };
+  }, [accountId]);
+  const live = useLiveEvents(watch, handlers);
 
   useEffect(() => {
     if (!watch) return;
@@ -46,7 +107,8 @@ export function useSync({ onFinished, watch, intervalMs = 1000 }: { onFinished: 
   }, [watch]);
 
   useEffect(() => {
-    if (run === 0) return;
+    // The stream reports the fetch while it is open; polling is the fallback.
+    if (run === 0 || live || !following.current) return;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let polls = 0;
@@ -82,7 +144,7 @@ export function useSync({ onFinished, watch, intervalMs = 1000 }: { onFinished: 
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [run, intervalMs]);
+  }, [run, intervalMs, live]);
 
   const refresh = useCallback(async () => {
     setView({ phase: 'starting' });
