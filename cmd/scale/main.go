@@ -49,6 +49,7 @@ type options struct {
 	idle, work           time.Duration
 	killAfter            time.Duration
 	clients, maxRequests int
+	think                time.Duration
 	limit                time.Duration
 }
 
@@ -71,7 +72,8 @@ func main() {
 	flag.DurationVar(&o.work, "work", 4*time.Minute, "background work measured, from the first job")
 	flag.DurationVar(&o.killAfter, "kill-after", 90*time.Second, "when replica A is SIGKILLed, from the first job")
 	flag.IntVar(&o.clients, "clients", 8, "concurrent dashboard clients")
-	flag.IntVar(&o.maxRequests, "max-requests", 20000, "requests per load phase at most")
+	flag.IntVar(&o.maxRequests, "max-requests", 100000, "requests per load phase at most")
+	flag.DurationVar(&o.think, "think", 10*time.Millisecond, "each dashboard client's pause between requests")
 	flag.DurationVar(&o.limit, "limit", 13*time.Minute, "the whole run at most")
 	flag.Parse()
 	if o.adminURL == "" {
@@ -316,7 +318,7 @@ func (d *drill) run(ctx context.Context) error {
 
 	say("idle: dashboard load for %s on both replicas", o.idle)
 	ictx, icancel := context.WithTimeout(ctx, o.idle)
-	r.idle = dashboardLoad(ictx, d.liveBases, tokens, o.clients, o.maxRequests)
+	r.idle = dashboardLoad(ictx, d.liveBases, tokens, o.clients, o.maxRequests, o.think)
 	icancel()
 	for i := range r.rssIdle {
 		r.rssIdle[i] = rssKiB(r.pids[i])
@@ -383,7 +385,10 @@ func (d *drill) busy(ctx context.Context, r *report, tokens []string) error {
 	r.t0 = t0
 	var load loadResult
 	lctx, lcancel := context.WithCancel(ctx)
-	go func() { defer wg.Done(); load = dashboardLoad(lctx, d.liveBases, tokens, o.clients, o.maxRequests*4) }()
+	go func() {
+		defer wg.Done()
+		load = dashboardLoad(lctx, d.liveBases, tokens, o.clients, o.maxRequests, o.think)
+	}()
 
 	select {
 	case <-ctx.Done():

@@ -39,10 +39,10 @@ func (r loadResult) all() []time.Duration {
 }
 
 // dashboardLoad sends the mix from clients concurrent clients, each as a
-// random seeded user, to the live bases (read at every request, so that a
-// killed replica stops getting requests), until ctx ends or max requests
-// were sent in all.
-func dashboardLoad(ctx context.Context, bases func() []string, tokens []string, clients, maxRequests int) loadResult {
+// random seeded user pausing think between requests, to the live bases
+// (read at every request, so that a killed replica stops getting
+// requests), until ctx ends or max requests were sent in all.
+func dashboardLoad(ctx context.Context, bases func() []string, tokens []string, clients, maxRequests int, think time.Duration) loadResult {
 	res := loadResult{lat: map[string][]time.Duration{}, statuses: map[int]int{}}
 	var mu sync.Mutex
 	var sent int
@@ -91,6 +91,10 @@ func dashboardLoad(ctx context.Context, bases func() []string, tokens []string, 
 					res.lat[route] = append(res.lat[route], d)
 				}
 				mu.Unlock()
+				select {
+				case <-ctx.Done():
+				case <-time.After(think):
+				}
 			}
 		}()
 	}

@@ -194,8 +194,8 @@ func (r *report) String() string {
 	p("")
 	p("%d accounts × %d posts on one PostgreSQL, two replicas (2 workers each), fakeig with %s latency and %s per account (%d posts each); "+
 		"every sync and the fake's posts' insights due at once, so one 6-hour sync cycle is compressed into the %.1f-minute window (×%.0f); "+
-		"JOB_BACKOFF=1s (×30); %d dashboard clients. Machine: %d cores, load average %s at the end.",
-		o.accounts, o.posts, o.latency, o.rateLimit, o.fakePosts, minutes, 360/minutes, o.clients, runtime.NumCPU(), r.load)
+		"JOB_BACKOFF=1s (×30); %d dashboard clients pausing %s between requests. Machine: %d cores, load average %s at the end.",
+		o.accounts, o.posts, o.latency, o.rateLimit, o.fakePosts, minutes, 360/minutes, o.clients, o.think, runtime.NumCPU(), r.load)
 	p("")
 	p("| figure | value |")
 	p("|---|---|")
