@@ -74,7 +74,7 @@ func main() {
 	flag.IntVar(&o.clients, "clients", 8, "concurrent dashboard clients")
 	flag.IntVar(&o.maxRequests, "max-requests", 100000, "requests per load phase at most")
 	flag.DurationVar(&o.think, "think", 10*time.Millisecond, "each dashboard client's pause between requests")
-	flag.DurationVar(&o.limit, "limit", 13*time.Minute, "the whole run at most")
+	flag.DurationVar(&o.limit, "limit", 12*time.Minute, "the whole run at most")
 	flag.Parse()
 	if o.adminURL == "" {
 		fmt.Fprintln(os.Stderr, "scale: -admin-url is required")
@@ -298,6 +298,18 @@ func (d *drill) run(ctx context.Context) error {
 		return err
 	}
 	say("seeded in %.0f s; database %d MiB", sd.total.Seconds(), sizeSeeded>>20)
+	// A slow seed shortens the window rather than overrunning the limit:
+	// the idle phase, the wait for the scheduler and some slack come first.
+	if dl, ok := ctx.Deadline(); ok {
+		if left := time.Until(dl) - o.idle - 75*time.Second - 90*time.Second; left < o.work {
+			if left < time.Minute {
+				return fmt.Errorf("the seed left %s: too little for the window; seed fewer accounts", left.Round(time.Second))
+			}
+			d.o.work = left.Round(time.Second)
+			d.o.killAfter = min(o.killAfter, d.o.work/2)
+			say("window shortened to %s to stay within -limit (kill after %s)", d.o.work, d.o.killAfter)
+		}
+	}
 	// Hold every schedule back until the idle figures are taken.
 	for _, s := range schedules {
 		if _, err := d.db.ExecContext(ctx, `INSERT INTO schedules (name, next_run_at) VALUES ($1, now() + interval '1 day')
@@ -314,7 +326,7 @@ func (d *drill) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r := &report{o: o, seed: sd, sizeSeeded: sizeSeeded, pids: [2]int{d.servers[0].cmd.Process.Pid, d.servers[1].cmd.Process.Pid}}
+	r := &report{o: d.o, seed: sd, sizeSeeded: sizeSeeded, pids: [2]int{d.servers[0].cmd.Process.Pid, d.servers[1].cmd.Process.Pid}}
 
 	say("idle: dashboard load for %s on both replicas", o.idle)
 	ictx, icancel := context.WithTimeout(ctx, o.idle)
