@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"creatorgrowth/internal/auth"
+	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/secretbox"
 )
 
@@ -188,25 +189,39 @@ func seed(ctx context.Context, db *sql.DB, key []byte, tokensPath string, n, pos
 	return res, nil
 }
 
-// sessions mints a token for up to n seeded users, for the dashboard load.
+// sessions opens a server-side session for up to n seeded users and mints
+// its token, for the dashboard load.
 func sessions(ctx context.Context, db *sql.DB, secret []byte, n int) ([]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT id, email FROM users WHERE email LIKE 'scale-%' ORDER BY random() LIMIT $1`, n)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	tokens := auth.NewTokens(secret)
-	var out []string
+	var users [][2]string
 	for rows.Next() {
 		var id, email string
 		if err := rows.Scan(&id, &email); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		tok, err := tokens.Issue(id, email)
+		users = append(users, [2]string{id, email})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	tokens := auth.NewTokens(secret)
+	store := postgres.NewSessions(db)
+	out := make([]string, 0, len(users))
+	for _, u := range users {
+		sess, err := store.Create(ctx, u[0], auth.TokenTTL)
+		if err != nil {
+			return nil, err
+		}
+		tok, err := tokens.Issue(u[0], u[1], sess.ID)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, tok)
 	}
-	return out, rows.Err()
+	return out, nil
 }
