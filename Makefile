@@ -1,5 +1,5 @@
 # Creator Growth Tool. `make run` starts everything; `make test` tests everything.
-.PHONY: run test test-go test-web e2e bench loadtest faults fuzz lint build clean
+.PHONY: run test test-go test-web e2e bench loadtest faults scale fuzz lint build clean
 
 run: ## Start the product on http://localhost:8080 (PostgreSQL, .env, web app, sandbox)
 	@scripts/run.sh
@@ -22,8 +22,11 @@ bench: ## Benchmarks: Instagram sync and the stats endpoint
 loadtest: ## Load test of bin/server on a private PostgreSQL; figures in docs/performance.md
 	@scripts/loadtest.sh
 
-faults: ## Fault drills: database restart, SIGKILL mid-sync, Instagram down, SIGTERM under load
+faults: ## Fault drills: database restart, SIGKILL mid-sync, Instagram down, SIGTERM under load, a replica killed
 	@scripts/faults.sh
+
+scale: ## Scale drill: two replicas, 10,000 accounts × 1,000 posts, a replica SIGKILLed; figures in docs/performance.md
+	@scripts/scale.sh
 
 fuzz: ## Every fuzz target for FUZZTIME each (default 5m), two at a time
 	@FUZZ_JOBS=$${FUZZ_JOBS:-2} scripts/fuzz.sh $${FUZZTIME:-5m}

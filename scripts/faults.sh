@@ -6,8 +6,10 @@
 #   b  the server SIGKILLed in the middle of a 10,000-post sync, restarted
 #   c  Instagram (cmd/fakeig) answering 503 for a minute
 #   d  SIGTERM under load
+#   e  two replicas on one database, the one mid-backfill SIGKILLed: the
+#      other takes the job over within 30 s and finishes it, once
 #
-#   FAULTS=abcd scripts/faults.sh      # which drills (default all)
+#   FAULTS=abcde scripts/faults.sh     # which drills (default all)
 #
 # One line per drill with the measured outcome is printed at the end; the
 # server logs (.data/faults-logs/) are then scanned for secrets. Bounded: the
@@ -44,7 +46,7 @@ trap cleanup EXIT
 
 status=0
 timeout 11m "$root/bin/faults" -admin-url "$admin_url" -pg-port "$pg_port" -log-dir "$logs" \
-	-only "${FAULTS:-abcd}" || status=$?
+	-only "${FAULTS:-abcde}" || status=$?
 
 SCAN_SECRETS="$JWT_SECRET"$'\n'"$TOKEN_ENCRYPTION_KEY"$'\n'"$ADMIN_PASSWORD" \
 	"$root/scripts/scan-logs.sh" "$logs"/server-*.log || status=1

@@ -10,6 +10,8 @@
 //	                     X-Business-Use-Case-Usage at 100 % and the minutes to regain
 //	-insights-delay 1h   posts younger than this have no insights yet
 //	-live-followers      followers_count follows the daily follower ledger
+//	-accounts N          N more accounts (ScaleAccountID(1..N)), -account-posts posts each,
+//	                     for scale drills; -tokens FILE writes "ig_user_id token" per line
 //
 // The drill tells it to fail or slow down through its control endpoints:
 //
@@ -62,7 +64,15 @@ type settings struct {
 	rateLimit                  int
 	rateWindow                 time.Duration
 	liveFollowers              bool
+	// accounts more accounts of accountPosts posts each; their tokens go
+	// to tokensFile.
+	accounts, accountPosts int
+	tokensFile             string
 }
+
+// ScaleAccountID is the professional id of the n-th extra account
+// (-accounts): 1784150 and n in ten digits, as the scale drill seeds them.
+func ScaleAccountID(n int) string { return fmt.Sprintf("1784150%010d", n) }
 
 func main() {
 	var s settings
@@ -76,6 +86,9 @@ func main() {
 	flag.StringVar(&rate, "rate-limit", "", "per-account call budget, e.g. 200/h or 4800/24h (empty: none)")
 	flag.DurationVar(&s.insightsDelay, "insights-delay", time.Hour, "age before a post has insights")
 	flag.BoolVar(&s.liveFollowers, "live-followers", true, "followers_count follows the follower ledger over time")
+	flag.IntVar(&s.accounts, "accounts", 0, "extra accounts for a scale drill (ids ScaleAccountID(1..N))")
+	flag.IntVar(&s.accountPosts, "account-posts", 60, "posts of each extra account")
+	flag.StringVar(&s.tokensFile, "tokens", "", "file to write each extra account's token to (\"ig_user_id token\" lines)")
 	flag.Parse()
 	var err error
 	if s.rateLimit, s.rateWindow, err = parseRate(rate); err != nil {
@@ -191,8 +204,33 @@ func handler(sb *sandbox.Sandbox) http.Handler {
 	return mux
 }
 
+// addScaleAccounts creates the extra accounts and writes their tokens.
+func addScaleAccounts(sb *sandbox.Sandbox, s settings) error {
+	if s.accounts <= 0 {
+		return nil
+	}
+	var b strings.Builder
+	for n := 1; n <= s.accounts; n++ {
+		id := ScaleAccountID(n)
+		sb.AddAccount(sandbox.AccountSpec{UserID: id, Username: fmt.Sprintf("scale.creator%d", n),
+			Followers: 500 + n%5000, Follows: 150, Posts: s.accountPosts, Span: 60 * 24 * time.Hour})
+		fmt.Fprintf(&b, "%s %s\n", id, sb.IssueToken(id))
+	}
+	if s.tokensFile == "" {
+		return nil
+	}
+	tmp := s.tokensFile + ".tmp"
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, s.tokensFile)
+}
+
 func run(ctx context.Context, s settings) error {
 	sb := newSandbox(s)
+	if err := addScaleAccounts(sb, s); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)))
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +109,37 @@ func TestFakeIG_InsightsRateLimitAndLatency(t *testing.T) {
 		t.Errorf("bad regain: %v %v", r, err)
 	} else {
 		r.Body.Close()
+	}
+}
+
+func TestAddScaleAccounts(t *testing.T) {
+	s := settings{port: 18190, clientID: "c", secret: "s", accounts: 3, accountPosts: 5,
+		tokensFile: t.TempDir() + "/tokens", liveFollowers: true, insightsDelay: time.Hour}
+	sb := newSandbox(s)
+	if err := addScaleAccounts(sb, s); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(s.tokensFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d token lines, want 3: %q", len(lines), raw)
+	}
+	srv := httptest.NewServer(handler(sb))
+	defer srv.Close()
+	for i, l := range lines {
+		id, tok, ok := strings.Cut(l, " ")
+		if !ok || id != ScaleAccountID(i+1) || tok == "" {
+			t.Fatalf("line %d = %q", i, l)
+		}
+		resp, me := getJSON(t, srv.URL+"/me?fields=user_id,username&access_token="+tok)
+		if resp.StatusCode != http.StatusOK || me["user_id"] != id {
+			t.Errorf("/me for %s: %d %v", id, resp.StatusCode, me)
+		}
+	}
+	if got := len(sb.Account(ScaleAccountID(2)).Posts()); got != 5 {
+		t.Errorf("%d posts, want 5", got)
 	}
 }

@@ -7,6 +7,7 @@
 //	b  the server killed (SIGKILL) in the middle of a sync, then restarted
 //	c  Instagram answering 503 for a minute
 //	d  SIGTERM under load
+//	e  two replicas on one database, the one running a backfill SIGKILLed
 //
 // The server's secrets come from the environment (JWT_SECRET,
 // TOKEN_ENCRYPTION_KEY, ADMIN_PASSWORD), so that the script can scan the
@@ -63,7 +64,7 @@ func main() {
 	flag.StringVar(&h.logDir, "log-dir", ".data/faults-logs", "where server and fake logs go")
 	flag.IntVar(&h.serverPort, "port", 18091, "server port (loopback)")
 	flag.IntVar(&h.fakePort, "fake-port", 18191, "fake Instagram port (loopback)")
-	only := flag.String("only", "abcd", "drills to run")
+	only := flag.String("only", "abcde", "drills to run")
 	flag.Parse()
 
 	h.secrets = map[string]string{}
@@ -99,6 +100,7 @@ func main() {
 		{"b", "server SIGKILLed mid-sync and restarted", h.drillKill},
 		{"c", "Instagram down (503) for a minute", h.drillInstagramDown},
 		{"d", "SIGTERM under load", h.drillSigterm},
+		{"e", "two replicas, the one running a backfill SIGKILLed", h.drillReplicas},
 	}
 	var lines []string
 	failed := false
