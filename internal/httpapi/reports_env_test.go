@@ -19,6 +19,7 @@ import (
 	"creatorgrowth/internal/config"
 	"creatorgrowth/internal/growth"
 	"creatorgrowth/internal/httpapi"
+	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/testdb"
 )
 
@@ -106,8 +107,11 @@ func (e *rpEnv) user(t *testing.T) rpUser {
 		`INSERT INTO users (email, password) VALUES ($1, 'x') RETURNING id`, u.email).Scan(&u.id); err != nil {
 		t.Fatalf("insert user: %v", err)
 	}
-	var err error
-	if u.token, err = e.tokens.Issue(u.id, u.email); err != nil {
+	sess, err := postgres.NewSessions(e.db).Create(context.Background(), u.id, auth.TokenTTL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.token, err = e.tokens.Issue(u.id, u.email, sess.ID); err != nil {
 		t.Fatal(err)
 	}
 	return u
