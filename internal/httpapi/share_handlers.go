@@ -26,7 +26,7 @@ const (
 	shareTokenBytes   = 32
 	shareTokenLen     = 43 // base64url of 32 bytes, unpadded
 	maxShareLinkDays  = 365
-	publicReportCache = "public, max-age=60"
+	publicReportCache = "public, no-cache"
 )
 
 // shareLinkJSON is a share link as listed. The token and the address are
@@ -245,8 +245,11 @@ func publicStats(body []byte) (json.RawMessage, error) {
 }
 
 // publicReport answers GET /api/public/reports/{token}, without a login:
-// 200 with the report, which shared caches may keep for a minute (so a
-// deleted link may be served that long by a cache in between), or 404.
+// 200 with the report, or 404. Caches may keep a report but must ask
+// again before each use (no-cache with an ETag, answered 304 while the
+// report is the same): a deleted link stops at once, which a max-age would
+// delay, and an unchanged report costs no body. The growth service reuses
+// reports on the server while the account's data holds.
 func (a *api) publicReport(c *gin.Context) {
 	c.Header("X-Robots-Tag", "noindex")
 	r, err := a.openShareLink(c, c.Param("token"))
@@ -254,8 +257,32 @@ func (a *api) publicReport(c *gin.Context) {
 		writeError(c, a.logger, err)
 		return
 	}
+	body, err := json.Marshal(r)
+	if err != nil {
+		writeError(c, a.logger, fmt.Errorf("public report: %w", err))
+		return
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 	c.Header("Cache-Control", publicReportCache)
-	c.JSON(http.StatusOK, r)
+	c.Header("ETag", etag)
+	if etagMatches(c.GetHeader("If-None-Match"), etag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// etagMatches reports whether an If-None-Match header names etag (weak
+// comparison, as RFC 9110 asks for it).
+func etagMatches(header, etag string) bool {
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if part == etag || part == "*" {
+			return true
+		}
+	}
+	return false
 }
 
 // reportPreview gives the OpenGraph title and description of the page

@@ -94,8 +94,16 @@ func TestShareLinks_Lifecycle(t *testing.T) {
 		if res.Body["username"] != "creator.one" || res.Body["followers"] != 1200.0 {
 			t.Errorf("username, followers = %v, %v", res.Body["username"], res.Body["followers"])
 		}
-		if got, want := res.Header.Get("Cache-Control"), "public, max-age=60"; got != want {
+		if got, want := res.Header.Get("Cache-Control"), "public, no-cache"; got != want {
 			t.Errorf("Cache-Control = %q, want %q", got, want)
+		}
+		etag := res.Header.Get("ETag")
+		again := e.do(t, http.MethodGet, "/api/public/reports/"+token, nil, nil, header("If-None-Match", "W/"+etag))
+		if etag == "" || again.Status != http.StatusNotModified || len(again.Raw) != 0 {
+			t.Errorf("revalidation with ETag %q: %d %q, want 304 and no body", etag, again.Status, again.Raw)
+		}
+		if other := e.do(t, http.MethodGet, "/api/public/reports/"+token, nil, nil, header("If-None-Match", `"stale"`)); other.Status != http.StatusOK {
+			t.Errorf("another ETag: %d, want 200", other.Status)
 		}
 		stats, _ := res.Body["stats"].(map[string]any)
 		if stats["total_posts"] != 3.0 || stats["period_days"] != 30.0 {

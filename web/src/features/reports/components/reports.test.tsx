@@ -75,7 +75,7 @@ describe('ShareLinks', () => {
     const { user } = renderWithRouter(<ShareLinks initialPeriod={30} timeZone="Europe/Berlin" version={0} />);
 
     await user.selectOptions(screen.getByLabelText('Period'), '90');
-    await user.selectOptions(screen.getByLabelText('Expires after'), '7');
+    await user.selectOptions(screen.getByLabelText('Expires'), '7');
     await user.click(screen.getByRole('button', { name: 'Create link' }));
     expect(callsTo('POST /api/share-links')[0]?.body).toEqual({ period: 90, tz: 'Europe/Berlin', expires_in_days: 7 });
     const address = await screen.findByTestId('share-link-url');

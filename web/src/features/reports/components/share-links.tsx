@@ -87,11 +87,11 @@ export function ShareLinks({ initialPeriod, timeZone, version }: { initialPeriod
           </select>
         </label>
         <label htmlFor={expiryId} className="flex flex-col gap-1 text-sm text-slate-300">
-          Expires after
+          Expires
           <select id={expiryId} className={selectClass} value={days} onChange={(e) => setDays(Number(e.target.value))}>
             {EXPIRY_CHOICES.map((d) => (
               <option key={d} value={d}>
-                {d === 1 ? '1 day' : `${d} days`}
+                {d === 1 ? 'after 1 day' : `after ${d} days`}
               </option>
             ))}
           </select>
