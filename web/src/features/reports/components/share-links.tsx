@@ -76,8 +76,8 @@ export function ShareLinks({ initialPeriod, timeZone, version }: { initialPeriod
         Anyone with the link sees this account&apos;s stats for the period, without your email or account controls.
       </p>
       <div className="flex flex-wrap items-end gap-3">
-        <label htmlFor={periodId} className="flex flex-col gap-1 text-sm text-slate-300">
-          Period
+        <div className="flex flex-col gap-1 text-sm text-slate-300">
+          <label htmlFor={periodId}>Period</label>
           <select id={periodId} className={selectClass} value={period} onChange={(e) => setPeriod(Number(e.target.value) as Period)}>
             {PERIOD_CHOICES.map((p) => (
               <option key={p} value={p}>
@@ -85,9 +85,9 @@ export function ShareLinks({ initialPeriod, timeZone, version }: { initialPeriod
               </option>
             ))}
           </select>
-        </label>
-        <label htmlFor={expiryId} className="flex flex-col gap-1 text-sm text-slate-300">
-          Expires
+        </div>
+        <div className="flex flex-col gap-1 text-sm text-slate-300">
+          <label htmlFor={expiryId}>Expires</label>
           <select id={expiryId} className={selectClass} value={days} onChange={(e) => setDays(Number(e.target.value))}>
             {EXPIRY_CHOICES.map((d) => (
               <option key={d} value={d}>
@@ -95,7 +95,7 @@ export function ShareLinks({ initialPeriod, timeZone, version }: { initialPeriod
               </option>
             ))}
           </select>
-        </label>
+        </div>
         <Button size="sm" onClick={create} loading={busy}>
           Create link
         </Button>
