@@ -150,18 +150,27 @@ func (a *api) writeExportJSON(ctx context.Context, c *gin.Context, accountID str
 }
 
 // exportRow is a post's CSV record, in the order of exportHeader. An
-// unknown number is an empty cell, never 0.
+// unknown number (a hidden like count, a metric Instagram did not report,
+// insights not read yet) is an empty cell, never 0.
 func exportRow(p postgres.Post) []string {
+	var ins postgres.PostInsights
+	if p.Insights != nil {
+		ins = *p.Insights
+	}
 	row := []string{
 		p.PostedAt.UTC().Format(time.RFC3339),
 		p.IGPostID,
 		p.MediaType,
-		"", // media_product_type: not stored yet
+		p.MediaProductType,
 		p.Permalink,
 		p.Caption,
 		optInt(p.LikeCount),
 		strconv.FormatInt(p.CommentsCount, 10),
-		"", "", "", "", "", // views, reach, saved, shares, total_interactions: not stored yet
+		optInt(ins.Views),
+		optInt(ins.Reach),
+		optInt(ins.Saved),
+		optInt(ins.Shares),
+		optInt(ins.TotalInteractions),
 	}
 	for i, cell := range row {
 		row[i] = neutraliseCell(cell)

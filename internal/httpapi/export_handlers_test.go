@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -35,7 +36,17 @@ func TestGrowthExport_CSV(t *testing.T) {
 		posts = append(posts, rpPost{Caption: c, Likes: likes(int64(10 * i)), Comments: int64(i), PostedAt: now.Add(-time.Duration(i+1) * time.Hour)})
 	}
 	posts[9].Likes = nil // a hidden like count is unknown, not 0
-	e.posts(t, acc, posts...)
+	ids := e.posts(t, acc, posts...)
+	// Insights: the first post has all five metrics, the second only views
+	// (the others unknown, so empty), the rest none yet.
+	if _, err := e.db.ExecContext(context.Background(), `UPDATE instagram_posts SET insights_captured_at = now(),
+		views = 1200, reach = 950, saved = 0, shares = 9, total_interactions = 301 WHERE id = $1`, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.ExecContext(context.Background(), `UPDATE instagram_posts SET insights_captured_at = now(),
+		views = 77, media_type = 'VIDEO', media_product_type = 'REELS' WHERE id = $1`, ids[1]); err != nil {
+		t.Fatal(err)
+	}
 	// Outside the 30-day window: in no row.
 	e.posts(t, acc, rpPost{Caption: "old", Likes: likes(1), PostedAt: now.Add(-31 * 24 * time.Hour)},
 		rpPost{Caption: "future", Likes: likes(1), PostedAt: now.Add(time.Minute)})
@@ -100,13 +111,18 @@ func TestGrowthExport_CSV(t *testing.T) {
 		if row[6] != wantLikes || row[7] != itoa(posts[i].Comments) {
 			t.Errorf("row %d like_count, comments_count = %q, %q; want %q, %q", i, row[6], row[7], wantLikes, itoa(posts[i].Comments))
 		}
-		if row[2] != "IMAGE" || !strings.HasPrefix(row[4], "https://www.instagram.com/p/") || row[1] == "" {
-			t.Errorf("row %d = %q", i, row)
+		wantType, wantProduct, wantInsights := "IMAGE", "FEED", []string{"", "", "", "", ""}
+		switch i {
+		case 0:
+			wantInsights = []string{"1200", "950", "0", "9", "301"} // a known 0 stays 0
+		case 1:
+			wantType, wantProduct, wantInsights = "VIDEO", "REELS", []string{"77", "", "", "", ""}
 		}
-		for _, k := range []int{3, 8, 9, 10, 11, 12} { // not stored: unknown, so empty, never 0
-			if row[k] != "" {
-				t.Errorf("row %d %s = %q, want an empty cell", i, rows[0][k], row[k])
-			}
+		if row[2] != wantType || row[3] != wantProduct || !strings.HasPrefix(row[4], "https://www.instagram.com/p/") || row[1] == "" {
+			t.Errorf("row %d = %q, want media_type %s, media_product_type %s", i, row, wantType, wantProduct)
+		}
+		if got := row[8:]; strings.Join(got, ",") != strings.Join(wantInsights, ",") {
+			t.Errorf("row %d views,reach,saved,shares,total_interactions = %q, want %q (unknown is empty, never 0)", i, got, wantInsights)
 		}
 	}
 }
