@@ -43,6 +43,19 @@ test('downloads the period as CSV and as JSON', async ({ page, request }) => {
   expect(body.posts).toHaveLength(stats.total_posts);
 });
 
+test('the print view keeps the report and drops the app around it', async ({ page, request }) => {
+  await connected(page, request);
+  await expect(page.getByRole('button', { name: 'Print or save as PDF' })).toBeVisible();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('stat-total-posts-value')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Download CSV' })).toBeHidden();
+  await expect(page.getByTestId('share-links')).toBeHidden();
+  await expect(page.getByTestId('account-switcher')).toBeHidden();
+  const pdf = await page.pdf({ format: 'A4' });
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+});
+
 test('a share link opens the report logged out, and stops once revoked', async ({ page, request, browser }) => {
   const { email } = await connected(page, request);
   const panel = page.getByTestId('share-links');
