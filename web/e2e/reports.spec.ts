@@ -1,31 +1,37 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { authHeaders, connectInstagram, disconnectQuietly, register, SANDBOX, tokenOf, waitForSync } from './helpers';
 
 const HEADER =
   'posted_at,ig_post_id,media_type,media_product_type,permalink,caption,like_count,comments_count,views,reach,saved,shares,total_interactions';
 
-let token: string | null = null;
+// One creator for the whole file, in order: registrations are limited to 10 an hour per
+// client IP, and the rest of the suite uses most of them.
+test.describe.configure({ mode: 'serial' });
 
-test.afterEach(async ({ request }) => {
-  // Sandbox accounts can be linked to one user at a time: free them for the next test.
-  await disconnectQuietly(request, token);
-  token = null;
+let page: Page;
+let email = '';
+let jwt = '';
+
+test.beforeAll(async ({ browser }, info) => {
+  const { baseURL, timezoneId, locale, viewport } = info.project.use;
+  page = await browser.newPage({ baseURL, timezoneId, locale, viewport, acceptDownloads: true });
+  email = await register(page);
+  jwt = await tokenOf(page);
+  await connectInstagram(page, SANDBOX.studio);
+  await waitForSync(page.request, jwt);
+  await page.goto('/dashboard');
+  await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.studio}`);
 });
 
-async function connected(page: Page, request: APIRequestContext, account: string = SANDBOX.studio) {
-  const email = await register(page);
-  token = await tokenOf(page);
-  await connectInstagram(page, account);
-  await waitForSync(request, token);
-  await page.goto('/dashboard');
-  await expect(page.getByTestId('account-username')).toHaveText(`@${account}`);
-  return { email, jwt: token };
-}
+test.afterAll(async () => {
+  // Sandbox accounts can be linked to one user at a time: free them for other tests.
+  await disconnectQuietly(page.request, jwt);
+  await page.close();
+});
 
-test('downloads the period as CSV and as JSON', async ({ page, request }) => {
-  const { jwt } = await connected(page, request);
-  const stats = (await (await request.get('/api/growth/stats?period=30&tz=Europe/Berlin', { headers: authHeaders(jwt) })).json()) as {
+test('downloads the period as CSV and as JSON', async () => {
+  const stats = (await (await page.request.get('/api/growth/stats?period=30&tz=Europe/Berlin', { headers: authHeaders(jwt) })).json()) as {
     total_posts: number;
   };
 
@@ -43,8 +49,7 @@ test('downloads the period as CSV and as JSON', async ({ page, request }) => {
   expect(body.posts).toHaveLength(stats.total_posts);
 });
 
-test('the print view keeps the report and drops the app around it', async ({ page, request }) => {
-  await connected(page, request);
+test('the print view keeps the report and drops the app around it', async () => {
   await expect(page.getByRole('button', { name: 'Print or save as PDF' })).toBeVisible();
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByTestId('stat-total-posts-value')).toBeVisible();
@@ -54,10 +59,10 @@ test('the print view keeps the report and drops the app around it', async ({ pag
   await expect(page.getByTestId('account-switcher')).toBeHidden();
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  await page.emulateMedia({ media: 'screen' });
 });
 
-test('a share link opens the report logged out, and stops once revoked', async ({ page, request, browser }) => {
-  const { email } = await connected(page, request);
+test('a share link opens the report logged out, and stops once revoked', async ({ browser }) => {
   const panel = page.getByTestId('share-links');
   await panel.getByLabel('Expires').selectOption('7');
   await panel.getByRole('button', { name: 'Create link' }).click();
@@ -85,32 +90,31 @@ test('a share link opens the report logged out, and stops once revoked', async (
   }
 });
 
-test('switches between two connected accounts', async ({ page, request }) => {
-  const { jwt } = await connected(page, request, SANDBOX.creator);
+test('switches between two connected accounts', async () => {
   await page.getByRole('button', { name: 'Connect another account' }).click();
   await page.waitForURL(/\/sandbox\/instagram\//);
   const select = page.locator('select[name="account"]');
-  const value = await select.locator('option', { hasText: `@${SANDBOX.studio}` }).first().getAttribute('value');
+  const value = await select.locator('option', { hasText: `@${SANDBOX.creator}` }).first().getAttribute('value');
   await select.selectOption(value as string);
   await page.locator('#allow').click();
   await page.waitForURL(/\/dashboard/);
-  await waitForSync(request, jwt);
+  await waitForSync(page.request, jwt);
   await page.goto('/dashboard');
 
   // The newest account first.
-  await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.studio}`);
+  await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.creator}`);
   const switcher = page.getByLabel('Account');
-  await expect(switcher.locator('option')).toHaveText([`@${SANDBOX.studio}`, `@${SANDBOX.creator}`]);
-  const studioCount = await page.getByTestId('posts-count').textContent();
+  await expect(switcher.locator('option')).toHaveText([`@${SANDBOX.creator}`, `@${SANDBOX.studio}`]);
+  const creatorCount = await page.getByTestId('posts-count').textContent();
 
   const stats = page.waitForRequest((r) => r.url().includes('/api/growth/stats') && r.url().includes('account_id='));
-  await switcher.selectOption({ label: `@${SANDBOX.creator}` });
+  await switcher.selectOption({ label: `@${SANDBOX.studio}` });
   await stats;
-  await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.creator}`);
-  await expect(page.getByTestId('posts-count')).not.toHaveText(studioCount ?? '');
+  await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.studio}`);
+  await expect(page.getByTestId('posts-count')).not.toHaveText(creatorCount ?? '');
   // The choice holds across a reload.
   await page.reload();
-  await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.creator}`);
-  await switcher.selectOption({ label: `@${SANDBOX.studio}` });
   await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.studio}`);
+  await switcher.selectOption({ label: `@${SANDBOX.creator}` });
+  await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.creator}`);
 });
