@@ -66,9 +66,10 @@ func ctConfig(tb testing.TB, extra map[string]string) *config.Config {
 // ctHighLimits are limits no test reaches by accident.
 func ctHighLimits() httpapi.Limits {
 	return httpapi.Limits{
-		Login:       limiter.Rate{Period: time.Minute, Limit: 100_000},
-		Waitlist:    limiter.Rate{Period: time.Minute, Limit: 100_000},
-		AdminFailed: limiter.Rate{Period: time.Minute, Limit: 100_000},
+		Login:        limiter.Rate{Period: time.Minute, Limit: 100_000},
+		Waitlist:     limiter.Rate{Period: time.Minute, Limit: 100_000},
+		AdminFailed:  limiter.Rate{Period: time.Minute, Limit: 100_000},
+		PublicReport: limiter.Rate{Period: time.Minute, Limit: 100_000},
 	}
 }
 

@@ -88,9 +88,10 @@ func withEventOptions(eo events.Options) option {
 // highLimits are limits no test reaches by accident.
 func highLimits() httpapi.Limits {
 	return httpapi.Limits{
-		Login:       limiter.Rate{Period: time.Minute, Limit: 10_000},
-		Waitlist:    limiter.Rate{Period: time.Minute, Limit: 10_000},
-		AdminFailed: limiter.Rate{Period: time.Minute, Limit: 10_000},
+		Login:        limiter.Rate{Period: time.Minute, Limit: 10_000},
+		Waitlist:     limiter.Rate{Period: time.Minute, Limit: 10_000},
+		AdminFailed:  limiter.Rate{Period: time.Minute, Limit: 10_000},
+		PublicReport: limiter.Rate{Period: time.Minute, Limit: 10_000},
 	}
 }
 

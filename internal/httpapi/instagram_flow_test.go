@@ -43,7 +43,7 @@ func igAllPosts(t *testing.T, h *igsynctest.Harness, token string, limit int) (p
 		if res.Status != http.StatusOK {
 			t.Fatalf("posts: %d %s", res.Status, res.Raw)
 		}
-		if got, want := igSortedKeys(res.Body), []string{"account", "posts", "posts_count"}; !slices.Equal(got, want) {
+		if got, want := igSortedKeys(res.Body), []string{"account", "next_cursor", "posts", "posts_count"}; !slices.Equal(got, want) {
 			t.Fatalf("posts keys = %v, want %v", got, want)
 		}
 		count = int(res.Body["posts_count"].(float64))

@@ -224,20 +224,43 @@ func (a *api) instagramPosts(c *gin.Context) {
 		writeError(c, a.logger, apperr.Errorf(apperr.CodeInvalidRequest, "limit must be between 1 and %d.", maxPostsLimit))
 		return
 	}
-	var before time.Time
-	if raw := c.Query("before"); raw != "" {
-		before, err = instagram.ParseTimestamp(raw)
-		if err != nil {
+	rawCursor, hasCursor := c.GetQuery("cursor")
+	rawBefore, hasBefore := c.GetQuery("before")
+	if hasCursor && hasBefore {
+		writeError(c, a.logger, apperr.New(apperr.CodeInvalidRequest, "Give cursor or before, not both."))
+		return
+	}
+	// One post more than the page tells whether another page follows.
+	var posts []postgres.Post
+	switch {
+	case hasCursor:
+		cur, cerr := decodeCursor(rawCursor)
+		if cerr != nil {
+			writeError(c, a.logger, cerr)
+			return
+		}
+		posts, err = a.posts.ListAfter(c.Request.Context(), acc.ID, cur.postedAt, cur.id, limit+1)
+	case hasBefore:
+		before, perr := instagram.ParseTimestamp(rawBefore)
+		if perr != nil {
 			writeError(c, a.logger, apperr.New(apperr.CodeInvalidRequest, "before must be an RFC 3339 time such as 2026-11-25T20:37:24Z."))
 			return
 		}
+		posts, err = a.igsync.Posts(c.Request.Context(), acc.ID, before, limit+1)
+	default:
+		posts, err = a.igsync.Posts(c.Request.Context(), acc.ID, time.Time{}, limit+1)
 	}
-	posts, err := a.igsync.Posts(c.Request.Context(), acc.ID, before, limit)
 	if err != nil {
 		writeError(c, a.logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"account": toAccountJSON(acc), "posts_count": acc.PostsCount, "posts": toPostsJSON(posts)})
+	var next *string
+	if len(posts) > limit {
+		posts = posts[:limit]
+		s := encodeCursor(posts[limit-1])
+		next = &s
+	}
+	c.JSON(http.StatusOK, gin.H{"account": toAccountJSON(acc), "posts_count": acc.PostsCount, "next_cursor": next, "posts": toPostsJSON(posts)})
 }
 
 // readingJSON is an entry of a post's insights history.

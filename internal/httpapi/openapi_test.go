@@ -194,6 +194,8 @@ func TestOpenAPI_Document(t *testing.T) {
 		"POST /api/auth/password-reset", "POST /api/auth/password-reset/confirm",
 		"PATCH /api/user/me", "DELETE /api/user/me", "POST /api/user/password", "GET /auth/instagram/start",
 		"GET /api/events", "POST /api/email/unsubscribe", "POST /api/admin/digests",
+		"GET /api/instagram/accounts", "GET /api/growth/export", "POST /api/share-links", "GET /api/share-links",
+		"DELETE /api/share-links/{id}", "GET /api/public/reports/{token}",
 	}
 	paths := map[string]bool{}
 	for _, r := range routes {
@@ -395,6 +397,7 @@ func TestOpenAPI_Contract(t *testing.T) {
 	growthStatsScenario(t, do, token, other)
 	growthAudienceScenario(t, do, token, other)
 	adviceScenario(t, do, token, other)
+	reportsScenario(t, do, token, other, accountID)
 
 	// Metrics are open in the test environment.
 	want(do(http.MethodGet, "/metrics", nil, nil), http.StatusOK)
@@ -426,6 +429,12 @@ func TestOpenAPI_Contract(t *testing.T) {
 		"listGoals":             {200, 400, 401, 404},
 		"deleteGoal":            {204, 401, 404},
 		"getMetrics":            {200},
+		"instagramAccounts":     {200, 401},
+		"growthExport":          {200, 400, 401, 404},
+		"createShareLink":       {201, 400, 401, 404},
+		"listShareLinks":        {200, 400, 401, 404},
+		"deleteShareLink":       {204, 401, 404},
+		"publicReport":          {200, 404},
 	})
 }
 
@@ -538,4 +547,59 @@ func growthAudienceScenario(t *testing.T, do func(method, target string, body an
 	if res := do(http.MethodGet, "/api/growth/audience", nil, nil); res.Status != http.StatusUnauthorized {
 		t.Errorf("audience without a token: %d, want 401", res.Status)
 	}
+}
+
+// reportsScenario exercises the accounts list, cursor paging, the exports,
+// share links and the public report they open.
+func reportsScenario(t *testing.T, do func(method, target string, body any, header http.Header) ctResponse, token, other, accountID string) {
+	t.Helper()
+	want := func(res ctResponse, status int) {
+		t.Helper()
+		if res.Status != status {
+			t.Errorf("status = %d, want %d: %.300s", res.Status, status, res.Raw)
+		}
+	}
+	want(do(http.MethodGet, "/api/instagram/accounts", nil, ctBearer(token)), http.StatusOK)
+	want(do(http.MethodGet, "/api/instagram/accounts", nil, ctBearer(other)), http.StatusOK)
+	want(do(http.MethodGet, "/api/instagram/accounts", nil, nil), http.StatusUnauthorized)
+
+	res := do(http.MethodGet, "/api/instagram/posts?limit=7", nil, ctBearer(token))
+	for pages := 0; res.Status == http.StatusOK && res.Body["next_cursor"] != nil && pages < 20; pages++ {
+		res = do(http.MethodGet, "/api/instagram/posts?limit=7&cursor="+res.Body["next_cursor"].(string), nil, ctBearer(token))
+	}
+	want(res, http.StatusOK)
+	want(do(http.MethodGet, "/api/instagram/posts?cursor=bm9wZQ", nil, ctBearer(token)), http.StatusBadRequest)
+
+	for _, q := range []string{"", "?format=csv&period=90", "?format=json&period=90&tz=Europe/Berlin"} {
+		want(do(http.MethodGet, "/api/growth/export"+q, nil, ctBearer(token)), http.StatusOK)
+	}
+	want(do(http.MethodGet, "/api/growth/export?format=xml", nil, ctBearer(token)), http.StatusBadRequest)
+	want(do(http.MethodGet, "/api/growth/export?period=8", nil, ctBearer(token)), http.StatusBadRequest)
+	want(do(http.MethodGet, "/api/growth/export?account_id="+accountID, nil, ctBearer(other)), http.StatusNotFound)
+	want(do(http.MethodGet, "/api/growth/export", nil, nil), http.StatusUnauthorized)
+
+	res = do(http.MethodPost, "/api/share-links", map[string]any{"period": 90, "tz": "Europe/Berlin", "expires_in_days": 30}, ctBearer(token))
+	want(res, http.StatusCreated)
+	link, _ := res.Body["id"].(string)
+	tok, _ := res.Body["token"].(string)
+	want(do(http.MethodPost, "/api/share-links", map[string]any{"expires_in_days": 0}, ctBearer(token)), http.StatusBadRequest)
+	want(do(http.MethodPost, "/api/share-links", map[string]any{"period": 8, "expires_in_days": 3}, ctBearer(token)), http.StatusBadRequest)
+	want(do(http.MethodPost, "/api/share-links", map[string]any{"expires_in_days": 3}, ctBearer(other)), http.StatusNotFound)
+	want(do(http.MethodPost, "/api/share-links", map[string]any{"expires_in_days": 3}, nil), http.StatusUnauthorized)
+	want(do(http.MethodGet, "/api/share-links", nil, ctBearer(token)), http.StatusOK)
+	want(do(http.MethodGet, "/api/share-links?account_id="+accountID, nil, ctBearer(token)), http.StatusOK)
+	want(do(http.MethodGet, "/api/share-links?account_id=nope", nil, ctBearer(token)), http.StatusBadRequest)
+	want(do(http.MethodGet, "/api/share-links?account_id="+accountID, nil, ctBearer(other)), http.StatusNotFound)
+	want(do(http.MethodGet, "/api/share-links", nil, nil), http.StatusUnauthorized)
+
+	res = do(http.MethodGet, "/api/public/reports/"+tok, nil, nil)
+	want(res, http.StatusOK)
+	if st, _ := res.Body["stats"].(map[string]any); st == nil || st["best_post"] == nil {
+		t.Errorf("public report without a best post to validate: %.300s", res.Raw)
+	}
+	want(do(http.MethodGet, "/api/public/reports/nope", nil, nil), http.StatusNotFound)
+	want(do(http.MethodDelete, "/api/share-links/"+link, nil, ctBearer(other)), http.StatusNotFound)
+	want(do(http.MethodDelete, "/api/share-links/"+link, nil, nil), http.StatusUnauthorized)
+	want(do(http.MethodDelete, "/api/share-links/"+link, nil, ctBearer(token)), http.StatusNoContent)
+	want(do(http.MethodGet, "/api/public/reports/"+tok, nil, nil), http.StatusNotFound)
 }

@@ -34,12 +34,16 @@ type Limits struct {
 	PasswordReset limiter.Rate
 	Waitlist      limiter.Rate
 	AdminFailed   limiter.Rate
+	// PublicReport limits the public share-link reports (the API and the
+	// /r/<token> page, each counted on its own).
+	PublicReport limiter.Rate
 }
 
 // DefaultLimits are the contract's limits: 5 logins a minute per IP, 10
 // failed logins per 15 minutes per address, 10 registrations an hour per
-// IP, 5 reset requests an hour per IP and per address, and generous but
-// bounded waitlist signups and admin password failures.
+// IP, 5 reset requests an hour per IP and per address, 60 public reports
+// a minute per IP, and generous but bounded waitlist signups and admin
+// password failures.
 func DefaultLimits() Limits {
 	return Limits{
 		Login:         limiter.Rate{Period: time.Minute, Limit: 5},
@@ -48,6 +52,7 @@ func DefaultLimits() Limits {
 		PasswordReset: limiter.Rate{Period: time.Hour, Limit: 5},
 		Waitlist:      limiter.Rate{Period: time.Minute, Limit: 120},
 		AdminFailed:   limiter.Rate{Period: 15 * time.Minute, Limit: 10},
+		PublicReport:  limiter.Rate{Period: time.Minute, Limit: 60},
 	}
 }
 
@@ -210,4 +215,18 @@ func (r *rateLimiter) middleware() gin.HandlerFunc {
 			c.Next()
 		}
 	}
+}
+
+// allow counts one request and reports whether it is within the limit,
+// writing nothing: for pages that degrade instead of refusing.
+func (r *rateLimiter) allow(c *gin.Context) bool {
+	if r.unlimited() {
+		return true
+	}
+	lc, err := r.store.Get(c.Request.Context(), r.key(c), r.rate)
+	if err != nil {
+		r.storeFailed(c, err)
+		return true
+	}
+	return !lc.Reached
 }

@@ -34,16 +34,18 @@ type Deps struct {
 	DB     *sql.DB
 	Logger *slog.Logger
 	// Now is the clock of the growth reports.
-	Now       func() time.Time
-	Auth      *auth.Service
-	Tokens    *auth.Tokens
-	Waitlist  *waitlist.Service
-	Accounts  *postgres.Accounts
-	Growth    *growth.Service
-	Audience  *audience.Service
-	Guidance  *guidance.Service
-	Goals     *guidance.Goals
-	Instagram *igsync.Service
+	Now        func() time.Time
+	Auth       *auth.Service
+	Tokens     *auth.Tokens
+	Waitlist   *waitlist.Service
+	Accounts   *postgres.Accounts
+	Posts      *postgres.Posts
+	ShareLinks *postgres.ShareLinks
+	Growth     *growth.Service
+	Audience   *audience.Service
+	Guidance   *guidance.Service
+	Goals      *guidance.Goals
+	Instagram  *igsync.Service
 	// Digest unsubscribes and queues the weekly digests.
 	Digest *digest.Service
 	// MailOn is whether mail can be sent (SMTP_URL is set).
@@ -83,6 +85,8 @@ type api struct {
 	tokens   *auth.Tokens
 	waitlist *waitlist.Service
 	accounts *postgres.Accounts
+	posts    *postgres.Posts
+	shares   *postgres.ShareLinks
 	growth   *growth.Service
 	audience *audience.Service
 	guidance *guidance.Service
@@ -101,6 +105,8 @@ type api struct {
 	resetLimit    *rateLimiter
 	waitlistLimit *rateLimiter
 	adminFailures *rateLimiter
+	publicReports *rateLimiter
+	publicPages   *rateLimiter
 }
 
 // NewRouter returns the server's whole HTTP handler.
@@ -114,6 +120,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 		tokens:   d.Tokens,
 		waitlist: d.Waitlist,
 		accounts: d.Accounts,
+		posts:    d.Posts,
+		shares:   d.ShareLinks,
 		growth:   d.Growth,
 		audience: d.Audience,
 		guidance: d.Guidance,
@@ -134,11 +142,13 @@ func NewRouter(d Deps) (http.Handler, error) {
 		registerLimit: newRateLimiter("register", d.LimiterStore, d.Limits.Register, d.Logger),
 		resetLimit:    newRateLimiter("password_reset", d.LimiterStore, d.Limits.PasswordReset, d.Logger),
 		waitlistLimit: newRateLimiter("waitlist", d.LimiterStore, d.Limits.Waitlist, d.Logger),
+		publicReports: newRateLimiter("public-report", d.LimiterStore, d.Limits.PublicReport, d.Logger),
+		publicPages:   newRateLimiter("public-page", d.LimiterStore, d.Limits.PublicReport, d.Logger),
 	}
 	if a.userTokens == nil {
 		a.userTokens = postgres.NewUserTokens(d.DB)
 	}
-	for _, l := range []*rateLimiter{a.registerLimit, a.resetLimit, a.waitlistLimit} {
+	for _, l := range []*rateLimiter{a.registerLimit, a.resetLimit, a.waitlistLimit, a.publicReports, a.publicPages} {
 		l.onStoreError = d.LimiterFailed
 	}
 
@@ -176,6 +186,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 	apiGroup.GET("/admin/waitlist", a.requireAdmin, a.adminWaitlist)
 	apiGroup.POST("/admin/digests", a.requireAdmin, a.adminDigests)
 	apiGroup.POST("/email/unsubscribe", a.unsubscribe)
+	apiGroup.GET("/public/reports/:token", a.publicReports.middleware(), a.publicReport)
 
 	user := apiGroup.Group("", a.requireUser)
 	user.GET("/user/me", a.me)
@@ -192,6 +203,11 @@ func NewRouter(d Deps) (http.Handler, error) {
 	user.POST("/goals", a.createGoal)
 	user.GET("/goals", a.listGoals)
 	user.DELETE("/goals/:id", a.deleteGoal)
+	user.GET("/growth/export", a.growthExport)
+	user.POST("/share-links", a.createShareLink)
+	user.GET("/share-links", a.listShareLinks)
+	user.DELETE("/share-links/:id", a.deleteShareLink)
+	user.GET("/instagram/accounts", a.instagramAccounts)
 	user.GET("/instagram/connect", a.instagramConnect)
 	user.POST("/instagram/refresh", a.instagramRefresh)
 	user.GET("/instagram/sync", a.instagramSync)
@@ -206,7 +222,7 @@ func NewRouter(d Deps) (http.Handler, error) {
 		r.Any(SandboxPrefix+"/*path", sandboxHeaders, gin.WrapH(sb))
 	}
 
-	spa := newSPA(d.SPA)
+	spa := newSPA(d.SPA, a.reportPreview)
 	r.NoRoute(func(c *gin.Context) {
 		if isAPIPath(c.Request.URL.Path) {
 			writeError(c, a.logger, apperr.New(apperr.CodeNotFound, "No such endpoint."))

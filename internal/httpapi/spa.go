@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"bytes"
+	"html"
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,12 +21,20 @@ const spaCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src
 // index.html never, and unknown paths fall back to index.html so that
 // client-side routes load.
 type spaHandler struct {
-	files fs.FS
-	index []byte
+	files   fs.FS
+	index   []byte
+	preview previewFunc
 }
 
-func newSPA(files fs.FS) *spaHandler {
-	h := &spaHandler{files: files}
+// preview is the OpenGraph text of a shared report's page.
+type preview struct{ title, description string }
+
+// previewFunc looks up the report of a /r/<token> page: its preview (empty
+// when it has none to give) and whether the token opens a report.
+type previewFunc func(c *gin.Context, token string) (preview, bool)
+
+func newSPA(files fs.FS, p previewFunc) *spaHandler {
+	h := &spaHandler{files: files, preview: p}
 	if files != nil {
 		if b, err := fs.ReadFile(files, "index.html"); err == nil {
 			h.index = b
@@ -49,6 +59,10 @@ func (h *spaHandler) serve(c *gin.Context) {
 		return
 	}
 	name := strings.TrimPrefix(path.Clean(c.Request.URL.Path), "/")
+	if token, ok := strings.CutPrefix(name, "r/"); ok && token != "" && !strings.Contains(token, "/") && h.preview != nil {
+		h.serveReport(c, token)
+		return
+	}
 	if name != "" && name != "index.html" {
 		if f, err := h.files.Open(name); err == nil {
 			st, err := f.Stat()
@@ -76,6 +90,47 @@ func (h *spaHandler) serve(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-cache")
 	http.ServeContent(c.Writer, c.Request, "index.html", time.Time{}, bytes.NewReader(h.index))
+}
+
+// serveReport serves the app for a shared report's page, with the
+// report's OpenGraph tags in its head so that a pasted link previews, or
+// with 404 when the token opens nothing (the app shows its not-found
+// page). The address holds the token: it is sent as no Referer, and the
+// page is not indexed.
+func (h *spaHandler) serveReport(c *gin.Context, token string) {
+	c.Header("Cache-Control", "no-store")
+	c.Header("Referrer-Policy", "no-referrer")
+	c.Header("X-Robots-Tag", "noindex")
+	p, found := h.preview(c, token)
+	status := http.StatusOK
+	if !found {
+		status = http.StatusNotFound
+	}
+	body := h.index
+	if p.title != "" {
+		body = withPreview(h.index, p)
+	}
+	c.Data(status, "text/html; charset=utf-8", body)
+}
+
+// withPreview returns index with its title replaced by the preview's and
+// OpenGraph tags added before </head>, every text HTML-escaped.
+func withPreview(index []byte, p preview) []byte {
+	title, desc := html.EscapeString(p.title), html.EscapeString(p.description)
+	tags := `<meta property="og:type" content="website" />` +
+		`<meta property="og:site_name" content="Creator Growth Tool" />` +
+		`<meta property="og:title" content="` + title + `" />` +
+		`<meta property="og:description" content="` + desc + `" />` +
+		`<meta name="twitter:card" content="summary" />` +
+		`<meta name="robots" content="noindex" />`
+	out := index
+	if i, j := bytes.Index(out, []byte("<title>")), bytes.Index(out, []byte("</title>")); i >= 0 && j > i {
+		out = slices.Concat(out[:i], []byte("<title>"+title), out[j:])
+	}
+	if k := bytes.Index(out, []byte("</head>")); k >= 0 {
+		out = slices.Concat(out[:k], []byte(tags), out[k:])
+	}
+	return out
 }
 
 type readSeeker interface {

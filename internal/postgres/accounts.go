@@ -306,3 +306,29 @@ func (s *Accounts) InsightsBudget(ctx context.Context, now time.Time) (InsightsB
 	}
 	return b, nil
 }
+
+// maxAccounts bounds the account list of one user.
+const maxAccounts = 100
+
+// ListForUser returns the user's accounts, most recently connected first.
+func (s *Accounts) ListForUser(ctx context.Context, userID string) ([]Account, error) {
+	const q = `SELECT ` + accountColumns + ` FROM instagram_accounts WHERE user_id = $1
+		ORDER BY created_at DESC, id DESC LIMIT $2`
+	rows, err := s.db.QueryContext(ctx, q, userID, maxAccounts)
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	defer rows.Close()
+	out := []Account{}
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list accounts: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	return out, nil
+}

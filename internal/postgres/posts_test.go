@@ -109,8 +109,11 @@ func TestPosts_ListPlan(t *testing.T) {
 
 	for name, q := range postgres.ListPostsQueries {
 		args := []any{acc, 50}
-		if name == "before" {
+		switch name {
+		case "before":
 			args = append(args, time.Now().Add(-30*24*time.Hour))
+		case "after":
+			args = append(args, time.Now().Add(-30*24*time.Hour), "ffffffff-ffff-ffff-ffff-ffffffffffff")
 		}
 		var raw []byte
 		if err := db.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) `+q, args...).Scan(&raw); err != nil {

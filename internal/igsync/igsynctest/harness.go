@@ -174,7 +174,7 @@ func New(t testing.TB, o Options) *Harness {
 		Insights: o.Insights,
 		Usage:    o.Usage,
 		Now:      o.InsightsNow,
-		Limits:   &httpapi.Limits{Login: high, Waitlist: high, AdminFailed: high},
+		Limits:   &httpapi.Limits{Login: high, Waitlist: high, AdminFailed: high, PublicReport: high},
 		Instagram: app.InstagramOptions{
 			HTTPClient:  &http.Client{Transport: &recorder{next: transport, seen: h.seen}, Timeout: o.ClientTimeout},
 			MaxRetries:  2,

@@ -36,10 +36,10 @@ export function Layout() {
 
   return (
     <div className="flex min-h-screen flex-col">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:text-slate-900">
+      <a href="#main" className="print:hidden sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:text-slate-900">
         Skip to content
       </a>
-      <header className="sticky top-0 z-40 border-b border-white/10 bg-slate-950/40 backdrop-blur-xl">
+      <header className="sticky top-0 z-40 print:hidden border-b border-white/10 bg-slate-950/40 backdrop-blur-xl">
         <div className="mx-auto flex max-w-6xl items-center justify-between gap-3 px-4 py-3">
           <Link to="/" className="flex items-center gap-2 font-bold text-white">
             <img src="/favicon.svg" alt="" width={28} height={28} />
@@ -77,7 +77,7 @@ export function Layout() {
           <Outlet />
         </Suspense>
       </main>
-      <footer className="px-4 py-6 text-center text-xs text-slate-400">
+      <footer className="px-4 py-6 print:hidden text-center text-xs text-slate-400">
         Creator Growth Tool · Not affiliated with Instagram.
       </footer>
     </div>

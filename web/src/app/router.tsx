@@ -12,6 +12,7 @@ const ForgotPasswordPage = lazy(() => import('@/app/routes/forgot-password'));
 const ResetPasswordPage = lazy(() => import('@/app/routes/reset-password'));
 const VerifyEmailPage = lazy(() => import('@/app/routes/verify-email'));
 const NotFoundPage = lazy(() => import('@/app/routes/not-found'));
+const PublicReportPage = lazy(() => import('@/app/routes/public-report'));
 
 /**
  * AppRoutes is the route table; every page is its own lazily loaded chunk. Declarative
@@ -30,6 +31,7 @@ export function AppRoutes() {
         <Route path="forgot-password" element={<ForgotPasswordPage />} />
         <Route path="reset-password" element={<ResetPasswordPage />} />
         <Route path="verify-email" element={<VerifyEmailPage />} />
+        <Route path="r/:token" element={<PublicReportPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

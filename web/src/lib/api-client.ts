@@ -1,6 +1,7 @@
 import { env } from '@/config/env';
 import { ApiError } from '@/lib/api-error';
 import { setSignedOut } from '@/lib/auth-token';
+import { accountScoped, getSelectedAccount } from '@/lib/selected-account';
 
 /** RequestOptions describe one call to the API. */
 export interface RequestOptions {
@@ -72,9 +73,13 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
   const finalHeaders: Record<string, string> = { Accept: 'application/json', ...headers };
   if (body !== undefined) finalHeaders['Content-Type'] = 'application/json';
 
+  let finalQuery = query;
+  const accountId = accountScoped(path) && !query?.account_id ? getSelectedAccount() : null;
+  if (accountId) finalQuery = { ...query, account_id: accountId };
+
   let response: Response;
   try {
-    response = await fetch(buildUrl(path, query), {
+    response = await fetch(buildUrl(path, finalQuery), {
       method,
       headers: finalHeaders,
       body: body === undefined ? undefined : JSON.stringify(body),

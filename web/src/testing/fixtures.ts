@@ -48,9 +48,10 @@ export function post(n: number, overrides: Partial<Post> = {}): Post {
   };
 }
 
-/** postsPage is a page of posts numbered from `from`. */
+/** postsPage is a page of posts numbered from `from`; its next_cursor names the page after it, if any. */
 export function postsPage(count: number, total: number, from = 1): PostsResponse {
-  return { account: account(), posts_count: total, posts: Array.from({ length: count }, (_, i) => post(from + i)) };
+  const next = from - 1 + count < total ? `cursor-${from + count}` : null;
+  return { account: account(), posts_count: total, next_cursor: next, posts: Array.from({ length: count }, (_, i) => post(from + i)) };
 }
 
 /** stats is a full stats answer for 7 days. */

@@ -1,6 +1,6 @@
 // The JSON shapes of the HTTP contract, named for the web app. Every type comes from
 // api/openapi.yaml through openapi.gen.ts (`npm run gen:api`); none is written by hand.
-import type { components } from '@/types/openapi.gen';
+import type { components, paths } from '@/types/openapi.gen';
 
 type Schemas = components['schemas'];
 
@@ -66,3 +66,21 @@ export type WaitlistEntry = Schemas['WaitlistEntry'];
 
 /** WaitlistPage is a page of the admin listing. */
 export type WaitlistPage = Schemas['WaitlistPage'];
+
+/** AccountsResponse is the body of GET /api/instagram/accounts. */
+export type AccountsResponse = paths['/api/instagram/accounts']['get']['responses'][200]['content']['application/json'];
+
+/** PublicReport is what a share link opens, without a login. */
+export type PublicReport = Schemas['PublicReport'];
+
+/** PublicStats are the stats of a public report: its best post has no id. */
+export type PublicStats = Schemas['PublicStats'];
+
+/** ShareLink is a share link as listed (never with its token). */
+export type ShareLink = Schemas['ShareLink'];
+
+/** CreatedShareLink is the answer to a link's creation, the only one with its token and address. */
+export type CreatedShareLink = Schemas['CreatedShareLink'];
+
+/** ExportFormat is a format of GET /api/growth/export. */
+export type ExportFormat = 'csv' | 'json';

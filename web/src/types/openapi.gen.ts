@@ -503,8 +503,11 @@ export interface paths {
         };
         /**
          * The account's stored posts, newest first.
-         * @description Keyset pagination: pass the `posted_at` of the last post received as `before` to
-         *     get the next page.
+         * @description Newest first, ordered by `(posted_at, id)` descending. Keyset pagination: pass
+         *     `next_cursor` as `cursor` to get the next page; following it until it is `null`
+         *     returns every stored post exactly once, also when many posts share one
+         *     `posted_at`. `before` (posts strictly older than an instant) still works;
+         *     `cursor` and `before` together are `400 invalid_request`.
          */
         get: operations["instagramPosts"];
         put?: never;
@@ -802,6 +805,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instagram/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's Instagram accounts, most recently connected first.
+         * @description `{"accounts":[]}` when there is none. The first is the one every account
+         *     endpoint acts on without `account_id`. At most 100.
+         */
+        get: operations["instagramAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/growth/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The posts of the stats' current window as a CSV or JSON download.
+         * @description The window is that of `GET /api/growth/stats` with the same `period` and `tz`:
+         *     (now − period, now] on `posted_at`, newest first (ties by id, descending).
+         *
+         *     `format=csv` (the default): `text/csv; charset=utf-8`, RFC 4180 quoting (a cell
+         *     with a quote, comma, CR or LF is quoted, quotes doubled), records ending in LF,
+         *     UTF-8 without a byte-order mark, under the header row
+         *     `posted_at,ig_post_id,media_type,media_product_type,permalink,caption,like_count,comments_count,views,reach,saved,shares,total_interactions`.
+         *     An unknown value is an empty cell, never 0. A cell starting with `=`, `+`,
+         *     `-`, `@`, a tab or a carriage return gets a leading `'`, so that spreadsheets
+         *     show it as text instead of running it as a formula.
+         *
+         *     `format=json`: `{"stats":{...},"posts":[...]}`, where `stats` is the body
+         *     `GET /api/growth/stats` answers at the same instant.
+         *
+         *     Both carry `Content-Disposition: attachment;
+         *     filename="growth-<username>-<period>d-<YYYY-MM-DD>.<csv|json>"` (the date of
+         *     the window's end in `tz`; the username reduced to `[A-Za-z0-9._-]`). Rows are
+         *     streamed as they are read, under a 50-second deadline; a failure once rows are
+         *     sent aborts the connection rather than ending a partial file cleanly.
+         */
+        get: operations["growthExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/share-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's share links that are not deleted, newest first.
+         * @description Expired links stay listed (with their `expires_at`) until deleted. Without
+         *     `account_id`, the links of all the user's accounts; with it, that account's.
+         *     Neither the token nor the address is listed (see createShareLink). At most 500.
+         */
+        get: operations["listShareLinks"];
+        put?: never;
+        /**
+         * Create a read-only link to the account's growth report.
+         * @description The link opens `GET /api/public/reports/{token}` and the page `/r/<token>`
+         *     without a login, until `expires_at` or until it is deleted. The token is 32
+         *     random bytes, base64url without padding; the server keeps only its SHA-256, so
+         *     the token and the `url` holding it are in this answer only: the list never
+         *     shows them again. `period` defaults to 30 and `tz` to `UTC`; `expires_in_days`
+         *     is required. The account is the one `account_id` names, or the most recently
+         *     connected one; the link goes when the account is disconnected.
+         */
+        post: operations["createShareLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/share-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a share link; it opens nothing from then on.
+         * @description Another user's link, one already deleted, or an id that is not a UUID:
+         *     `404 not_found`.
+         */
+        delete: operations["deleteShareLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/reports/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The growth report a share link opens, without a login.
+         * @description The stats body for the link's period and tz, under the account's username and
+         *     follower count. It holds no email, no user, account or post id and no token:
+         *     the best post loses its `id` (its `ig_post_id` and `permalink`, public on
+         *     Instagram, stay). Unknown, expired or deleted links, and strings that are not
+         *     a token: `404 not_found`. At most 60 requests a minute per client IP, unknown
+         *     tokens included (`429`). A 200 is `Cache-Control: public, no-cache` with an
+         *     `ETag`: caches may keep it but ask again before each use, and an unchanged
+         *     report is answered `304` without a body (`If-None-Match`), so a deleted link
+         *     stops at once. Reports are also reused on the server while the account's data
+         *     holds. `X-Robots-Tag: noindex`.
+         */
+        get: operations["publicReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -1006,8 +1150,42 @@ export interface components {
             error: string | null;
         };
         Post: {
+            ig_post_id: string;
+            /** @description Empty when the post has none. */
+            caption: string;
+            /**
+             * @example IMAGE
+             * @example VIDEO
+             * @example CAROUSEL_ALBUM
+             */
+            media_type: string;
+            /**
+             * @description As Instagram sent it; when it sent none, `REELS` for a `VIDEO` whose permalink
+             *     contains `/reel/`, else `FEED`. It picks the post's insights metrics.
+             * @example FEED
+             * @example REELS
+             * @example STORY
+             */
+            media_product_type: string;
+            /** @description Exactly as Instagram sent it; `null` when it sent none (never the thumbnail). */
+            media_url: string | null;
+            /** @description Exactly as Instagram sent it (videos); `null` when it sent none. */
+            thumbnail_url: string | null;
+            permalink: string;
+            /** @description `null` when the owner hides like counts. */
+            like_count: number | null;
+            comments_count: number;
+            /** Format: date-time */
+            posted_at: string;
+            /** Format: date-time */
+            fetched_at: string;
+            /** @description The latest insights reading that returned a metric; `null` before. */
+            insights: components["schemas"]["PostInsights"] | null;
             /** Format: uuid */
             id: string;
+        };
+        /** @description A post as a public report shows it, without its id. */
+        PublicPost: {
             ig_post_id: string;
             /** @description Empty when the post has none. */
             caption: string;
@@ -1082,6 +1260,8 @@ export interface components {
             account: components["schemas"]["Account"];
             /** @description The number of stored posts of the account. */
             posts_count: number;
+            /** @description The `cursor` of the next page; `null` on the last page. */
+            next_cursor: string | null;
             /** @description Newest first. */
             posts: components["schemas"]["Post"][];
         };
@@ -1150,6 +1330,8 @@ export interface components {
             avg_engagement: number;
         };
         Stats: {
+            /** @description The window's post with the most likes + comments (ties, the newest); `null` when there is none. */
+            best_post: components["schemas"]["Post"] | null;
             /** @enum {integer} */
             period_days: 7 | 14 | 30 | 90;
             /**
@@ -1178,8 +1360,6 @@ export interface components {
             posts_this_week: number;
             /** @description total_posts / (period_days / 7). */
             posts_per_week: number;
-            /** @description The window's post with the most likes + comments (ties, the newest); `null` when there is none. */
-            best_post: components["schemas"]["Post"] | null;
             /** @description The encouragement rule of the contract. */
             message: string;
             followers: number | null;
@@ -1413,6 +1593,114 @@ export interface components {
         GoalList: {
             /** @description Oldest first. */
             goals: components["schemas"]["Goal"][];
+        };
+        /** @description The stats body of a public report; its best post has no id. */
+        PublicStats: {
+            /** @description As in the stats, without the post's id. */
+            best_post: components["schemas"]["PublicPost"] | null;
+            /** @enum {integer} */
+            period_days: 7 | 14 | 30 | 90;
+            /**
+             * Format: date-time
+             * @description now − period (exclusive).
+             */
+            period_start: string;
+            /**
+             * Format: date-time
+             * @description now (inclusive).
+             */
+            period_end: string;
+            total_posts: number;
+            total_likes: number;
+            total_comments: number;
+            /** @description Per post in the window, 2 decimals; 0 without posts. */
+            avg_likes: number;
+            /** @description Per post in the window, 2 decimals; 0 without posts. */
+            avg_comments: number;
+            previous: components["schemas"]["WindowTotals"];
+            /** @description trend(total_likes, previous.total_likes), 1 decimal. */
+            likes_trend: number;
+            /** @description trend(total_comments, previous.total_comments), 1 decimal. */
+            comments_trend: number;
+            /** @description Posts in the last 7 days, whatever the period. */
+            posts_this_week: number;
+            /** @description total_posts / (period_days / 7). */
+            posts_per_week: number;
+            /** @description The encouragement rule of the contract. */
+            message: string;
+            followers: number | null;
+            /** @description Followers now vs. the snapshot closest to the window start, 1 decimal; `null` without a snapshot. */
+            followers_trend: number | null;
+            /** @description (total_likes + total_comments) / total_posts / followers × 100, 1 decimal; `null` when either is 0 or unknown. */
+            engagement_rate: number | null;
+            /** @description One entry per calendar date in `tz` that the window touches, oldest first, zeros included; the sums equal the window totals. */
+            daily: components["schemas"]["DailyBucket"][];
+            media_types: components["schemas"]["MediaTypeStats"][];
+            /** @description Slots with at least 2 posts, by highest average engagement. */
+            best_posting_times: components["schemas"]["PostingTime"][];
+            /** @description Tags used at least twice, case-insensitively, by average engagement. */
+            top_hashtags: components["schemas"]["HashtagStats"][];
+            total_views: components["schemas"]["InsightsSum"];
+            total_reach: components["schemas"]["InsightsSum"];
+            total_saves: components["schemas"]["InsightsSum"];
+            total_shares: components["schemas"]["InsightsSum"];
+            views_trend: components["schemas"]["InsightsTrend"];
+            reach_trend: components["schemas"]["InsightsTrend"];
+            saves_trend: components["schemas"]["InsightsTrend"];
+            shares_trend: components["schemas"]["InsightsTrend"];
+            /** @description The share of the window's posts whose `insights` is not `null`, 2 decimals; `null` without posts. */
+            insights_coverage: number | null;
+            /**
+             * @description The mean over the window's posts with reach > 0 and a known total_interactions of
+             *     total_interactions / reach × 100, 1 decimal; `null` when there is none.
+             */
+            engagement_rate_by_reach: number | null;
+            freshness: components["schemas"]["Freshness"];
+        };
+        /** @description What a share link opens. No email, no user, account or post id, no token. */
+        PublicReport: {
+            username: string;
+            followers: number | null;
+            stats: components["schemas"]["PublicStats"];
+        };
+        /** @description The JSON export. */
+        Export: {
+            stats: components["schemas"]["Stats"];
+            /** @description The posts of the stats' current window, newest first. */
+            posts: components["schemas"]["Post"][];
+        };
+        /** @description A share link as listed; its token is never shown again after creation. */
+        ShareLink: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The account whose report the link opens.
+             */
+            account_id: string;
+            /** @enum {integer} */
+            period_days: 7 | 14 | 30 | 90;
+            tz: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description The answer to a link's creation, the only one that carries its token. */
+        CreatedShareLink: {
+            /** Format: uuid */
+            id: string;
+            /** @description 32 random bytes, base64url without padding. */
+            token: string;
+            /** @description `{PUBLIC_URL}/r/<token>`. */
+            url: string;
+            /** @enum {integer} */
+            period_days: 7 | 14 | 30 | 90;
+            tz: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            created_at: string;
         };
     };
     responses: {
@@ -2430,6 +2718,13 @@ export interface operations {
                  *     `404 no_instagram_account`.
                  */
                 account_id?: components["parameters"]["AccountID"];
+                /**
+                 * @description A `next_cursor` of an earlier page, as it was sent. It is opaque (base64url
+                 *     of the last post's `posted_at` and `id`); anything else is
+                 *     `400 invalid_request`. A cursor holds no account: it pages whichever
+                 *     account the request acts on.
+                 */
+                cursor?: string;
                 /** @description Posts per page, 1–200; anything else is `400 invalid_request`. */
                 limit?: number;
                 /**
@@ -2785,6 +3080,236 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CSRFRejected"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    instagramAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accounts. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accounts: components["schemas"]["Account"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    growthExport: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of the user's Instagram accounts; default the most recently connected
+                 *     one. Not a UUID: `400 invalid_request`. Unknown or another user's:
+                 *     `404 no_instagram_account`.
+                 */
+                account_id?: components["parameters"]["AccountID"];
+                /** @description Window length in days, as for the stats; anything else is `400 invalid_period`. */
+                period?: 7 | 14 | 30 | 90;
+                /** @description IANA time zone, as for the stats; an unknown zone is `400 invalid_request`. */
+                tz?: string;
+                /** @description `csv` (default) or `json`; anything else is `400 invalid_request`. */
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The download. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    /** @description `attachment; filename="growth-<username>-<period>d-<date>.<csv|json>"`. */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example posted_at,ig_post_id,media_type,media_product_type,permalink,caption,like_count,comments_count,views,reach,saved,shares,total_interactions
+                     *     2026-11-25T20:37:24Z,17895695668004550,IMAGE,FEED,https://www.instagram.com/p/abc/,"Sunset, again",120,4,,,,,
+                     */
+                    "text/csv": string;
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["BadStatsInput"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoInstagramAccount"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listShareLinks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of the user's Instagram accounts; default the most recently connected
+                 *     one. Not a UUID: `400 invalid_request`. Unknown or another user's:
+                 *     `404 no_instagram_account`.
+                 */
+                account_id?: components["parameters"]["AccountID"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The links. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        share_links: components["schemas"]["ShareLink"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadAccountID"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoInstagramAccount"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createShareLink: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of the user's Instagram accounts; default the most recently connected
+                 *     one. Not a UUID: `400 invalid_request`. Unknown or another user's:
+                 *     `404 no_instagram_account`.
+                 */
+                account_id?: components["parameters"]["AccountID"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "period": 30,
+                 *       "tz": "UTC",
+                 *       "expires_in_days": 30
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Anything else is `400 invalid_period`.
+                     * @default 30
+                     * @enum {integer}
+                     */
+                    period?: 7 | 14 | 30 | 90;
+                    /**
+                     * @description An IANA time zone; an unknown one is `400 invalid_request`.
+                     * @default UTC
+                     */
+                    tz?: string;
+                    /** @description Days until the link stops working; outside 1–365 is `400 invalid_request`. */
+                    expires_in_days: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The link, with its token (shown this once). */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedShareLink"];
+                };
+            };
+            400: components["responses"]["BadStatsInput"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoInstagramAccount"];
+            413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteShareLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    publicReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["XRequestID"];
+                    "X-RateLimit-Limit": components["headers"]["XRateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["XRateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["XRateLimitReset"];
+                    /** @description `public, no-cache`. */
+                    "Cache-Control"?: "public, no-cache";
+                    /** @description The report's entity tag, for `If-None-Match`. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicReport"];
+                };
+            };
+            /** @description The report is the one `If-None-Match` names. */
+            304: {
+                headers: {
+                    /** @description The report's entity tag. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -1,5 +1,6 @@
 // The public entry of the instagram feature: what other parts of the app may import.
-export { getPosts } from '@/features/instagram/api/instagram';
+export { getAccounts, getPosts } from '@/features/instagram/api/instagram';
+export { AccountSwitcher } from '@/features/instagram/components/account-switcher';
 export { AccountCard } from '@/features/instagram/components/account-card';
 export { ConnectInstagram } from '@/features/instagram/components/connect-instagram';
 export { DisconnectButton } from '@/features/instagram/components/disconnect-button';

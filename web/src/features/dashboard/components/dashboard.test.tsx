@@ -19,6 +19,8 @@ const connected = (extra: Record<string, Handler | Handler[]> = {}) => ({
   'GET /api/instagram/posts': { body: postsPage(3, 3) },
   'GET /api/growth/stats': { body: stats() },
   'GET /api/instagram/sync': { body: sync('idle') },
+  'GET /api/instagram/accounts': { body: { accounts: [account()] } },
+  'GET /api/share-links': { body: { share_links: [] } },
   ...extra,
 });
 
@@ -252,12 +254,12 @@ describe('Dashboard', () => {
     expect(callsTo('DELETE /api/instagram/disconnect')).toHaveLength(1);
   });
 
-  it('loads older posts with before=<posted_at of the last one>', async () => {
+  it('loads older posts with cursor=<next_cursor of the last page>', async () => {
     const first = postsPage(20, 25, 1);
     const { callsTo } = mockFetch(
       connected({
         'GET /api/instagram/posts': (url) =>
-          url.searchParams.get('before') ? { body: postsPage(5, 25, 21) } : { body: first },
+          url.searchParams.get('cursor') ? { body: postsPage(5, 25, 21) } : { body: first },
       }),
     );
     const { user } = renderDashboard();
@@ -267,7 +269,8 @@ describe('Dashboard', () => {
 
     await waitFor(() => expect(screen.getAllByTestId('post-item')).toHaveLength(25));
     const more = callsTo('GET /api/instagram/posts').at(-1);
-    expect(more?.url.searchParams.get('before')).toBe(post(20).posted_at);
+    expect(more?.url.searchParams.get('cursor')).toBe(first.next_cursor);
+    expect(more?.url.searchParams.get('before')).toBeNull();
     expect(more?.url.searchParams.get('limit')).toBe('20');
     expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
   });

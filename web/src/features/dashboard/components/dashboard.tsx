@@ -7,6 +7,7 @@ import { StatsSection } from '@/features/dashboard/components/stats-section';
 import { getGrowthStats, PeriodSwitch } from '@/features/growth';
 import {
   AccountCard,
+  AccountSwitcher,
   ConnectInstagram,
   DisconnectButton,
   getPosts,
@@ -15,8 +16,10 @@ import {
   SyncStatusLine,
   useSync,
 } from '@/features/instagram';
+import { ReportActions, ShareLinks } from '@/features/reports';
 import { isApiError } from '@/lib/api-error';
 import { browserTimeZone } from '@/lib/format';
+import { getSelectedAccount, setSelectedAccount } from '@/lib/selected-account';
 import { useAsync } from '@/lib/use-async';
 import type { Period } from '@/types/api';
 
@@ -29,11 +32,26 @@ export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
   const [timeZone] = useState(browserTimeZone);
   const reloadAll = useCallback(() => setVersion((v) => v + 1), []);
 
-  const posts = useAsync((signal) => getPosts({ limit: PAGE_SIZE }, signal), [version]);
+  const posts = useAsync(
+    (signal) =>
+      getPosts({ limit: PAGE_SIZE }, signal).catch((e: unknown) => {
+        // A chosen account that is gone (disconnected elsewhere): fall back to the newest one.
+        if (isApiError(e) && e.status === 404 && getSelectedAccount()) {
+          setSelectedAccount(null);
+          reloadAll();
+        }
+        throw e;
+      }),
+    [version],
+  );
   const stats = useAsync((signal) => getGrowthStats(period, timeZone, signal), [period, timeZone, version]);
   // Posts decide whether an account exists; stats only while posts have not answered yet.
   const missing =
     (isApiError(posts.error) && posts.error.status === 404) || (noAccount(stats.error) && !posts.data && !posts.error);
+  const disconnected = useCallback(() => {
+    setSelectedAccount(null);
+    reloadAll();
+  }, [reloadAll]);
   const sync = useSync({
     onFinished: reloadAll,
     onStats: stats.reload,
@@ -55,7 +73,7 @@ export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
       <>
         <AccountCard
           account={account}
-          actions={<DisconnectButton username={account.username} onDisconnected={reloadAll} />}
+          actions={<DisconnectButton username={account.username} onDisconnected={disconnected} />}
         />
         <div className="flex flex-wrap items-center justify-between gap-3">
           <PeriodSwitch value={period} onChange={setPeriod} />
@@ -64,7 +82,9 @@ export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
           </Button>
         </div>
         <SyncStatusLine view={sync.view} />
+        <ReportActions period={period} timeZone={timeZone} />
         <StatsSection stats={stats} timeZone={timeZone} onRetry={stats.reload} />
+        <ShareLinks key={`${account.id}-${period}`} initialPeriod={period} timeZone={timeZone} version={version} />
         <PostList key={`${version}-${posts.data.posts[0]?.id ?? 'none'}-${posts.data.posts_count}`} initial={posts.data} />
       </>
     );
@@ -72,7 +92,10 @@ export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
 
   return (
     <div className="flex flex-col gap-4 sm:gap-6">
-      <h1 className="text-2xl font-bold text-white sm:text-3xl">Your growth dashboard</h1>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-bold text-white sm:text-3xl">Your growth dashboard</h1>
+        {posts.data && <AccountSwitcher current={posts.data.account.id} version={version} onChange={reloadAll} />}
+      </div>
       <CallbackBanner />
       {body}
     </div>

@@ -1,5 +1,5 @@
 import { api } from '@/lib/api-client';
-import type { ConnectUrl, FetchScheduled, MessageBody, PostsResponse, SyncStatus } from '@/types/api';
+import type { AccountsResponse, ConnectUrl, FetchScheduled, MessageBody, PostsResponse, SyncStatus } from '@/types/api';
 
 /** getConnectUrl returns the address that starts the connection: a page of the API server that binds the flow to this browser and redirects to Instagram. */
 export async function getConnectUrl(): Promise<string> {
@@ -7,12 +7,17 @@ export async function getConnectUrl(): Promise<string> {
   return url;
 }
 
-/** getPosts reads a page of posts, newest first, older than `before` when given. */
-export function getPosts(params: { limit?: number; before?: string }, signal?: AbortSignal): Promise<PostsResponse> {
+/** getPosts reads a page of posts, newest first: after `cursor` (a next_cursor) when given. */
+export function getPosts(params: { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<PostsResponse> {
   return api<PostsResponse>('/api/instagram/posts', {
-    query: { limit: params.limit ?? 20, before: params.before },
+    query: { limit: params.limit ?? 20, cursor: params.cursor },
     signal,
   });
+}
+
+/** getAccounts lists the user's Instagram accounts, most recently connected first. */
+export function getAccounts(signal?: AbortSignal): Promise<AccountsResponse> {
+  return api<AccountsResponse>('/api/instagram/accounts', { signal });
 }
 
 /** refreshPosts schedules a post fetch (202). */

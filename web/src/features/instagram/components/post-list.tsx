@@ -20,22 +20,20 @@ function caption(post: Post): string {
 /** PostList shows stored posts newest first and pages back with "Load more". */
 export function PostList({ initial }: { initial: PostsResponse }) {
   const [posts, setPosts] = useState<Post[]>(initial.posts);
-  const [hasMore, setHasMore] = useState(initial.posts.length >= PAGE_SIZE && initial.posts.length < initial.posts_count);
+  const [cursor, setCursor] = useState<string | null>(initial.next_cursor);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   async function loadMore() {
-    const last = posts[posts.length - 1];
-    if (!last) return;
+    if (!cursor) return;
     setBusy(true);
     setError(null);
     try {
-      const page = await getPosts({ limit: PAGE_SIZE, before: last.posted_at });
+      // The cursor names the last post shown, so posts sharing its time are not skipped.
+      const page = await getPosts({ limit: PAGE_SIZE, cursor });
       const seen = new Set(posts.map((p) => p.id));
-      const fresh = page.posts.filter((p) => !seen.has(p.id));
-      const all = [...posts, ...fresh];
-      setPosts(all);
-      setHasMore(page.posts.length >= PAGE_SIZE && fresh.length > 0 && all.length < page.posts_count);
+      setPosts([...posts, ...page.posts.filter((p) => !seen.has(p.id))]);
+      setCursor(page.next_cursor);
     } catch (e) {
       setError(describeError(e));
     } finally {
@@ -76,7 +74,7 @@ export function PostList({ initial }: { initial: PostsResponse }) {
         </ul>
       )}
       {error && <Alert tone="error">{error}</Alert>}
-      {hasMore && (
+      {cursor && (
         <Button variant="secondary" onClick={loadMore} loading={busy} className="self-center">
           Load more
         </Button>
