@@ -1,12 +1,11 @@
 import { ErrorState } from '@/components/error-state';
 import { LoadingRegion } from '@/components/skeleton';
 import { StatsSkeleton } from '@/features/dashboard/components/dashboard-skeleton';
-import { BestPost, DailyCharts, MediaTypes, PostingTimes, Recommendation, StatCards, TopHashtags } from '@/features/growth';
+import { BestPost, DailyCharts, InsightsStatus, MediaTypes, PostingTimes, Recommendation, StatCards, TopHashtags, type Stats } from '@/features/growth';
 import type { AsyncState } from '@/lib/use-async';
-import type { GrowthStats } from '@/types/api';
 
 /** StatsSection renders the stats of the period with its loading and error states. */
-export function StatsSection({ stats, timeZone, onRetry }: { stats: AsyncState<GrowthStats>; timeZone: string; onRetry: () => void }) {
+export function StatsSection({ stats, timeZone, onRetry }: { stats: AsyncState<Stats>; timeZone: string; onRetry: () => void }) {
   if (stats.status === 'error' && !stats.data) {
     return <ErrorState error={stats.error} onRetry={onRetry} title="Could not load your stats" />;
   }
@@ -23,6 +22,7 @@ export function StatsSection({ stats, timeZone, onRetry }: { stats: AsyncState<G
       {stats.status === 'error' && <ErrorState error={stats.error} onRetry={onRetry} title="Could not update your stats" />}
       <Recommendation message={data.message} periodDays={data.period_days} />
       <StatCards stats={data} />
+      <InsightsStatus stats={data} />
       <DailyCharts daily={data.daily} />
       <div className="grid gap-4 lg:grid-cols-2">
         <BestPost post={data.best_post} />

@@ -1,25 +1,25 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { Card, CardTitle } from '@/components/card';
 import { EmptyState } from '@/components/empty-state';
 import { PostImage } from '@/components/post-image';
-import { getPosts } from '@/features/instagram/api/instagram';
+import { getPosts, type InsightPost, type InsightPostsPage } from '@/features/instagram/api/instagram';
 import { describeError } from '@/lib/api-error';
 import { formatDateTime, formatInteger } from '@/lib/format';
-import type { Post, PostsResponse } from '@/types/api';
 
 /** PAGE_SIZE is how many posts one "Load more" fetches. */
 export const PAGE_SIZE = 20;
 
-function caption(post: Post): string {
+function caption(post: InsightPost): string {
   const text = (post.caption ?? '').replace(/\s+/g, ' ').trim();
   return text || 'No caption';
 }
 
 /** PostList shows stored posts newest first and pages back with "Load more". */
-export function PostList({ initial }: { initial: PostsResponse }) {
-  const [posts, setPosts] = useState<Post[]>(initial.posts);
+export function PostList({ initial }: { initial: InsightPostsPage }) {
+  const [posts, setPosts] = useState<InsightPost[]>(initial.posts);
   const [hasMore, setHasMore] = useState(initial.posts.length >= PAGE_SIZE && initial.posts.length < initial.posts_count);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -59,11 +59,18 @@ export function PostList({ initial }: { initial: PostsResponse }) {
             <li key={post.id} className="flex gap-3 py-3" data-testid="post-item">
               <PostImage src={post.media_url} mediaType={post.media_type} alt="" className="size-16 shrink-0 rounded-lg" />
               <div className="flex min-w-0 flex-1 flex-col gap-1">
-                <p className="line-clamp-2 text-sm text-white">{caption(post)}</p>
+                <Link
+                  to={`/posts/${encodeURIComponent(post.id)}`}
+                  className="line-clamp-2 text-sm text-white underline-offset-4 hover:underline"
+                  data-testid="post-link"
+                >
+                  {caption(post)}
+                </Link>
                 <p className="flex flex-wrap gap-x-3 text-xs text-slate-300">
                   <span>{formatDateTime(post.posted_at)}</span>
                   <span>{post.like_count === null ? 'likes hidden' : `${formatInteger(post.like_count)} likes`}</span>
                   <span>{formatInteger(post.comments_count)} comments</span>
+                  {post.insights?.views != null && <span>{formatInteger(post.insights.views)} views</span>}
                   {post.permalink && (
                     <a href={post.permalink} target="_blank" rel="noopener noreferrer" className="font-semibold text-fuchsia-300 hover:underline">
                       Open<span className="sr-only"> this post on Instagram (new tab)</span>
