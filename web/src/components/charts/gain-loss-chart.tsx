@@ -62,9 +62,12 @@ export function GainLossChart({ title, data, gainedName = 'Gained', lostName = '
                 +{formatCompact(maxUp)}
               </text>
             )}
-            <text x={-6} y={zero} dy="0.32em" textAnchor="end" className="fill-slate-300 text-[10px]">
-              0
-            </text>
+            {/* The 0 label only where it does not collide with the top or bottom label. */}
+            {(maxUp === 0 || zero > 12) && (maxDown === 0 || innerH - zero > 12) && (
+              <text x={-6} y={zero} dy="0.32em" textAnchor="end" className="fill-slate-300 text-[10px]">
+                0
+              </text>
+            )}
             {maxDown > 0 && (
               <text x={-6} y={innerH} dy="0.32em" textAnchor="end" className="fill-slate-300 text-[10px]">
                 −{formatCompact(maxDown)}
@@ -104,7 +107,9 @@ export function GainLossChart({ title, data, gainedName = 'Gained', lostName = '
           {lostName} (down)
         </li>
       </ul>
-      <table className="sr-only">
+      {/* A wrapper, since a table ignores the 1px width of sr-only and would widen the page. */}
+      <div className="sr-only">
+      <table>
         <caption>{title}</caption>
         <thead>
           <tr>
@@ -123,6 +128,7 @@ export function GainLossChart({ title, data, gainedName = 'Gained', lostName = '
           ))}
         </tbody>
       </table>
+      </div>
     </figure>
   );
 }

@@ -1,5 +1,5 @@
 import { robustScale } from '@/lib/chart-scale';
-import { formatDecimal } from '@/lib/format';
+import { formatDecimal, formatInteger } from '@/lib/format';
 import { useElementWidth } from '@/lib/use-element-width';
 
 /** HeatmapProps: a grid of rows × columns of values (null = no sample). */
@@ -37,7 +37,7 @@ export function Heatmap({ title, grid, rowLabels, columnLabel, cellName, unit }:
   const cellH = Math.min(28, Math.max(14, cellW));
   const height = headerH + grid.length * (cellH + gap);
   const labelEvery = cellW < 14 ? 6 : 3;
-  const summary = `${title}: a grid of ${grid.length} days by ${columns} hours; colours stop at about ${formatDecimal(scale.high)} ${unit}.`;
+  const summary = `${title}: a grid of ${grid.length} days by ${columns} hours; the darkest colour means ${formatInteger(scale.high)} or more ${unit}.`;
 
   return (
     <figure className="m-0 flex flex-col gap-3">
@@ -71,20 +71,27 @@ export function Heatmap({ title, grid, rowLabels, columnLabel, cellName, unit }:
           ))}
         </svg>
       </div>
-      <div aria-hidden="true" className="flex flex-wrap items-center gap-2 text-xs text-slate-300">
-        <span>Fewer</span>
-        <svg viewBox="0 0 50 10" className="h-2.5 w-20">
-          {[0, 0.25, 0.5, 0.75, 1].map((t, i) => (
-            <rect key={t} x={i * 10} y={0} width={9} height={10} rx={1.5} fillOpacity={cellOpacity(t)} className="fill-fuchsia-400" />
-          ))}
-        </svg>
-        <span>More (about {formatDecimal(scale.high)} or more)</span>
-        <svg viewBox="0 0 10 10" className="ml-2 size-2.5">
-          <rect x={0.5} y={0.5} width={9} height={9} rx={1.5} fill="none" strokeDasharray="2 2" className="stroke-white/40" />
-        </svg>
-        <span>No data</span>
+      <div aria-hidden="true" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-300">
+        <span className="flex items-center gap-2">
+          Fewer
+          <svg viewBox="0 0 50 10" className="h-2.5 w-20">
+            {[0, 0.25, 0.5, 0.75, 1].map((t, i) => (
+              <rect key={t} x={i * 10} y={0} width={9} height={10} rx={1.5} fillOpacity={cellOpacity(t)} className="fill-fuchsia-400" />
+            ))}
+          </svg>
+          More
+        </span>
+        <span>Darkest: {formatInteger(scale.high)} or more {unit}</span>
+        <span className="flex items-center gap-1.5">
+          <svg viewBox="0 0 10 10" className="size-2.5">
+            <rect x={0.5} y={0.5} width={9} height={9} rx={1.5} fill="none" strokeDasharray="2 2" className="stroke-white/40" />
+          </svg>
+          No data
+        </span>
       </div>
-      <table className="sr-only">
+      {/* A wrapper, since a table ignores the 1px width of sr-only and would widen the page. */}
+      <div className="sr-only">
+      <table>
         <caption>{title}</caption>
         <thead>
           <tr>
@@ -107,6 +114,7 @@ export function Heatmap({ title, grid, rowLabels, columnLabel, cellName, unit }:
           ))}
         </tbody>
       </table>
+      </div>
     </figure>
   );
 }

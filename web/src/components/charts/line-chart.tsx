@@ -1,5 +1,5 @@
 import { niceRange, niceTicks } from '@/lib/chart-scale';
-import { formatCompact, formatInteger } from '@/lib/format';
+import { formatInteger } from '@/lib/format';
 import { useElementWidth } from '@/lib/use-element-width';
 
 /** LinePoint is one reading: `x` a number (a time in ms), `y` null when unknown. */
@@ -84,12 +84,15 @@ export function LineChart({ title, series, formatX, xHeader, zeroBased = true, h
   const maxX = xs[xs.length - 1] ?? 0;
   const px = (x: number) => (maxX === minX ? innerW / 2 : ((x - minX) / (maxX - minX)) * innerW);
   const py = (y: number) => innerH - ((y - bottom) / (top - bottom || 1)) * innerH;
-  const labelCount = Math.max(1, Math.min(xs.length, Math.floor(innerW / 72)));
+  // About 6 px a character at 10 px type, plus a gap, decides how many x labels fit.
+  const labelChars = Math.max(4, ...xs.map((x) => formatX(x).length));
+  const labelCount = Math.max(1, Math.min(xs.length, Math.floor(innerW / (labelChars * 6 + 16))));
   const labelled = new Set(
     xs.length <= labelCount ? xs : Array.from({ length: labelCount }, (_, i) => xs[Math.round((i * (xs.length - 1)) / Math.max(1, labelCount - 1))]),
   );
   const showDots = xs.length <= 40;
   const label = summary ?? describeLines(title, series, formatX);
+  const tickText = tickFormatter(ticks);
 
   return (
     <figure className="m-0 flex flex-col gap-2">
@@ -101,13 +104,20 @@ export function LineChart({ title, series, formatX, xHeader, zeroBased = true, h
               <g key={tick} transform={`translate(0,${py(tick)})`}>
                 <line x1={0} x2={innerW} className="stroke-white/10" />
                 <text x={-6} dy="0.32em" textAnchor="end" className="fill-slate-300 text-[10px]">
-                  {formatCompact(tick)}
+                  {tickText(tick)}
                 </text>
               </g>
             ))}
             {[...labelled].map((x) =>
               x === undefined ? null : (
-                <text key={x} x={px(x)} y={innerH + 16} textAnchor="middle" className="fill-slate-300 text-[10px]">
+                <text
+                  key={x}
+                  x={px(x)}
+                  y={innerH + 16}
+                  // The first and last labels grow inwards so they are not cut at the edges.
+                  textAnchor={xs.length > 1 && x === minX ? 'start' : xs.length > 1 && x === maxX ? 'end' : 'middle'}
+                  className="fill-slate-300 text-[10px]"
+                >
                   {formatX(x)}
                 </text>
               ),
@@ -152,7 +162,9 @@ export function LineChart({ title, series, formatX, xHeader, zeroBased = true, h
           ))}
         </ul>
       )}
-      <table className="sr-only">
+      {/* A wrapper, since a table ignores the 1px width of sr-only and would widen the page. */}
+      <div className="sr-only">
+      <table>
         <caption>{title}</caption>
         <thead>
           <tr>
@@ -176,8 +188,23 @@ export function LineChart({ title, series, formatX, xHeader, zeroBased = true, h
           ))}
         </tbody>
       </table>
+      </div>
     </figure>
   );
+}
+
+/**
+ * tickFormatter picks the shortest labels that still tell the ticks apart: plain
+ * integers below 10,000, else compact ("1.2K") with as many decimals as needed.
+ */
+export function tickFormatter(ticks: ReadonlyArray<number>): (tick: number) => string {
+  const top = Math.max(0, ...ticks.map(Math.abs));
+  if (top < 10_000) return (tick) => formatInteger(tick);
+  for (let digits = 1; digits <= 3; digits++) {
+    const f = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: digits });
+    if (new Set(ticks.map((t) => f.format(t))).size === ticks.length) return (tick) => f.format(tick);
+  }
+  return (tick) => formatInteger(tick);
 }
 
 function round(n: number): number {

@@ -4,7 +4,7 @@ import { EmptyState } from '@/components/empty-state';
 import { type OnlineFollowers } from '@/features/audience/api/audience';
 import { busiestSlots, shortHour } from '@/features/audience/lib/audience-format';
 import { PartUnavailable } from '@/features/audience/components/part-status';
-import { formatDecimal, formatHour, weekdayName } from '@/lib/format';
+import { formatHour, formatInteger, weekdayName } from '@/lib/format';
 
 const shortDays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -28,7 +28,7 @@ export function OnlineHeatmap({ online, followers, timeZone }: { online: OnlineF
                 <strong className="font-semibold text-white">
                   {weekdayName(s.weekday)} {formatHour(s.hour)}
                 </strong>{' '}
-                (about {formatDecimal(s.value)})
+                (about {formatInteger(Math.round(s.value))})
               </span>
             ))}
             .

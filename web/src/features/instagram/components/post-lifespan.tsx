@@ -3,9 +3,9 @@ import { LineChart } from '@/components/charts/line-chart';
 import { EmptyState } from '@/components/empty-state';
 import { type InsightsReading } from '@/features/instagram/api/instagram';
 
-/** formatReadingTime labels a reading on the time axis ("Nov 25, 10:00"). */
+/** formatReadingTime labels a reading on the time axis ("Nov 25, 10 AM"). */
 export function formatReadingTime(ms: number): string {
-  return new Date(ms).toLocaleString('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  return new Date(ms).toLocaleString('en-US', { month: 'short', day: 'numeric', hour: 'numeric' });
 }
 
 /** PostLifespan charts the post's views and reach over its insights readings, oldest first. */
