@@ -36,7 +36,7 @@ export function authHeaders(token: string): Record<string, string> {
 }
 
 /** Sandbox accounts of the built-in Instagram sandbox. */
-export const SANDBOX = { creator: 'sandbox.creator', studio: 'sandbox.studio' } as const;
+export const SANDBOX = { creator: 'sandbox.creator', studio: 'sandbox.studio', newbie: 'sandbox.newbie' } as const;
 
 /**
  * connectInstagram goes through the sandbox's consent page: Connect → pick the account →
@@ -98,4 +98,37 @@ export const fmt = {
 /** hasNoHorizontalScroll tells whether the page fits its viewport width. */
 export async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+/**
+ * connectAccount registers a fresh user, links the sandbox account `username` and waits
+ * for its first post fetch; it returns the user's JWT.
+ */
+export async function connectAccount(page: Page, request: APIRequestContext, username: string): Promise<string> {
+  await register(page);
+  const token = await tokenOf(page);
+  await connectInstagram(page, username);
+  await expect(page.getByTestId('instagram-callback')).toHaveText(/Your account is linked/);
+  await waitForSync(request, token);
+  return token;
+}
+
+/** getJSON reads an API body as the signed-in user, expecting 200. */
+export async function getJSON<T>(request: APIRequestContext, token: string, path: string): Promise<T> {
+  const res = await request.get(path, { headers: authHeaders(token) });
+  expect(res.status(), `GET ${path}`).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** waitUntil polls `probe` until it returns true (background insights jobs take a moment). */
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeout = 90_000) {
+  await expect.poll(probe, { message: what, timeout, intervals: [500, 1000, 2000] }).toBe(true);
+}
+
+/** signed mirrors the dashboard's signed counts ("+268", "−12", "0"). */
+export function signed(v: number | null): string {
+  if (v === null) return 'Not available yet';
+  if (v > 0) return `+${fmt.int(v)}`;
+  if (v < 0) return `−${fmt.int(-v)}`;
+  return '0';
 }
