@@ -28,7 +28,7 @@ async function withAudience(page: Page, request: APIRequestContext, account: str
   await page.reload();
   const res = await answer;
   expect(new URL(res.url()).searchParams.get('tz')).toBe(TZ);
-  await expect(page.getByRole('heading', { name: 'Audience' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Audience', exact: true })).toBeVisible();
   return { jwt, shown: (await res.json()) as Audience };
 }
 
