@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Audience } from '../src/features/audience';
 import { compressPng } from './compress-png';
-import { connectAccount, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, SANDBOX, signed, waitUntil } from './helpers';
+import { connectAccount, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, SANDBOX, shootElement, signed, waitUntil } from './helpers';
 
 // The browser runs in Europe/Berlin (playwright.config.ts): the heatmap is asked in that zone.
 const TZ = 'Europe/Berlin';
@@ -107,8 +107,7 @@ test('Audience screenshots at desktop and phone widths', async ({ page, request 
   await withAudience(page, request, SANDBOX.studio, (a) => a.online_followers.status === 'ok' && a.demographics.status === 'ok');
   mkdirSync(screenshots, { recursive: true });
   const section = page.getByTestId('audience');
-  await section.scrollIntoViewIfNeeded();
-  await section.screenshot({ path: `${screenshots}audience-desktop.png`, animations: 'disabled' });
+  await shootElement(page, section, `${screenshots}audience-desktop.png`);
   expect(compressPng(`${screenshots}audience-desktop.png`)).toBeLessThan(300 * 1024);
 
   await page.setViewportSize({ width: 390, height: 844 });
@@ -116,6 +115,6 @@ test('Audience screenshots at desktop and phone widths', async ({ page, request 
   await expect(page.getByTestId('audience-online').getByRole('img')).toBeVisible();
   await page.waitForTimeout(300);
   expect(await hasNoHorizontalScroll(page)).toBe(true);
-  await section.screenshot({ path: `${screenshots}audience-phone.png`, animations: 'disabled' });
+  await shootElement(page, section, `${screenshots}audience-phone.png`);
   expect(compressPng(`${screenshots}audience-phone.png`)).toBeLessThan(300 * 1024);
 });

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 
 /** PASSWORD is used for every test account. */
 export const PASSWORD = 'e2e-password-123';
@@ -131,4 +131,16 @@ export function signed(v: number | null): string {
   if (v > 0) return `+${fmt.int(v)}`;
   if (v < 0) return `−${fmt.int(-v)}`;
   return '0';
+}
+
+/**
+ * shootElement saves a screenshot of one element cut out of a full-page capture, where
+ * the sticky header stays at the top instead of covering the element.
+ */
+export async function shootElement(page: Page, element: Locator, path: string) {
+  const box = await element.boundingBox();
+  expect(box, 'element on screen').toBeTruthy();
+  const scrollY = await page.evaluate(() => window.scrollY);
+  const { x, y, width, height } = box as { x: number; y: number; width: number; height: number };
+  await page.screenshot({ path, fullPage: true, animations: 'disabled', clip: { x, y: y + scrollY, width, height } });
 }

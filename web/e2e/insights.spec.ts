@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Stats } from '../src/features/growth';
 import type { InsightPostsPage, PostDetail } from '../src/features/instagram';
 import { compressPng } from './compress-png';
-import { connectAccount, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, SANDBOX, waitUntil } from './helpers';
+import { connectAccount, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, SANDBOX, shootElement, waitUntil } from './helpers';
 
 const TZ = 'Europe/Berlin';
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -145,8 +145,7 @@ test('insights screenshots at desktop and phone widths', async ({ page, request 
   const jwt = await withInsights(page, request, SANDBOX.creator);
   mkdirSync(screenshots, { recursive: true });
   const grid = page.locator('div.grid').filter({ has: page.getByTestId('stat-total-views') });
-  await grid.scrollIntoViewIfNeeded();
-  await grid.screenshot({ path: `${screenshots}insights-cards-desktop.png`, animations: 'disabled' });
+  await shootElement(page, grid, `${screenshots}insights-cards-desktop.png`);
   expect(compressPng(`${screenshots}insights-cards-desktop.png`)).toBeLessThan(300 * 1024);
 
   const { posts } = await getJSON<InsightPostsPage>(request, jwt, '/api/instagram/posts?limit=3');

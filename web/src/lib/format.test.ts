@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '@/config/env';
-import { formatAgo, formatDay, formatDecimal, formatHour, formatIn, formatInteger, formatPercent, formatSeconds, formatSigned, weekdayName } from '@/lib/format';
+import { formatAgo, formatDay, formatDuration, formatDecimal, formatHour, formatIn, formatInteger, formatPercent, formatSeconds, formatSigned, weekdayName } from '@/lib/format';
 
 describe('format', () => {
   it('renders numbers and a dash for unknown values', () => {
@@ -33,6 +33,10 @@ describe('format of insights', () => {
     expect(formatSeconds(0)).toBe('0.0 s');
     expect(formatSeconds(10_080_000)).toBe('10,080 s');
     expect(formatSeconds(null)).toBe('—');
+    expect(formatDuration(40_245_000)).toBe('11 h 11 min');
+    expect(formatDuration(7_200_000)).toBe('2 h');
+    expect(formatDuration(240_000)).toBe('4 min');
+    expect(formatDuration(null)).toBe('—');
   });
 
   it('says how long ago and how soon', () => {

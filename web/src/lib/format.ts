@@ -113,3 +113,13 @@ export function formatSigned(value: number | null | undefined): string {
   if (value < 0) return `−${integer.format(-value)}`;
   return '0';
 }
+
+/** formatDuration renders milliseconds as hours and minutes ("11 h 11 min", "4 min"), or a dash. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (!known(ms)) return DASH;
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}

@@ -14,7 +14,7 @@ export function DailyReach({ daily }: { daily: ReadonlyArray<AudienceDay> }) {
   const views = averageOf(daily.map((d) => d.views));
   return (
     <Card className="flex min-w-0 flex-col gap-4" data-testid="audience-reach">
-      <CardTitle>Daily reach</CardTitle>
+      <CardTitle>Daily reach and views</CardTitle>
       {reach === null && views === null ? (
         <EmptyState title="Not available yet">
           Instagram reports how many accounts you reach each day; the figures appear after the next daily reading.

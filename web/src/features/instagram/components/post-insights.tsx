@@ -1,13 +1,13 @@
 import { Card, CardTitle } from '@/components/card';
 import { EmptyState } from '@/components/empty-state';
 import { type InsightPost, type PostInsights } from '@/features/instagram/api/instagram';
-import { DASH, formatAgo, formatDateTime, formatInteger, formatPercent, formatSeconds } from '@/lib/format';
+import { DASH, formatAgo, formatDateTime, formatDuration, formatInteger, formatPercent, formatSeconds } from '@/lib/format';
 
 interface Metric {
   key: keyof PostInsights;
   label: string;
   format: (value: number | null) => string;
-  help?: string;
+  help?: string | ((value: number) => string);
 }
 
 const core: Metric[] = [
@@ -23,7 +23,7 @@ const core: Metric[] = [
 
 const reels: Metric[] = [
   { key: 'avg_watch_time_ms', label: 'Average watch time', format: formatSeconds },
-  { key: 'total_watch_time_ms', label: 'Total watch time', format: formatSeconds },
+  { key: 'total_watch_time_ms', label: 'Total watch time', format: formatSeconds, help: (ms) => `About ${formatDuration(ms)} in all` },
   { key: 'skip_rate', label: 'Skip rate', format: formatPercent, help: 'Viewers who swiped away in the first seconds' },
 ];
 
@@ -72,7 +72,7 @@ export function PostInsightsCard({ post }: { post: InsightPost }) {
                 {value === null ? (
                   <dd className="text-xs text-slate-400">Not reported by Instagram</dd>
                 ) : (
-                  m.help && <dd className="text-xs text-slate-400">{m.help}</dd>
+                  m.help && <dd className="text-xs text-slate-400">{typeof m.help === 'string' ? m.help : m.help(value)}</dd>
                 )}
               </div>
             );

@@ -45,6 +45,7 @@ describe('PostPage', () => {
 
     expect(await screen.findByTestId('insight-avg_watch_time_ms-value')).toHaveTextContent('8.4 s');
     expect(screen.getByTestId('insight-total_watch_time_ms-value')).toHaveTextContent('10,080 s');
+    expect(screen.getByTestId('insight-total_watch_time_ms')).toHaveTextContent('About 2 h 48 min in all');
     expect(screen.getByTestId('insight-skip_rate-value')).toHaveTextContent('31.5%');
     const saves = screen.getByTestId('insight-saved');
     expect(within(saves).getByTestId('insight-saved-value')).toHaveTextContent('—not available');
