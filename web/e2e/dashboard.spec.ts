@@ -89,17 +89,17 @@ test('connects Instagram through the sandbox, shows the right numbers and switch
 
   const seven = page.waitForResponse((r) => r.url().includes('/api/growth/stats') && r.url().includes('period=7'));
   await page.getByText('7 days', { exact: true }).click();
-  await expect(page.getByLabel('7 days')).toBeChecked();
+  await expect(page.getByLabel('7 days', { exact: true })).toBeChecked();
   const sevenUrl = new URL((await seven).url());
   expect(sevenUrl.searchParams.get('tz')).toBe(TZ);
   await expectStatsShown(page, await apiStats(request, jwt, 7));
 
   // Keyboard: arrow keys move the choice inside the period group.
   const fourteen = page.waitForResponse((r) => r.url().includes('/api/growth/stats') && r.url().includes('period=14'));
-  await page.getByLabel('7 days').focus();
+  await page.getByLabel('7 days', { exact: true }).focus();
   await page.keyboard.press('ArrowRight');
   await fourteen;
-  await expect(page.getByLabel('14 days')).toBeChecked();
+  await expect(page.getByLabel('14 days', { exact: true })).toBeChecked();
   await expectStatsShown(page, await apiStats(request, jwt, 14));
 
   await page.getByText('90 days', { exact: true }).click();

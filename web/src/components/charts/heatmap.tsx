@@ -37,7 +37,7 @@ export function Heatmap({ title, grid, rowLabels, columnLabel, cellName, unit }:
   const cellH = Math.min(28, Math.max(14, cellW));
   const height = headerH + grid.length * (cellH + gap);
   const labelEvery = cellW < 14 ? 6 : 3;
-  const summary = `${title}: a grid of ${grid.length} days by ${columns} hours; the darkest colour means ${formatInteger(scale.high)} or more ${unit}.`;
+  const summary = `${title}: the darkest colour means ${formatInteger(scale.high)} or more ${unit}; every value is in the table below.`;
 
   return (
     <figure className="m-0 flex flex-col gap-3">
