@@ -91,7 +91,8 @@ describe('AudienceSection', () => {
     expect(online.getByTestId('part-insufficient')).toHaveTextContent('once an account has 100 followers; you have 57.');
     expect(within(screen.getByTestId('audience-demographics')).getByTestId('part-insufficient')).toHaveTextContent('who your followers are');
     expect(screen.getByTestId('audience-flows-note')).toHaveTextContent('Instagram counts new and lost followers from 100 followers on.');
-    expect(screen.getByRole('img', { name: /^Followers over time: Followers 57 on Nov 24\./ })).toBeInTheDocument();
+    expect(screen.getByTestId('audience-one-count')).toHaveTextContent('One follower count so far: 57 on Nov 24.');
+    expect(screen.queryByRole('img', { name: /^Followers over time/ })).not.toBeInTheDocument();
     expect(screen.getByTestId('audience-avg-reach-value')).toHaveTextContent('40');
   });
 

@@ -21,7 +21,8 @@ function Figure({ id, label, value, tone }: { id: string; label: string; value: 
 /** FollowerGrowth shows the period's net growth, the follower count over time and the daily gains and losses. */
 export function FollowerGrowth({ audience }: { audience: Audience }) {
   const { daily } = audience;
-  const hasCounts = daily.some((d) => d.followers !== null);
+  const counts = daily.filter((d) => d.followers !== null);
+  const only = counts.length === 1 ? counts[0] : undefined;
   const hasFlows = daily.some((d) => d.gained !== null || d.lost !== null);
   const net = audience.net_followers;
   const under = audience.followers !== null && audience.followers < MIN_FOLLOWERS;
@@ -51,7 +52,12 @@ export function FollowerGrowth({ audience }: { audience: Audience }) {
         </EmptyState>
       ) : (
         <>
-          {hasCounts && (
+          {only && (
+            <p className="text-sm text-slate-200" data-testid="audience-one-count">
+              One follower count so far: {formatInteger(only.followers)} on {formatDay(only.date)}. The curve starts once the next day is counted.
+            </p>
+          )}
+          {counts.length > 1 && (
             <LineChart
               title="Followers over time"
               xHeader="Date"
