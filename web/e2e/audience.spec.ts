@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Audience } from '../src/features/audience';
+import type { Audience } from '../src/types/api';
 import { compressPng } from './compress-png';
 import { connectAccount, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, SANDBOX, shootElement, signed, waitUntil } from './helpers';
 

@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { GrowthStats as Stats } from '../src/types/api';
 import { compressPng } from './compress-png';
 import {
   authHeaders,
@@ -16,21 +17,6 @@ import {
 
 const TZ = 'Europe/Berlin';
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-
-interface Stats {
-  total_posts: number;
-  total_likes: number;
-  total_comments: number;
-  avg_likes: number;
-  avg_comments: number;
-  engagement_rate: number | null;
-  posts_per_week: number;
-  followers: number | null;
-  likes_trend: number | null;
-  comments_trend: number | null;
-  message: string;
-  best_post: { like_count: number; comments_count: number; permalink: string | null } | null;
-}
 
 let token: string | null = null;
 

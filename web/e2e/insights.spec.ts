@@ -1,8 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Stats } from '../src/features/growth';
-import type { InsightPostsPage, PostDetail } from '../src/features/instagram';
+import type { GrowthStats, PostDetail, PostsResponse } from '../src/types/api';
 import { compressPng } from './compress-png';
 import { connectAccount, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, SANDBOX, shootElement, waitUntil } from './helpers';
 
@@ -17,7 +16,7 @@ test.afterEach(async ({ request }) => {
 });
 
 const stats = (request: APIRequestContext, jwt: string, period: number) =>
-  getJSON<Stats>(request, jwt, `/api/growth/stats?period=${period}&tz=${encodeURIComponent(TZ)}`);
+  getJSON<GrowthStats>(request, jwt, `/api/growth/stats?period=${period}&tz=${encodeURIComponent(TZ)}`);
 
 /** withInsights links the account and waits until the insights of its posts have been read. */
 async function withInsights(page: Page, request: APIRequestContext, account: string) {
@@ -32,13 +31,13 @@ async function withInsights(page: Page, request: APIRequestContext, account: str
   return jwt;
 }
 
-function coverage(s: Stats): string {
+function coverage(s: GrowthStats): string {
   if (s.insights_coverage === null || s.total_posts === 0) return 'No posts in this period, so no insights yet.';
   const n = Math.round(s.insights_coverage * s.total_posts);
   return `Insights for ${fmt.int(n)} of ${fmt.int(s.total_posts)} ${s.total_posts === 1 ? 'post' : 'posts'}.`;
 }
 
-async function expectInsightCards(page: Page, s: Stats) {
+async function expectInsightCards(page: Page, s: GrowthStats) {
   const cards: Array<[string, number | null, number | null]> = [
     ['total-views', s.total_views, s.views_trend],
     ['total-reach', s.total_reach, s.reach_trend],
@@ -76,7 +75,7 @@ test('says "Not available yet", never 0, when the period has no post to read ins
   const jwt = await withInsights(page, request, SANDBOX.studio);
   const seven = page.waitForResponse((r) => r.url().includes('/api/growth/stats') && r.url().includes('period=7'));
   await page.getByText('7 days', { exact: true }).click();
-  const s7 = (await (await seven).json()) as Stats;
+  const s7 = (await (await seven).json()) as GrowthStats;
   expect(s7).toEqual(expect.objectContaining({ total_posts: 0, total_views: null, insights_coverage: null }));
   for (const id of ['total-views', 'total-reach', 'total-saves', 'total-shares']) {
     await expect(page.getByTestId(`stat-${id}-value`)).toHaveText('Not available yet');
@@ -88,7 +87,7 @@ test('says "Not available yet", never 0, when the period has no post to read ins
 
 test('opens a post from the list and from the best post card: insights and lifespan', async ({ page, request }) => {
   const jwt = await withInsights(page, request, SANDBOX.creator);
-  const { posts } = await getJSON<InsightPostsPage>(request, jwt, '/api/instagram/posts?limit=20');
+  const { posts } = await getJSON<PostsResponse>(request, jwt, '/api/instagram/posts?limit=20');
   const first = posts[0];
   if (!first) throw new Error('the sandbox account has posts');
 
@@ -117,7 +116,7 @@ test('opens a post from the list and from the best post card: insights and lifes
 
 test('a post page without insights says they are not available yet', async ({ page, request }) => {
   const jwt = await withInsights(page, request, SANDBOX.studio);
-  const { posts } = await getJSON<InsightPostsPage>(request, jwt, '/api/instagram/posts?limit=1');
+  const { posts } = await getJSON<PostsResponse>(request, jwt, '/api/instagram/posts?limit=1');
   const first = posts[0];
   if (!first) throw new Error('the sandbox account has posts');
   // Every sandbox post has insights once read, so the reading is taken out of the real answer.
@@ -148,7 +147,7 @@ test('insights screenshots at desktop and phone widths', async ({ page, request 
   await shootElement(page, grid, `${screenshots}insights-cards-desktop.png`);
   expect(compressPng(`${screenshots}insights-cards-desktop.png`)).toBeLessThan(300 * 1024);
 
-  const { posts } = await getJSON<InsightPostsPage>(request, jwt, '/api/instagram/posts?limit=3');
+  const { posts } = await getJSON<PostsResponse>(request, jwt, '/api/instagram/posts?limit=3');
   const reel = posts.find((p) => p.media_product_type === 'REELS') ?? posts[0];
   await page.goto(`/posts/${reel?.id}`);
   await expect(page.getByTestId('post-lifespan').getByRole('img')).toBeVisible();

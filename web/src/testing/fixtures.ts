@@ -1,7 +1,15 @@
-import { type Audience } from '@/features/audience';
-import { type Stats } from '@/features/growth';
-import { type InsightPost, type InsightPostsPage, type InsightsReading, type PostDetail, type PostInsights } from '@/features/instagram';
-import type { InstagramAccount, SyncStatus, User } from '@/types/api';
+import type {
+  Audience,
+  GrowthStats,
+  InsightsReading,
+  InstagramAccount,
+  Post,
+  PostDetail,
+  PostInsights,
+  PostsResponse,
+  SyncStatus,
+  User,
+} from '@/types/api';
 
 /** user is a signed-in user as GET /api/user/me returns it. */
 export function user(overrides: Partial<User> = {}): User {
@@ -51,7 +59,7 @@ export function insights(overrides: Partial<PostInsights> = {}): PostInsights {
 }
 
 /** post is one stored post. */
-export function post(n: number, overrides: Partial<InsightPost> = {}): InsightPost {
+export function post(n: number, overrides: Partial<Post> = {}): Post {
   return {
     id: `post-${n}`,
     ig_post_id: `ig-${n}`,
@@ -71,12 +79,12 @@ export function post(n: number, overrides: Partial<InsightPost> = {}): InsightPo
 }
 
 /** postsPage is a page of posts numbered from `from`. */
-export function postsPage(count: number, total: number, from = 1): InsightPostsPage {
+export function postsPage(count: number, total: number, from = 1): PostsResponse {
   return { account: account(), posts_count: total, posts: Array.from({ length: count }, (_, i) => post(from + i)) };
 }
 
 /** stats is a full stats answer for 7 days. */
-export function stats(overrides: Partial<Stats> = {}): Stats {
+export function stats(overrides: Partial<GrowthStats> = {}): GrowthStats {
   return {
     period_days: 7,
     period_start: '2026-11-18T12:00:00Z',

@@ -1,5 +1,5 @@
 // The public entry of the growth feature: what other parts of the app may import.
-export { getGrowthStats, type Freshness, type Stats } from '@/features/growth/api/stats';
+export { getGrowthStats } from '@/features/growth/api/stats';
 export { BestPost } from '@/features/growth/components/best-post';
 export { MediaTypes, PostingTimes, TopHashtags } from '@/features/growth/components/breakdowns';
 export { InsightsStatus } from '@/features/growth/components/insights-status';

@@ -1,13 +1,5 @@
 // The public entry of the instagram feature: what other parts of the app may import.
-export {
-  getPost,
-  getPosts,
-  type InsightPost,
-  type InsightPostsPage,
-  type InsightsReading,
-  type PostDetail,
-  type PostInsights,
-} from '@/features/instagram/api/instagram';
+export { getPost, getPosts } from '@/features/instagram/api/instagram';
 export { AccountCard } from '@/features/instagram/components/account-card';
 export { ConnectInstagram } from '@/features/instagram/components/connect-instagram';
 export { DisconnectButton } from '@/features/instagram/components/disconnect-button';

@@ -1,9 +1,9 @@
 import { Card, CardTitle } from '@/components/card';
 import { LineChart } from '@/components/charts/line-chart';
 import { EmptyState } from '@/components/empty-state';
-import { type AudienceDay } from '@/features/audience/api/audience';
 import { averageOf, dayMs, formatDayMs } from '@/features/audience/lib/audience-format';
 import { formatInteger } from '@/lib/format';
+import type { AudienceDay } from '@/types/api';
 
 /**
  * DailyReach shows the account's daily reach and views as curves with their daily

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import { Card, CardTitle } from '@/components/card';
 import { HorizontalBars } from '@/components/charts/horizontal-bars';
 import { SegmentedControl } from '@/components/segmented-control';
-import { type DemographicRow, type Demographics } from '@/features/audience/api/audience';
 import { countryName, genderName } from '@/features/audience/lib/audience-format';
 import { PartUnavailable } from '@/features/audience/components/part-status';
 import { formatInteger } from '@/lib/format';
+import type { DemographicRow, Demographics } from '@/types/api';
 
 type Who = 'followers' | 'engaged';
 

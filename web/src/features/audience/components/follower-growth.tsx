@@ -2,10 +2,10 @@ import { Card, CardTitle } from '@/components/card';
 import { GainLossChart } from '@/components/charts/gain-loss-chart';
 import { LineChart } from '@/components/charts/line-chart';
 import { EmptyState } from '@/components/empty-state';
-import { type Audience } from '@/features/audience/api/audience';
 import { dayMs, formatDayMs } from '@/features/audience/lib/audience-format';
 import { MIN_FOLLOWERS } from '@/features/audience/components/part-status';
 import { formatDay, formatInteger, formatSigned } from '@/lib/format';
+import type { Audience } from '@/types/api';
 
 function Figure({ id, label, value, tone }: { id: string; label: string; value: string | null; tone?: string }) {
   return (

@@ -1,10 +1,10 @@
 import { Card, CardTitle } from '@/components/card';
 import { Heatmap } from '@/components/charts/heatmap';
 import { EmptyState } from '@/components/empty-state';
-import { type OnlineFollowers } from '@/features/audience/api/audience';
 import { busiestSlots, shortHour } from '@/features/audience/lib/audience-format';
 import { PartUnavailable } from '@/features/audience/components/part-status';
 import { formatHour, formatInteger, weekdayName } from '@/lib/format';
+import type { OnlineFollowers } from '@/types/api';
 
 const shortDays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 

@@ -1,11 +1,12 @@
 import { ErrorState } from '@/components/error-state';
 import { LoadingRegion } from '@/components/skeleton';
 import { StatsSkeleton } from '@/features/dashboard/components/dashboard-skeleton';
-import { BestPost, DailyCharts, InsightsStatus, MediaTypes, PostingTimes, Recommendation, StatCards, TopHashtags, type Stats } from '@/features/growth';
+import { BestPost, DailyCharts, InsightsStatus, MediaTypes, PostingTimes, Recommendation, StatCards, TopHashtags } from '@/features/growth';
 import type { AsyncState } from '@/lib/use-async';
+import type { GrowthStats } from '@/types/api';
 
 /** StatsSection renders the stats of the period with its loading and error states. */
-export function StatsSection({ stats, timeZone, onRetry }: { stats: AsyncState<Stats>; timeZone: string; onRetry: () => void }) {
+export function StatsSection({ stats, timeZone, onRetry }: { stats: AsyncState<GrowthStats>; timeZone: string; onRetry: () => void }) {
   if (stats.status === 'error' && !stats.data) {
     return <ErrorState error={stats.error} onRetry={onRetry} title="Could not load your stats" />;
   }

@@ -3,7 +3,7 @@ import { Card, CardTitle } from '@/components/card';
 import { EmptyState } from '@/components/empty-state';
 import { PostImage } from '@/components/post-image';
 import { formatDateTime, formatInteger } from '@/lib/format';
-import { type InsightPost } from '@/features/instagram';
+import type { Post } from '@/types/api';
 
 /** captionPreview shortens a caption for alt text and headings. */
 export function captionPreview(caption: string | null | undefined, max = 120): string {
@@ -13,7 +13,7 @@ export function captionPreview(caption: string | null | undefined, max = 120): s
 }
 
 /** BestPost shows the period's post with the most likes plus comments. */
-export function BestPost({ post }: { post: InsightPost | null }) {
+export function BestPost({ post }: { post: Post | null }) {
   return (
     <Card className="flex flex-col gap-4">
       <CardTitle>Best post of the period</CardTitle>

@@ -1,5 +1,5 @@
-import { type Stats } from '@/features/growth/api/stats';
 import { formatAgo, formatIn, formatInteger } from '@/lib/format';
+import type { GrowthStats } from '@/types/api';
 
 /**
  * coverageText says for how many of the period's posts Instagram has sent insights. The
@@ -18,7 +18,7 @@ export function coverageText(coverage: number | null, totalPosts: number): strin
 }
 
 /** freshnessText says when posts and insights were last read ("Posts synced 5 min ago, insights 1 h ago."). */
-export function freshnessText(freshness: Stats['freshness'], now: number = Date.now()): string {
+export function freshnessText(freshness: GrowthStats['freshness'], now: number = Date.now()): string {
   const posts = freshness.posts_synced_at ? `Posts synced ${formatAgo(freshness.posts_synced_at, now)}` : 'Posts not synced yet';
   const insights = freshness.insights_synced_at ? `insights ${formatAgo(freshness.insights_synced_at, now)}` : 'insights not read yet';
   const next = freshness.next_sync_at ? ` Next sync ${formatIn(freshness.next_sync_at, now)}.` : '';
@@ -26,7 +26,7 @@ export function freshnessText(freshness: Stats['freshness'], now: number = Date.
 }
 
 /** InsightsStatus tells honestly how complete and how recent the insights numbers are. */
-export function InsightsStatus({ stats, now }: { stats: Stats; now?: number }) {
+export function InsightsStatus({ stats, now }: { stats: GrowthStats; now?: number }) {
   const partial = stats.insights_coverage !== null && stats.insights_coverage < 1;
   return (
     <div className="flex flex-col gap-1 text-sm text-slate-300 sm:flex-row sm:flex-wrap sm:gap-x-3">

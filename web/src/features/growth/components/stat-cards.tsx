@@ -1,6 +1,6 @@
-import { type Stats } from '@/features/growth/api/stats';
 import { StatCard } from '@/features/growth/components/stat-card';
 import { formatDecimal, formatInteger, formatPercent } from '@/lib/format';
+import type { GrowthStats } from '@/types/api';
 
 /** insightValue formats an insights total, null when Instagram reported it for no post. */
 function insightValue(value: number | null): string | null {
@@ -8,14 +8,14 @@ function insightValue(value: number | null): string | null {
 }
 
 /** unavailableReason explains in plain words why an insights number is missing. */
-export function unavailableReason(stats: Pick<Stats, 'total_posts'>, what: string): string {
+export function unavailableReason(stats: Pick<GrowthStats, 'total_posts'>, what: string): string {
   return stats.total_posts === 0
     ? `No posts in this period, so no ${what} to count.`
     : `Instagram has not reported ${what} for these posts yet.`;
 }
 
 /** StatCards is the grid of headline numbers for the period. */
-export function StatCards({ stats }: { stats: Stats }) {
+export function StatCards({ stats }: { stats: GrowthStats }) {
   return (
     <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
       <StatCard

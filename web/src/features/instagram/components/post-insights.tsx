@@ -1,10 +1,10 @@
 import { Card, CardTitle } from '@/components/card';
 import { EmptyState } from '@/components/empty-state';
-import { type InsightPost, type PostInsights } from '@/features/instagram/api/instagram';
+import type { Post, PostInsights } from '@/types/api';
 import { DASH, formatAgo, formatDateTime, formatDuration, formatInteger, formatPercent, formatSeconds } from '@/lib/format';
 
 interface Metric {
-  key: keyof PostInsights;
+  key: Exclude<keyof PostInsights, 'captured_at'>;
   label: string;
   format: (value: number | null) => string;
   help?: string | ((value: number) => string);
@@ -28,13 +28,13 @@ const reels: Metric[] = [
 ];
 
 /** hasReelMetrics tells whether the post's watch-time metrics apply: Reels, or any reported. */
-function hasReelMetrics(post: InsightPost): boolean {
+function hasReelMetrics(post: Post): boolean {
   const i = post.insights;
   return post.media_product_type === 'REELS' || Boolean(i && (i.avg_watch_time_ms !== null || i.total_watch_time_ms !== null || i.skip_rate !== null));
 }
 
 /** PostInsightsCard shows the post's latest insights; a metric Instagram did not report is a dash, never 0. */
-export function PostInsightsCard({ post }: { post: InsightPost }) {
+export function PostInsightsCard({ post }: { post: Post }) {
   const insights = post.insights;
   return (
     <Card className="flex flex-col gap-4" data-testid="post-insights">

@@ -1,7 +1,7 @@
 import { Card, CardTitle } from '@/components/card';
 import { LineChart } from '@/components/charts/line-chart';
 import { EmptyState } from '@/components/empty-state';
-import { type InsightsReading } from '@/features/instagram/api/instagram';
+import type { InsightsReading } from '@/types/api';
 
 /** formatReadingTime labels a reading on the time axis ("Nov 25, 10 AM"). */
 export function formatReadingTime(ms: number): string {

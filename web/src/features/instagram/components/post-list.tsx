@@ -5,21 +5,22 @@ import { Button } from '@/components/button';
 import { Card, CardTitle } from '@/components/card';
 import { EmptyState } from '@/components/empty-state';
 import { PostImage } from '@/components/post-image';
-import { getPosts, type InsightPost, type InsightPostsPage } from '@/features/instagram/api/instagram';
+import { getPosts } from '@/features/instagram/api/instagram';
 import { describeError } from '@/lib/api-error';
 import { formatDateTime, formatInteger } from '@/lib/format';
+import type { Post, PostsResponse } from '@/types/api';
 
 /** PAGE_SIZE is how many posts one "Load more" fetches. */
 export const PAGE_SIZE = 20;
 
-function caption(post: InsightPost): string {
+function caption(post: Post): string {
   const text = (post.caption ?? '').replace(/\s+/g, ' ').trim();
   return text || 'No caption';
 }
 
 /** PostList shows stored posts newest first and pages back with "Load more". */
-export function PostList({ initial }: { initial: InsightPostsPage }) {
-  const [posts, setPosts] = useState<InsightPost[]>(initial.posts);
+export function PostList({ initial }: { initial: PostsResponse }) {
+  const [posts, setPosts] = useState<Post[]>(initial.posts);
   const [hasMore, setHasMore] = useState(initial.posts.length >= PAGE_SIZE && initial.posts.length < initial.posts_count);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

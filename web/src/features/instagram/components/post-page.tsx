@@ -4,21 +4,22 @@ import { Card } from '@/components/card';
 import { ErrorState } from '@/components/error-state';
 import { PostImage } from '@/components/post-image';
 import { LoadingRegion, Skeleton } from '@/components/skeleton';
-import { getPost, type InsightPost } from '@/features/instagram/api/instagram';
+import { getPost } from '@/features/instagram/api/instagram';
 import { PostInsightsCard } from '@/features/instagram/components/post-insights';
 import { PostLifespan } from '@/features/instagram/components/post-lifespan';
 import { isApiError } from '@/lib/api-error';
 import { formatDateTime, formatInteger } from '@/lib/format';
 import { useAsync } from '@/lib/use-async';
+import type { Post } from '@/types/api';
 
 const kinds: Record<string, string> = { IMAGE: 'Photo', VIDEO: 'Video', CAROUSEL_ALBUM: 'Carousel', REELS: 'Reel', STORY: 'Story' };
 
 /** postKind names the post's format in words ("Reel", "Photo"). */
-export function postKind(post: Pick<InsightPost, 'media_type' | 'media_product_type'>): string {
+export function postKind(post: Pick<Post, 'media_type' | 'media_product_type'>): string {
   return kinds[post.media_product_type === 'REELS' ? 'REELS' : post.media_type] ?? post.media_type;
 }
 
-function caption(post: InsightPost): string {
+function caption(post: Post): string {
   return (post.caption ?? '').replace(/\s+/g, ' ').trim();
 }
 
@@ -28,7 +29,7 @@ const back = (
   </Link>
 );
 
-function PostSummary({ post }: { post: InsightPost }) {
+function PostSummary({ post }: { post: Post }) {
   const isVideo = post.media_type === 'VIDEO' || post.media_type === 'REELS';
   const text = caption(post);
   return (
