@@ -24,12 +24,19 @@ async function withAudience(page: Page, request: APIRequestContext, account: str
   token = await connectAccount(page, request, account);
   const jwt = token;
   await waitUntil('account insights read', async () => ready(await audience(request, jwt)));
-  const answer = page.waitForResponse((r) => r.url().includes('/api/growth/audience'));
+  // The page's own request must name the browser's zone; its body is compared through a
+  // fresh API read, as a response body is gone once the page that asked navigates.
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/growth/audience')) asked.push(r.url());
+  });
   await page.reload();
-  const res = await answer;
-  expect(new URL(res.url()).searchParams.get('tz')).toBe(TZ);
   await expect(page.getByRole('heading', { name: 'Audience', exact: true })).toBeVisible();
-  return { jwt, shown: (await res.json()) as Audience };
+  await expect(page.getByTestId('audience-freshness')).toBeVisible();
+  const last = asked.at(-1);
+  expect(last, 'the dashboard asked for the audience').toBeTruthy();
+  expect(new URL(last as string).searchParams.get('tz')).toBe(TZ);
+  return { jwt, shown: await audience(request, jwt) };
 }
 
 test('shows follower growth, daily reach, when followers are online and who they are', async ({ page, request }) => {
