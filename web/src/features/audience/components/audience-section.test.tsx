@@ -3,9 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { AudienceSection } from '@/features/audience/components/audience-section';
 import { averageOf, busiestSlots, countryName, genderName } from '@/features/audience/lib/audience-format';
-import { setToken } from '@/lib/auth-token';
-import { apiError, fakeJwt, mockFetch, type MockResponse } from '@/testing/fetch-mock';
-import { audience, heatmap } from '@/testing/fixtures';
+import { setSignedIn } from '@/lib/auth-token';
+import { apiError, mockFetch, type MockResponse } from '@/testing/fetch-mock';
+import { audience, heatmap, user as me } from '@/testing/fixtures';
 
 const unavailable = {
   online_followers: { status: 'unavailable' as const, heatmap: null },
@@ -13,7 +13,7 @@ const unavailable = {
 };
 
 function show(body: unknown, tz = 'Europe/Berlin') {
-  setToken(fakeJwt());
+  setSignedIn(me(), false);
   const mock = mockFetch({ 'GET /api/growth/audience': { body } });
   const user = userEvent.setup();
   render(<AudienceSection period={30} timeZone={tz} />);
@@ -115,7 +115,7 @@ describe('AudienceSection', () => {
 
   it('shows skeletons while loading, then an error with a working retry', async () => {
     let release: (r: MockResponse) => void = () => undefined;
-    setToken(fakeJwt());
+    setSignedIn(me(), false);
     mockFetch({
       'GET /api/growth/audience': [() => new Promise<MockResponse>((resolve) => (release = resolve)), { body: audience() }],
     });

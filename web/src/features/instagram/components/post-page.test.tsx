@@ -1,12 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { setToken } from '@/lib/auth-token';
-import { apiError, fakeJwt, mockFetch, type MockResponse } from '@/testing/fetch-mock';
-import { insights, post, postDetail, reading } from '@/testing/fixtures';
+import { setSignedIn } from '@/lib/auth-token';
+import { apiError, mockFetch, type MockResponse } from '@/testing/fetch-mock';
+import { insights, post, postDetail, reading, user } from '@/testing/fixtures';
 import { renderAt } from '@/testing/render';
 
 function open(id = 'post-1') {
-  setToken(fakeJwt());
+  setSignedIn(user(), false);
   return renderAt(`/posts/${id}`);
 }
 
