@@ -3,11 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Audience } from '../src/types/api';
 import { compressPng } from './compress-png';
-import { connectAccount, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, SANDBOX, shootElement, signed, waitUntil } from './helpers';
+import { connectSignedIn, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, oneUserPerFile, SANDBOX, shootElement, signed, waitUntil } from './helpers';
 
 // The browser runs in Europe/Berlin (playwright.config.ts): the heatmap is asked in that zone.
 const TZ = 'Europe/Berlin';
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+oneUserPerFile('audience');
 
 let token: string | null = null;
 
@@ -21,7 +23,7 @@ const audience = (request: APIRequestContext, jwt: string, period = 30) =>
 
 /** withAudience links the account and waits until its account insights have been read. */
 async function withAudience(page: Page, request: APIRequestContext, account: string, ready: (a: Audience) => boolean) {
-  token = await connectAccount(page, request, account);
+  token = await connectSignedIn(page, request, account);
   const jwt = token;
   await waitUntil('account insights read', async () => ready(await audience(request, jwt)));
   // The page's own request must name the browser's zone; its body is compared through a
@@ -70,7 +72,7 @@ test('shows follower growth, daily reach, when followers are online and who they
 });
 
 test('Audience without data yet: each part says it is not available yet', async ({ page, request }) => {
-  token = await connectAccount(page, request, SANDBOX.creator);
+  token = await connectSignedIn(page, request, SANDBOX.creator);
   // Account insights are read right after the connection, so "nothing read yet" is
   // replayed by emptying the server's own answer in flight.
   await page.route('**/api/growth/audience**', async (route) => {

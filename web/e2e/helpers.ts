@@ -1,4 +1,6 @@
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** PASSWORD is used for every test account. */
 export const PASSWORD = 'e2e-password-123';
@@ -100,19 +102,6 @@ export async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
 
-/**
- * connectAccount registers a fresh user, links the sandbox account `username` and waits
- * for its first post fetch; it returns the user's JWT.
- */
-export async function connectAccount(page: Page, request: APIRequestContext, username: string): Promise<string> {
-  await register(page);
-  const token = await tokenOf(page);
-  await connectInstagram(page, username);
-  await expect(page.getByTestId('instagram-callback')).toHaveText(/Your account is linked/);
-  await waitForSync(request, token);
-  return token;
-}
-
 /** getJSON reads an API body as the signed-in user, expecting 200. */
 export async function getJSON<T>(request: APIRequestContext, token: string, path: string): Promise<T> {
   const res = await request.get(path, { headers: authHeaders(token) });
@@ -143,4 +132,31 @@ export async function shootElement(page: Page, element: Locator, path: string) {
   const scrollY = await page.evaluate(() => window.scrollY);
   const { x, y, width, height } = box as { x: number; y: number; width: number; height: number };
   await page.screenshot({ path, fullPage: true, animations: 'disabled', clip: { x, y: y + scrollY, width, height } });
+}
+
+/**
+ * oneUserPerFile registers a single user for a spec file and signs every test of it in
+ * with that user's session, since registration is limited to 10 an hour per address.
+ * Call it at the top of the file; tests then link accounts with connectSignedIn.
+ */
+export function oneUserPerFile(name: string) {
+  const state = join(tmpdir(), `cgt-e2e-${name}-${process.pid}.json`);
+  test.beforeAll(async ({ browser }, info) => {
+    const context = await browser.newContext({ baseURL: info.project.use.baseURL });
+    const page = await context.newPage();
+    await register(page);
+    await context.storageState({ path: state });
+    await context.close();
+  });
+  test.use({ storageState: state });
+}
+
+/** connectSignedIn links the sandbox account `username` for the signed-in user and waits for its first fetch. */
+export async function connectSignedIn(page: Page, request: APIRequestContext, username: string): Promise<string> {
+  await page.goto('/dashboard');
+  const token = await tokenOf(page);
+  await connectInstagram(page, username);
+  await expect(page.getByTestId('instagram-callback')).toHaveText(/Your account is linked/);
+  await waitForSync(request, token);
+  return token;
 }

@@ -3,10 +3,12 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GrowthStats, PostDetail, PostsResponse } from '../src/types/api';
 import { compressPng } from './compress-png';
-import { connectAccount, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, SANDBOX, shootElement, waitUntil } from './helpers';
+import { connectSignedIn, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, oneUserPerFile, SANDBOX, shootElement, waitUntil } from './helpers';
 
 const TZ = 'Europe/Berlin';
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+oneUserPerFile('insights');
 
 let token: string | null = null;
 
@@ -20,7 +22,7 @@ const stats = (request: APIRequestContext, jwt: string, period: number) =>
 
 /** withInsights links the account and waits until the insights of its posts have been read. */
 async function withInsights(page: Page, request: APIRequestContext, account: string) {
-  token = await connectAccount(page, request, account);
+  token = await connectSignedIn(page, request, account);
   const jwt = token;
   await waitUntil('post insights read', async () => {
     const s = await stats(request, jwt, 90);
@@ -132,7 +134,7 @@ test('a post page without insights says they are not available yet', async ({ pa
 });
 
 test('an unknown post is a not-found page', async ({ page, request }) => {
-  token = await connectAccount(page, request, SANDBOX.newbie);
+  token = await connectSignedIn(page, request, SANDBOX.newbie);
   for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-post']) {
     await page.goto(`/posts/${id}`);
     await expect(page.getByRole('heading', { name: 'This post was not found' })).toBeVisible();
