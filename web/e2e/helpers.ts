@@ -142,7 +142,8 @@ export async function shootElement(page: Page, element: Locator, path: string) {
 export function oneUserPerFile(name: string) {
   const state = join(tmpdir(), `cgt-e2e-${name}-${process.pid}.json`);
   test.beforeAll(async ({ browser }, info) => {
-    const context = await browser.newContext({ baseURL: info.project.use.baseURL });
+    // An empty state: the file this block writes does not exist yet.
+    const context = await browser.newContext({ baseURL: info.project.use.baseURL, storageState: { cookies: [], origins: [] } });
     const page = await context.newPage();
     await register(page);
     await context.storageState({ path: state });
