@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { GrowthStats as Stats } from '../src/types/api';
 import { compressPng } from './compress-png';
 import {
   authHeaders,
@@ -16,21 +17,6 @@ import {
 
 const TZ = 'Europe/Berlin';
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-
-interface Stats {
-  total_posts: number;
-  total_likes: number;
-  total_comments: number;
-  avg_likes: number;
-  avg_comments: number;
-  engagement_rate: number | null;
-  posts_per_week: number;
-  followers: number | null;
-  likes_trend: number | null;
-  comments_trend: number | null;
-  message: string;
-  best_post: { like_count: number; comments_count: number; permalink: string | null } | null;
-}
 
 let token: string | null = null;
 
@@ -89,17 +75,17 @@ test('connects Instagram through the sandbox, shows the right numbers and switch
 
   const seven = page.waitForResponse((r) => r.url().includes('/api/growth/stats') && r.url().includes('period=7'));
   await page.getByText('7 days', { exact: true }).click();
-  await expect(page.getByLabel('7 days')).toBeChecked();
+  await expect(page.getByLabel('7 days', { exact: true })).toBeChecked();
   const sevenUrl = new URL((await seven).url());
   expect(sevenUrl.searchParams.get('tz')).toBe(TZ);
   await expectStatsShown(page, await apiStats(request, jwt, 7));
 
   // Keyboard: arrow keys move the choice inside the period group.
   const fourteen = page.waitForResponse((r) => r.url().includes('/api/growth/stats') && r.url().includes('period=14'));
-  await page.getByLabel('7 days').focus();
+  await page.getByLabel('7 days', { exact: true }).focus();
   await page.keyboard.press('ArrowRight');
   await fourteen;
-  await expect(page.getByLabel('14 days')).toBeChecked();
+  await expect(page.getByLabel('14 days', { exact: true })).toBeChecked();
   await expectStatsShown(page, await apiStats(request, jwt, 14));
 
   await page.getByText('90 days', { exact: true }).click();

@@ -1,4 +1,6 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** PASSWORD is used for every test account. */
 export const PASSWORD = 'e2e-password-123';
@@ -36,7 +38,7 @@ export function authHeaders(token: string): Record<string, string> {
 }
 
 /** Sandbox accounts of the built-in Instagram sandbox. */
-export const SANDBOX = { creator: 'sandbox.creator', studio: 'sandbox.studio' } as const;
+export const SANDBOX = { creator: 'sandbox.creator', studio: 'sandbox.studio', newbie: 'sandbox.newbie' } as const;
 
 /**
  * connectInstagram goes through the sandbox's consent page: Connect → pick the account →
@@ -98,4 +100,64 @@ export const fmt = {
 /** hasNoHorizontalScroll tells whether the page fits its viewport width. */
 export async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+/** getJSON reads an API body as the signed-in user, expecting 200. */
+export async function getJSON<T>(request: APIRequestContext, token: string, path: string): Promise<T> {
+  const res = await request.get(path, { headers: authHeaders(token) });
+  expect(res.status(), `GET ${path}`).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** waitUntil polls `probe` until it returns true (background insights jobs take a moment). */
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeout = 90_000) {
+  await expect.poll(probe, { message: what, timeout, intervals: [500, 1000, 2000] }).toBe(true);
+}
+
+/** signed mirrors the dashboard's signed counts ("+268", "−12", "0"). */
+export function signed(v: number | null): string {
+  if (v === null) return 'Not available yet';
+  if (v > 0) return `+${fmt.int(v)}`;
+  if (v < 0) return `−${fmt.int(-v)}`;
+  return '0';
+}
+
+/**
+ * shootElement saves a screenshot of one element cut out of a full-page capture, where
+ * the sticky header stays at the top instead of covering the element.
+ */
+export async function shootElement(page: Page, element: Locator, path: string) {
+  const box = await element.boundingBox();
+  expect(box, 'element on screen').toBeTruthy();
+  const scrollY = await page.evaluate(() => window.scrollY);
+  const { x, y, width, height } = box as { x: number; y: number; width: number; height: number };
+  await page.screenshot({ path, fullPage: true, animations: 'disabled', clip: { x, y: y + scrollY, width, height } });
+}
+
+/**
+ * oneUserPerFile registers a single user for a spec file and signs every test of it in
+ * with that user's session, since registration is limited to 10 an hour per address.
+ * Call it at the top of the file; tests then link accounts with connectSignedIn.
+ */
+export function oneUserPerFile(name: string) {
+  const state = join(tmpdir(), `cgt-e2e-${name}-${process.pid}.json`);
+  test.beforeAll(async ({ browser }, info) => {
+    // An empty state: the file this block writes does not exist yet.
+    const context = await browser.newContext({ baseURL: info.project.use.baseURL, storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    await register(page);
+    await context.storageState({ path: state });
+    await context.close();
+  });
+  test.use({ storageState: state });
+}
+
+/** connectSignedIn links the sandbox account `username` for the signed-in user and waits for its first fetch. */
+export async function connectSignedIn(page: Page, request: APIRequestContext, username: string): Promise<string> {
+  await page.goto('/dashboard');
+  const token = await tokenOf(page);
+  await connectInstagram(page, username);
+  await expect(page.getByTestId('instagram-callback')).toHaveText(/Your account is linked/);
+  await waitForSync(request, token);
+  return token;
 }

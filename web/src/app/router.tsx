@@ -6,6 +6,7 @@ const LandingPage = lazy(() => import('@/app/routes/landing'));
 const LoginPage = lazy(() => import('@/app/routes/login'));
 const RegisterPage = lazy(() => import('@/app/routes/register'));
 const DashboardPage = lazy(() => import('@/app/routes/dashboard'));
+const PostPage = lazy(() => import('@/app/routes/post'));
 const AdminPage = lazy(() => import('@/app/routes/admin'));
 const SettingsPage = lazy(() => import('@/app/routes/settings'));
 const ForgotPasswordPage = lazy(() => import('@/app/routes/forgot-password'));
@@ -26,6 +27,7 @@ export function AppRoutes() {
         <Route path="login" element={<LoginPage />} />
         <Route path="register" element={<RegisterPage />} />
         <Route path="dashboard" element={<DashboardPage />} />
+        <Route path="posts/:id" element={<PostPage />} />
         <Route path="admin" element={<AdminPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="forgot-password" element={<ForgotPasswordPage />} />

@@ -71,3 +71,74 @@ export function sparklinePoints(values: ReadonlyArray<number>, width: number, he
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/**
+ * quantile returns the q-quantile (0 ≤ q ≤ 1) of the finite values by linear
+ * interpolation between the closest ranks, or null when there is none.
+ */
+export function quantile(values: ReadonlyArray<number>, q: number): number | null {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const pos = Math.min(1, Math.max(0, q)) * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (b - a) * (pos - lo);
+}
+
+/** IntensityScale maps a value to [0, 1] between `low` and `high`; null stays null. */
+export interface IntensityScale {
+  low: number;
+  high: number;
+  at: (value: number | null | undefined) => number | null;
+}
+
+/**
+ * robustScale builds a colour scale for a grid of values that one extreme cell cannot
+ * flatten: values at or below the `lowQ` quantile map to 0, at or above the `highQ`
+ * quantile to 1, linearly between. When every value is the same, each maps to 1. A grid
+ * without any value gives a scale whose every cell is null.
+ */
+export function robustScale(
+  grid: ReadonlyArray<ReadonlyArray<number | null>>,
+  lowQ = 0.05,
+  highQ = 0.95,
+): IntensityScale {
+  const values: number[] = [];
+  for (const row of grid) for (const v of row) if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
+  const low = quantile(values, lowQ);
+  const high = quantile(values, highQ);
+  if (low === null || high === null) return { low: 0, high: 0, at: () => null };
+  const span = high - low;
+  return {
+    low,
+    high,
+    at: (value) => {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+      if (span <= 0) return value >= high ? 1 : 0;
+      return Math.min(1, Math.max(0, (value - low) / span));
+    },
+  };
+}
+
+/**
+ * niceRange returns round ticks covering [min, max] for an axis that need not start at 0
+ * (a follower count moving between 1,201 and 1,234). Equal ends get one step around them.
+ */
+export function niceRange(min: number, max: number, count = 4, integers = true): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  let lo = Math.min(min, max);
+  let hi = Math.max(min, max);
+  if (hi === lo) {
+    lo -= 1;
+    hi += 1;
+  }
+  let step = niceStep((hi - lo) / Math.max(1, count));
+  if (integers) step = Math.max(1, Math.ceil(step));
+  const start = Math.floor(lo / step + 1e-9) * step;
+  const end = Math.ceil(hi / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let v = start; v <= end + step / 2; v += step) ticks.push(Number(v.toFixed(10)));
+  return ticks;
+}

@@ -67,3 +67,59 @@ export function browserTimeZone(): string {
     return 'UTC';
   }
 }
+
+/** formatSeconds renders a duration in milliseconds as seconds ("8.4 s", "10,080 s"), or a dash. */
+export function formatSeconds(ms: number | null | undefined): string {
+  if (!known(ms)) return DASH;
+  const seconds = ms / 1000;
+  return `${seconds < 100 ? oneDecimal.format(seconds) : integer.format(seconds)} s`;
+}
+
+/**
+ * formatAgo renders how long ago an RFC 3339 time was ("just now", "5 min ago", "1 h ago",
+ * "3 days ago"), or `fallback` when there is no time. A time in the future reads "just now".
+ */
+export function formatAgo(iso: string | null | undefined, now: number = Date.now(), fallback = 'never'): string {
+  if (!iso) return fallback;
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return fallback;
+  const minutes = Math.floor((now - then) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  return `${days} ${days === 1 ? 'day' : 'days'} ago`;
+}
+
+/** formatIn renders how far ahead an RFC 3339 time is ("in 25 min", "in 2 h"), "now" when due. */
+export function formatIn(iso: string | null | undefined, now: number = Date.now(), fallback = 'not scheduled'): string {
+  if (!iso) return fallback;
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return fallback;
+  const minutes = Math.ceil((then - now) / 60_000);
+  if (minutes <= 0) return 'now';
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `in ${hours} h`;
+  const days = Math.round(hours / 24);
+  return `in ${days} ${days === 1 ? 'day' : 'days'}`;
+}
+
+/** formatSigned renders a count with an explicit sign ("+268", "−12", "0"), or a dash. */
+export function formatSigned(value: number | null | undefined): string {
+  if (!known(value)) return DASH;
+  if (value > 0) return `+${integer.format(value)}`;
+  if (value < 0) return `−${integer.format(-value)}`;
+  return '0';
+}
+
+/** formatDuration renders milliseconds as hours and minutes ("11 h 11 min", "4 min"), or a dash. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (!known(ms)) return DASH;
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}

@@ -34,6 +34,15 @@ export type FetchScheduled = Schemas['FetchScheduled'];
 /** Post is one stored Instagram post. */
 export type Post = Schemas['Post'];
 
+/** PostInsights is a post's latest insights reading; a metric is null when Instagram did not report it. */
+export type PostInsights = Schemas['PostInsights'];
+
+/** InsightsReading is one entry of a post's lifespan history. */
+export type InsightsReading = Schemas['InsightsReading'];
+
+/** PostDetail is the body of GET /api/instagram/posts/{id}: the post and its readings, oldest first. */
+export type PostDetail = Schemas['PostDetail'];
+
 /** PostsResponse is a page of posts, newest first. */
 export type PostsResponse = Schemas['PostsPage'];
 
@@ -48,6 +57,9 @@ export type Period = GrowthStats['period_days'];
 
 /** WindowTotals are the totals of the previous window. */
 export type WindowTotals = Schemas['WindowTotals'];
+
+/** Freshness says when the account's posts and insights were last read and the next fetch is due. */
+export type Freshness = Schemas['Freshness'];
 
 /** DailyBucket is one calendar day of the window. */
 export type DailyBucket = Schemas['DailyBucket'];
@@ -84,3 +96,18 @@ export type CreatedShareLink = Schemas['CreatedShareLink'];
 
 /** ExportFormat is a format of GET /api/growth/export. */
 export type ExportFormat = 'csv' | 'json';
+
+/** Audience is the body of GET /api/growth/audience. */
+export type Audience = Schemas['Audience'];
+
+/** AudienceDay is one US Pacific date of account figures; each is null when not reported. */
+export type AudienceDay = Schemas['AudienceDay'];
+
+/** OnlineFollowers is the weekday × hour heatmap in the asked zone (null unless ok). */
+export type OnlineFollowers = Schemas['OnlineFollowers'];
+
+/** Demographics are the followers' and the engaged audience's breakdowns (null unless ok). */
+export type Demographics = Schemas['Demographics'];
+
+/** DemographicRow is one bucket of a breakdown ("25-34", "F", "US") and its count. */
+export type DemographicRow = Schemas['DemographicRow'];

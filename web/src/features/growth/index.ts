@@ -2,6 +2,7 @@
 export { getGrowthStats } from '@/features/growth/api/stats';
 export { BestPost } from '@/features/growth/components/best-post';
 export { MediaTypes, PostingTimes, TopHashtags } from '@/features/growth/components/breakdowns';
+export { InsightsStatus } from '@/features/growth/components/insights-status';
 export { DailyCharts } from '@/features/growth/components/daily-charts';
 export { PeriodSwitch } from '@/features/growth/components/period-switch';
 export { Recommendation } from '@/features/growth/components/recommendation';

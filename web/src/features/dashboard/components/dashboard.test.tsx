@@ -5,7 +5,7 @@ import { UNKNOWN_REASON_TEXT } from '@/features/instagram';
 import { setSignedIn } from '@/lib/auth-token';
 import * as redirect from '@/lib/redirect';
 import { apiError, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
-import { account, post, postsPage, stats, sync, user } from '@/testing/fixtures';
+import { account, audience, post, postsPage, stats, sync, user } from '@/testing/fixtures';
 import { renderWithRouter } from '@/testing/render';
 
 const noAccount = apiError(404, 'no_instagram_account', 'no instagram account connected');
@@ -18,6 +18,7 @@ function renderDashboard(path = '/dashboard') {
 const connected = (extra: Record<string, Handler | Handler[]> = {}) => ({
   'GET /api/instagram/posts': { body: postsPage(3, 3) },
   'GET /api/growth/stats': { body: stats() },
+  'GET /api/growth/audience': { body: audience() },
   'GET /api/instagram/sync': { body: sync('idle') },
   'GET /api/instagram/accounts': { body: { accounts: [account()] } },
   'GET /api/share-links': { body: { share_links: [] } },
@@ -81,6 +82,33 @@ describe('Dashboard', () => {
     expect(statsCall?.url.searchParams.get('tz')).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 
+  it('shows the insights cards, their coverage and the audience, asking in the browser zone', async () => {
+    const { calls } = mockFetch(connected());
+    renderDashboard();
+
+    expect(await screen.findByTestId('stat-total-views-value')).toHaveTextContent('41,000');
+    expect(within(screen.getByTestId('stat-total-shares')).getByText('+40.0%')).toBeInTheDocument();
+    expect(screen.getByTestId('stat-engagement-rate-by-reach-value')).toHaveTextContent('9.8%');
+    expect(screen.getByTestId('insights-coverage')).toHaveTextContent('Insights for 11 of 12 posts.');
+    expect(await screen.findByTestId('audience-net-value')).toHaveTextContent('+268');
+    expect(screen.getByRole('heading', { name: 'Audience' })).toBeInTheDocument();
+
+    const audienceCall = calls.find((c) => c.url.pathname === '/api/growth/audience');
+    expect(audienceCall?.url.searchParams.get('period')).toBe('30');
+    expect(audienceCall?.url.searchParams.get('tz')).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  });
+
+  it('links every post and the best post to their insights page', async () => {
+    mockFetch(connected());
+    const { user } = renderDashboard();
+    const links = await screen.findAllByTestId('post-link');
+    expect(links).toHaveLength(3);
+    expect(links[1]).toHaveAttribute('href', '/posts/post-2');
+    expect(screen.getByTestId('best-post-link')).toHaveAttribute('href', '/posts/post-1');
+    await user.click(screen.getByTestId('best-post-link'));
+    expect(screen.getByTestId('location')).toHaveTextContent('/posts/post-1');
+  });
+
   it('switches the period with the mouse and the keyboard', async () => {
     const { callsTo } = mockFetch(connected());
     const { user } = renderDashboard();
@@ -89,6 +117,8 @@ describe('Dashboard', () => {
     await user.click(screen.getByRole('radio', { name: '7 days' }));
     await waitFor(() => expect(callsTo('GET /api/growth/stats').at(-1)?.url.searchParams.get('period')).toBe('7'));
     expect(screen.getByRole('radio', { name: '7 days' })).toBeChecked();
+
+    await waitFor(() => expect(callsTo('GET /api/growth/audience').at(-1)?.url.searchParams.get('period')).toBe('7'));
 
     await user.keyboard('{ArrowRight}');
     await waitFor(() => expect(callsTo('GET /api/growth/stats').at(-1)?.url.searchParams.get('period')).toBe('14'));
@@ -232,6 +262,7 @@ describe('Dashboard', () => {
     const { callsTo } = mockFetch({
       'GET /api/instagram/posts': () => (linked ? { body: postsPage(2, 2) } : noAccount),
       'GET /api/growth/stats': () => (linked ? { body: stats() } : noAccount),
+      'GET /api/growth/audience': () => (linked ? { body: audience() } : noAccount),
       'GET /api/instagram/sync': { body: sync('idle') },
       'DELETE /api/instagram/disconnect': () => {
         linked = false;

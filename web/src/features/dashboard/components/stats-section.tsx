@@ -1,7 +1,7 @@
 import { ErrorState } from '@/components/error-state';
 import { LoadingRegion } from '@/components/skeleton';
 import { StatsSkeleton } from '@/features/dashboard/components/dashboard-skeleton';
-import { BestPost, DailyCharts, MediaTypes, PostingTimes, Recommendation, StatCards, TopHashtags } from '@/features/growth';
+import { BestPost, DailyCharts, InsightsStatus, MediaTypes, PostingTimes, Recommendation, StatCards, TopHashtags } from '@/features/growth';
 import type { AsyncState } from '@/lib/use-async';
 import type { GrowthStats } from '@/types/api';
 
@@ -23,6 +23,7 @@ export function StatsSection({ stats, timeZone, onRetry }: { stats: AsyncState<G
       {stats.status === 'error' && <ErrorState error={stats.error} onRetry={onRetry} title="Could not update your stats" />}
       <Recommendation message={data.message} periodDays={data.period_days} />
       <StatCards stats={data} />
+      <InsightsStatus stats={data} />
       <DailyCharts daily={data.daily} />
       <div className="grid gap-4 lg:grid-cols-2">
         <BestPost post={data.best_post} />

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { Card, CardTitle } from '@/components/card';
 import { EmptyState } from '@/components/empty-state';
 import { PostImage } from '@/components/post-image';
@@ -45,6 +46,14 @@ export function BestPost({ post }: { post: Post | null }) {
               </div>
             </dl>
             <p className="text-xs text-slate-300">Posted {formatDateTime(post.posted_at)}</p>
+            <div className="flex flex-wrap gap-x-4 gap-y-2">
+            <Link
+              to={`/posts/${encodeURIComponent(post.id)}`}
+              className="text-sm font-semibold text-fuchsia-300 underline-offset-4 hover:underline"
+              data-testid="best-post-link"
+            >
+              See its insights →
+            </Link>
             {post.permalink && (
               <a
                 href={post.permalink}
@@ -55,6 +64,7 @@ export function BestPost({ post }: { post: Post | null }) {
                 View on Instagram<span className="sr-only"> (opens in a new tab)</span> ↗
               </a>
             )}
+            </div>
           </div>
         </div>
       )}

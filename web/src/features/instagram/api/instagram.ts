@@ -1,5 +1,13 @@
 import { api } from '@/lib/api-client';
-import type { AccountsResponse, ConnectUrl, FetchScheduled, MessageBody, PostsResponse, SyncStatus } from '@/types/api';
+import type {
+  AccountsResponse,
+  ConnectUrl,
+  FetchScheduled,
+  MessageBody,
+  PostDetail,
+  PostsResponse,
+  SyncStatus,
+} from '@/types/api';
 
 /** getConnectUrl returns the address that starts the connection: a page of the API server that binds the flow to this browser and redirects to Instagram. */
 export async function getConnectUrl(): Promise<string> {
@@ -33,4 +41,9 @@ export function getSyncStatus(signal?: AbortSignal): Promise<SyncStatus> {
 /** disconnectInstagram deletes the account and its posts. */
 export function disconnectInstagram(): Promise<MessageBody> {
   return api('/api/instagram/disconnect', { method: 'DELETE' });
+}
+
+/** getPost reads one post with its insights history; an unknown post is a 404 ApiError. */
+export function getPost(id: string, signal?: AbortSignal): Promise<PostDetail> {
+  return api<PostDetail>(`/api/instagram/posts/${encodeURIComponent(id)}`, { signal });
 }

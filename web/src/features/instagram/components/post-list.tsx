@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { Alert } from '@/components/alert';
 import { Button } from '@/components/button';
 import { Card, CardTitle } from '@/components/card';
@@ -57,11 +58,18 @@ export function PostList({ initial }: { initial: PostsResponse }) {
             <li key={post.id} className="flex gap-3 py-3" data-testid="post-item">
               <PostImage src={post.media_url} mediaType={post.media_type} alt="" className="size-16 shrink-0 rounded-lg" />
               <div className="flex min-w-0 flex-1 flex-col gap-1">
-                <p className="line-clamp-2 text-sm text-white">{caption(post)}</p>
+                <Link
+                  to={`/posts/${encodeURIComponent(post.id)}`}
+                  className="line-clamp-2 text-sm text-white underline-offset-4 hover:underline"
+                  data-testid="post-link"
+                >
+                  {caption(post)}
+                </Link>
                 <p className="flex flex-wrap gap-x-3 text-xs text-slate-300">
                   <span>{formatDateTime(post.posted_at)}</span>
                   <span>{post.like_count === null ? 'likes hidden' : `${formatInteger(post.like_count)} likes`}</span>
                   <span>{formatInteger(post.comments_count)} comments</span>
+                  {post.insights?.views != null && <span>{formatInteger(post.insights.views)} views</span>}
                   {post.permalink && (
                     <a href={post.permalink} target="_blank" rel="noopener noreferrer" className="font-semibold text-fuchsia-300 hover:underline">
                       Open<span className="sr-only"> this post on Instagram (new tab)</span>
