@@ -92,11 +92,22 @@ test('connects Instagram through the sandbox, shows the right numbers and switch
   await expectStatsShown(page, await apiStats(request, jwt, 90));
 });
 
-test('refreshes and watches the sync finish, then disconnects', async ({ page, request }) => {
+test('refreshes and watches the sync finish live, then disconnects', async ({ page, request }) => {
   await connected(page, request);
+  const polls: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/instagram/sync') polls.push(r.url());
+  });
+  const opened = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/events' && r.status() === 200);
+  await page.reload();
+  await opened;
+  await expect(page.getByTestId('account-username')).toBeVisible();
 
+  // The sync's progress and end come through the event stream: no polling.
+  const pollsBefore = polls.length;
   await page.getByRole('button', { name: 'Refresh' }).click();
   await expect(page.getByText(/Sync finished: [\d,]+ posts? fetched/)).toBeVisible({ timeout: 60_000 });
+  expect(polls.length - pollsBefore, 'GET /api/instagram/sync calls after Refresh').toBe(0);
   await expect(page.getByRole('button', { name: 'Refresh' })).toBeEnabled();
 
   await page.getByRole('button', { name: 'Disconnect' }).click();

@@ -49,6 +49,34 @@ describe('Dashboard live updates', () => {
     expect(callsTo('GET /api/instagram/sync')).toHaveLength(syncChecks);
   });
 
+  it('keeps a fetch the stream saw finish finished when the refresh answers late', async () => {
+    const es = installEventSource();
+    let answer: (r: { status: number; body: unknown }) => void = () => undefined;
+    mockFetch(
+      routes({
+        'POST /api/instagram/refresh': () =>
+          new Promise((resolve) => {
+            answer = resolve;
+          }),
+      }),
+    );
+    const { user } = renderDashboard();
+    await screen.findByTestId('recommendation');
+    await waitFor(() => es.latest());
+    const stream = es.latest();
+    act(() => stream.open());
+
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    // A small account's fetch is done before the refresh's own answer arrives.
+    act(() => stream.emit('sync', { account_id: 'acc-1', state: 'running', posts_fetched: 3 }));
+    act(() => stream.emit('sync', { account_id: 'acc-1', state: 'idle', posts_fetched: 5 }));
+    expect(await screen.findByText('Sync finished: 5 posts fetched. Your stats are up to date.')).toBeInTheDocument();
+    await act(async () => answer({ status: 202, body: { status: 'fetch scheduled', account: account() } }));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(screen.getByTestId('sync-state')).toHaveTextContent('Sync finished: 5 posts fetched');
+    expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled();
+  });
+
   it('refetches the stats on a stats event', async () => {
     const es = installEventSource();
     const { callsTo } = mockFetch(routes());

@@ -46,6 +46,10 @@ export function useSync({
   }, [onFinished, onStats]);
   const baseline = useRef<{ seenActive: boolean; lastSynced: string | null }>({ seenActive: false, lastSynced: null });
   const following = useRef(false);
+  // Which refresh the stream saw end: a fast fetch can finish before the refresh's own
+  // answer arrives, and that late answer must not turn the finished view back to running.
+  const refreshes = useRef(0);
+  const endedRefresh = useRef(0);
   useEffect(() => {
     following.current = view.phase === 'starting' || view.phase === 'running';
   }, [view]);
@@ -67,12 +71,14 @@ export function useSync({
         } else if (!following.current) {
           // A fetch this page did not follow (a scheduled one) ended: its stats event reloads.
         } else if (status.state === 'failed') {
+          endedRefresh.current = refreshes.current;
           getSyncStatus().then(
             (s) => setView({ phase: 'failed', message: s.error || 'The sync did not finish.' }),
             () => setView({ phase: 'failed', message: 'The sync did not finish.' }),
           );
           finished.current();
         } else {
+          endedRefresh.current = refreshes.current;
           setView({ phase: 'done', status });
           finished.current();
         }
@@ -147,9 +153,11 @@ export function useSync({
   }, [run, intervalMs, live]);
 
   const refresh = useCallback(async () => {
+    const mine = ++refreshes.current;
     setView({ phase: 'starting' });
     try {
       const { account } = await refreshPosts();
+      if (endedRefresh.current === mine) return; // the stream saw it finish already
       baseline.current = { seenActive: false, lastSynced: account?.last_synced_at ?? null };
       setView({ phase: 'running', status: { state: 'queued', posts_fetched: 0, last_synced_at: account?.last_synced_at ?? null, error: null } });
       setRun((n) => n + 1);
