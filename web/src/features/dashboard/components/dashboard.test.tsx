@@ -4,6 +4,7 @@ import { Dashboard } from '@/features/dashboard/components/dashboard';
 import { UNKNOWN_REASON_TEXT } from '@/features/instagram';
 import { setSignedIn } from '@/lib/auth-token';
 import * as redirect from '@/lib/redirect';
+import { adviceRoutes, recommendations } from '@/testing/advice-fixtures';
 import { apiError, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
 import { account, post, postsPage, stats, sync, user } from '@/testing/fixtures';
 import { renderWithRouter } from '@/testing/render';
@@ -19,6 +20,7 @@ const connected = (extra: Record<string, Handler | Handler[]> = {}) => ({
   'GET /api/instagram/posts': { body: postsPage(3, 3) },
   'GET /api/growth/stats': { body: stats() },
   'GET /api/instagram/sync': { body: sync('idle') },
+  ...adviceRoutes(),
   ...extra,
 });
 
@@ -77,6 +79,17 @@ describe('Dashboard', () => {
     const statsCall = calls.find((c) => c.url.pathname === '/api/growth/stats');
     expect(statsCall?.url.searchParams.get('period')).toBe('30');
     expect(statsCall?.url.searchParams.get('tz')).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  });
+
+  it('keeps the one-sentence message and adds what to do next, asked once per load', async () => {
+    const { callsTo } = mockFetch(connected({ 'GET /api/growth/recommendations': { body: recommendations() } }));
+    renderDashboard();
+    expect(await screen.findByTestId('recommendation')).toHaveTextContent("🔥 You're on fire! Engagement is way up.");
+    expect(await screen.findAllByTestId('suggestion')).toHaveLength(2);
+    expect(screen.getByRole('table', { name: /Posting score by weekday and hour/ })).toBeInTheDocument();
+    expect(await screen.findByTestId('forecast-insufficient')).toHaveTextContent('we have 3');
+    expect(await screen.findByText('No goals yet')).toBeInTheDocument();
+    expect(callsTo('GET /api/growth/recommendations')).toHaveLength(1);
   });
 
   it('switches the period with the mouse and the keyboard', async () => {

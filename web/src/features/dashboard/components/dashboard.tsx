@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { Button } from '@/components/button';
 import { ErrorState } from '@/components/error-state';
+import { AdviceSection } from '@/features/advice';
 import { CallbackBanner } from '@/features/dashboard/components/callback-banner';
 import { DashboardSkeleton } from '@/features/dashboard/components/dashboard-skeleton';
 import { StatsSection } from '@/features/dashboard/components/stats-section';
@@ -65,6 +66,7 @@ export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
         </div>
         <SyncStatusLine view={sync.view} />
         <StatsSection stats={stats} timeZone={timeZone} onRetry={stats.reload} />
+        <AdviceSection timeZone={timeZone} followers={account.followers} reloadKey={version} />
         <PostList key={`${version}-${posts.data.posts[0]?.id ?? 'none'}-${posts.data.posts_count}`} initial={posts.data} />
       </>
     );
