@@ -114,7 +114,7 @@ export function BandChart({ title, history, forecast, formatX, unit, bandName = 
   const summary = describeBand(title, history, forecast, formatX, unit);
 
   return (
-    <figure className="m-0 flex flex-col gap-2">
+    <figure className="relative m-0 flex flex-col gap-2">
       <div ref={ref} className="w-full">
         <svg role="img" aria-label={summary} width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="block max-w-full">
           <title>{summary}</title>
@@ -190,35 +190,38 @@ export function BandChart({ title, history, forecast, formatX, unit, bandName = 
           {bandName}
         </li>
       </ul>
-      <table className="sr-only">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">{unit}</th>
-            <th scope="col">Expected</th>
-            <th scope="col">{bandName}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {history.map((p) => (
-            <tr key={`h${p.x}`}>
-              <th scope="row">{formatX(p.x)}</th>
-              <td>{p.y === null ? 'not available' : formatInteger(p.y)}</td>
-              <td />
-              <td />
+      {/* A table ignores overflow, so the hidden copy sits in a hidden block instead. */}
+      <div className="sr-only">
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">{unit}</th>
+              <th scope="col">Expected</th>
+              <th scope="col">{bandName}</th>
             </tr>
-          ))}
-          {forecast.map((p) => (
-            <tr key={`f${p.x}`}>
-              <th scope="row">{formatX(p.x)}</th>
-              <td />
-              <td>{formatInteger(p.y)}</td>
-              <td>{`${formatInteger(p.low)} to ${formatInteger(p.high)}`}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {history.map((p) => (
+              <tr key={`h${p.x}`}>
+                <th scope="row">{formatX(p.x)}</th>
+                <td>{p.y === null ? 'not available' : formatInteger(p.y)}</td>
+                <td />
+                <td />
+              </tr>
+            ))}
+            {forecast.map((p) => (
+              <tr key={`f${p.x}`}>
+                <th scope="row">{formatX(p.x)}</th>
+                <td />
+                <td>{formatInteger(p.y)}</td>
+                <td>{`${formatInteger(p.low)} to ${formatInteger(p.high)}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

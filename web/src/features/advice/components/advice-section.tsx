@@ -24,21 +24,21 @@ export function AdviceSection({ timeZone, followers, reloadKey }: AdviceSectionP
   return (
     <section aria-label="What to do next" className="flex flex-col gap-4">
       <NextSteps state={recs} onRetry={recs.reload} />
-      <div className="grid gap-4 lg:grid-cols-2">
-        {recs.data ? (
-          <BestTimesHeatmap bestTimes={recs.data.best_times} timeZone={timeZone} />
-        ) : (
-          recs.status === 'loading' && (
-            <Card>
-              <LoadingRegion label="Loading your best times">
-                <Skeleton className="h-56 w-full rounded-xl" />
-              </LoadingRegion>
-            </Card>
-          )
-        )}
+      {recs.data ? (
+        <BestTimesHeatmap bestTimes={recs.data.best_times} timeZone={timeZone} />
+      ) : (
+        recs.status === 'loading' && (
+          <Card>
+            <LoadingRegion label="Loading your best times">
+              <Skeleton className="h-56 w-full rounded-xl" />
+            </LoadingRegion>
+          </Card>
+        )
+      )}
+      <div className="grid items-start gap-4 lg:grid-cols-2">
         <ForecastCard timeZone={timeZone} reloadKey={reloadKey} />
+        <Goals followers={followers} reloadKey={reloadKey} />
       </div>
-      <Goals followers={followers} reloadKey={reloadKey} />
     </section>
   );
 }

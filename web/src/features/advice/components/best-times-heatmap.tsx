@@ -65,8 +65,8 @@ export function BestTimesHeatmap({ bestTimes, timeZone }: { bestTimes: BestTimes
         <EmptyState title="No hours to compare yet">As you post at different times, the hours that work best light up here.</EmptyState>
       ) : (
         <>
-          <div className="-mx-1 overflow-x-auto px-1 pb-1" tabIndex={0} role="region" aria-label="Best times grid, scrolls sideways">
-            <table className="w-full min-w-[34rem] table-fixed border-separate border-spacing-0.5" data-testid="heatmap">
+          <div className="relative -mx-1 overflow-x-auto px-1 pb-1" tabIndex={0} role="region" aria-label="Best times grid, scrolls sideways">
+            <table className="w-full min-w-[30rem] table-fixed border-separate border-spacing-0.5" data-testid="heatmap">
               <caption className="sr-only">Posting score by weekday and hour, out of 100</caption>
               <thead>
                 <tr>

@@ -77,8 +77,8 @@ function GoalItem({ goal, onDeleted }: { goal: Goal; onDeleted: () => void }) {
 
   return (
     <li className="flex flex-col gap-3 rounded-xl border border-white/10 bg-slate-950/30 p-3 sm:p-4" data-testid="goal">
-      <div className="flex flex-wrap items-start justify-between gap-2">
-        <p className="min-w-0 flex-1 font-semibold text-white" data-testid="goal-title">
+      <div className="flex flex-col items-start gap-1.5 sm:flex-row sm:justify-between sm:gap-3">
+        <p className="min-w-0 font-semibold text-white sm:flex-1" data-testid="goal-title">
           {formatInteger(goal.target)} followers by {longDate(goal.deadline)}
         </p>
         <span className={cn('shrink-0 rounded-full px-2.5 py-0.5 text-xs font-medium ring-1', badge.className)} data-testid="goal-on-track">
@@ -99,21 +99,21 @@ function GoalItem({ goal, onDeleted }: { goal: Goal; onDeleted: () => void }) {
           <span data-testid="goal-progress">{Math.round(goal.progress * 100)}% of the way since you set it</span>
         </p>
       </div>
-      <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-3">
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-3">
         <div>
-          <dt className="text-xs text-slate-300">Needed</dt>
+          <dt className="text-xs text-slate-300">Pace needed</dt>
           <dd className="text-slate-100" data-testid="goal-required">
             {reached ? 'Nothing more' : paceText(goal.required_per_day)}
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-300">Your pace</dt>
+          <dt className="text-xs text-slate-300">Your pace, last 4 weeks</dt>
           <dd className="text-slate-100" data-testid="goal-pace">
             {goal.current_per_day === null ? 'Not enough data yet' : paceText(goal.current_per_day)}
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-300">At this pace you get there</dt>
+          <dt className="text-xs text-slate-300">Reached at this pace</dt>
           <dd className="text-slate-100" data-testid="goal-eta">
             {goal.eta ? longDate(goal.eta) : goal.current_per_day === null ? 'Not enough data yet' : 'Not while the count is not growing'}
           </dd>

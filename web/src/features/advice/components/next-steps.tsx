@@ -84,8 +84,8 @@ function Suggestion({ rec }: { rec: Recommendation }) {
   const effect = effectText(rec.effect);
   return (
     <li className="flex flex-col gap-2 rounded-xl border border-white/10 bg-slate-950/30 p-3 sm:p-4" data-testid="suggestion">
-      <div className="flex flex-wrap items-start justify-between gap-2">
-        <p className="min-w-0 flex-1 font-semibold text-white" data-testid="suggestion-title">
+      <div className="flex flex-col items-start gap-1.5 sm:flex-row sm:justify-between sm:gap-3">
+        <p className="min-w-0 font-semibold text-white sm:flex-1" data-testid="suggestion-title">
           {rec.title}
         </p>
         <span

@@ -7,12 +7,13 @@ export function longDate(date: string): string {
   return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
 }
 
-/** paceText writes a change per day: "+97.4 a day", "−3 a day", "no change". */
+/** paceText writes a change per day: "+97.4 followers a day", "−1 follower a day", "no change a day". */
 export function paceText(perDay: number): string {
   if (!Number.isFinite(perDay)) return '—';
   if (perDay === 0) return 'no change a day';
   const sign = perDay > 0 ? '+' : '−';
-  return `${sign}${oneDecimal.format(Math.abs(perDay))} followers a day`;
+  const size = Math.abs(perDay);
+  return `${sign}${oneDecimal.format(size)} ${size === 1 ? 'follower' : 'followers'} a day`;
 }
 
 /** localDate is a date's calendar day in the viewer's zone as `YYYY-MM-DD`. */

@@ -72,6 +72,8 @@ describe('goal words', () => {
     expect(paceText(97.44)).toBe('+97.4 followers a day');
     expect(paceText(-0.5)).toBe('−0.5 followers a day');
     expect(paceText(0)).toBe('no change a day');
+    expect(paceText(1)).toBe('+1 follower a day');
+    expect(paceText(1234.5)).toBe('+1,234.5 followers a day');
     expect(serverGoalError('deadline must be a future date')).toBe('Deadline must be a future date.');
     expect(serverGoalError('')).toBe('The goal could not be saved.');
   });
