@@ -1,5 +1,6 @@
 import { api } from '@/lib/api-client';
 import type { Post } from '@/types/api';
+import type { components } from '@/types/openapi.gen';
 
 // The shapes of the contract's recommendations, forecast and goals bodies
 // (/work/shared/spec/api-contract.md), written against the contract until the server's
@@ -35,8 +36,8 @@ export interface BestTimes {
   explore: { weekday: number; hour: number } | null;
 }
 
-/** OutlierPost is a post as the outliers carry it; insights arrive with the post insights. */
-export type OutlierPost = Post & { insights?: { saved?: number | null; shares?: number | null } | null };
+/** OutlierPost is a post as the outliers carry it: the post object of the posts list. */
+export type OutlierPost = Post;
 
 /** Outliers are the posts far above and below the window's median engagement. */
 export interface Outliers {
@@ -71,11 +72,8 @@ export interface Forecast {
   points: ReadonlyArray<ForecastPoint>;
 }
 
-/** FollowerDay is one date of the follower history (the audience endpoint's daily entries). */
-export interface FollowerDay {
-  date: string;
-  followers: number | null;
-}
+/** FollowerDay is one date of the follower history: the audience endpoint's date and count. */
+export type FollowerDay = Pick<components['schemas']['AudienceDay'], 'date' | 'followers'>;
 
 /** Goal is a follower target with its progress and pace. */
 export interface Goal {
@@ -126,7 +124,7 @@ export function getForecast(horizon: Horizon, signal?: AbortSignal): Promise<For
 
 /** getFollowerHistory reads the daily follower totals of the last 90 days. */
 export async function getFollowerHistory(tz: string, signal?: AbortSignal): Promise<FollowerDay[]> {
-  const body = await api<{ daily: ReadonlyArray<FollowerDay> }>('/api/growth/audience', { query: { period: 90, tz }, signal });
+  const body = await api<components['schemas']['Audience']>('/api/growth/audience', { query: { period: 90, tz }, signal });
   return body.daily.map((d) => ({ date: d.date, followers: d.followers }));
 }
 

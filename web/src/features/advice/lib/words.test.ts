@@ -47,7 +47,12 @@ describe('effects and confidence', () => {
   });
 
   it('counts engagement as the contract does and leaves hidden likes unknown', () => {
-    expect(engagementOf({ ...post(1, { like_count: 10, comments_count: 2 }), insights: { saved: 3, shares: null } })).toBe(15);
+    const insights = {
+      views: 100, reach: 80, saved: 3, shares: null, total_interactions: 15, follows: null, profile_visits: null, reposts: null,
+      avg_watch_time_ms: null, total_watch_time_ms: null, skip_rate: null, captured_at: '2026-11-25T10:00:00Z',
+    };
+    expect(engagementOf(post(1, { like_count: 10, comments_count: 2, insights }))).toBe(15);
+    expect(engagementOf(post(1, { like_count: 10, comments_count: 2, insights: null }))).toBe(12);
     expect(engagementOf(post(1, { like_count: null }))).toBeNull();
   });
 });
