@@ -97,7 +97,7 @@ describe('Goals', () => {
   it("shows the server's refusal in plain words", async () => {
     mockFetch({
       'GET /api/goals': { body: { goals: [] } },
-      'POST /api/goals': apiError(400, 'invalid_request', 'target must be above the current value 1300'),
+      'POST /api/goals': apiError(400, 'invalid_request', 'target must be above the current value (1300).'),
     });
     const { user } = renderGoals(null);
     await screen.findByText('No goals yet');
@@ -107,7 +107,7 @@ describe('Goals', () => {
 
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('The goal was not saved');
-    expect(within(alert).getByTestId('goal-refused')).toHaveTextContent('Target must be above the current value 1300.');
+    expect(within(alert).getByTestId('goal-refused')).toHaveTextContent('Your target must be above the 1,300 followers you have now.');
     expect(screen.getByLabelText('Target followers')).toHaveValue('1250');
   });
 

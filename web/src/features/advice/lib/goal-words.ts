@@ -66,10 +66,15 @@ export function goalTarget(draft: GoalDraft): number {
   return Number(draft.target.trim().replace(/[,\s]/g, ''));
 }
 
+const count = new Intl.NumberFormat('en-US');
+
 /** serverGoalError says in plain words why the server refused a goal. */
 export function serverGoalError(message: string): string {
   const text = message.trim();
   if (!text) return 'The goal could not be saved.';
+  const above = /^target must be above the current value \((\d+)\)/i.exec(text);
+  if (above) return `Your target must be above the ${count.format(Number(above[1]))} followers you have now.`;
+  if (/^deadline must be a date after today/i.test(text)) return 'Pick a deadline after today.';
   const sentence = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }

@@ -81,5 +81,7 @@ describe('goal words', () => {
     expect(paceText(1234.5)).toBe('+1,234.5 followers a day');
     expect(serverGoalError('deadline must be a future date')).toBe('Deadline must be a future date.');
     expect(serverGoalError('')).toBe('The goal could not be saved.');
+    expect(serverGoalError('target must be above the current value (1240).')).toBe('Your target must be above the 1,240 followers you have now.');
+    expect(serverGoalError('deadline must be a date after today.')).toBe('Pick a deadline after today.');
   });
 });
