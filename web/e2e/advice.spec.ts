@@ -61,6 +61,13 @@ async function getJson<T>(request: APIRequestContext, jwt: string, path: string)
   return (await res.json()) as T;
 }
 
+/** followersOf reads the connected account's follower count. */
+async function followersOf(request: APIRequestContext, jwt: string): Promise<number> {
+  const { account } = await getJson<{ account: { followers: number | null } }>(request, jwt, '/api/instagram/posts?limit=1');
+  expect(account.followers, 'follower count').not.toBeNull();
+  return account.followers as number;
+}
+
 const strength = (e: number) => (e > 0 ? Math.abs(Math.log(e)) : 0);
 const score = (s: number) => `${Math.round(s * 100)}/100`;
 
@@ -169,8 +176,7 @@ test('the forecast is drawn with its band, or says how much history is missing, 
 
 test("a goal's life: refused when not above the count, created, shown with progress, deleted", async ({ page, request }) => {
   const jwt = await connected(page, request);
-  const { accounts } = await getJson<{ accounts: Array<{ followers: number }> }>(request, jwt, '/api/instagram/accounts');
-  const followers = accounts[0]?.followers ?? 0;
+  const followers = await followersOf(request, jwt);
   const goals = page.getByTestId('goals');
   await expect(goals.getByText('No goals yet')).toBeVisible();
 
@@ -223,10 +229,10 @@ test("a goal's life: refused when not above the count, created, shown with progr
 test('advice screenshots at desktop and phone widths', async ({ page, request }) => {
   const jwt = await connected(page, request);
   // A goal, so the screenshot shows one with its progress.
-  const { accounts } = await getJson<{ accounts: Array<{ followers: number }> }>(request, jwt, '/api/instagram/accounts');
+  const followers = await followersOf(request, jwt);
   const res = await request.post('/api/goals', {
     headers: { ...authHeaders(jwt), Origin: new URL(page.url()).origin },
-    data: { metric: 'followers', target: (accounts[0]?.followers ?? 0) + 300, deadline: dayIn(new Date(Date.now() + 90 * 86_400_000), TZ) },
+    data: { metric: 'followers', target: followers + 300, deadline: dayIn(new Date(Date.now() + 90 * 86_400_000), TZ) },
   });
   expect(res.status()).toBe(201);
   mkdirSync(screenshots, { recursive: true });
