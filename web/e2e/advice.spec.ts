@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compressPng } from './compress-png';
@@ -61,6 +61,31 @@ async function getJson<T>(request: APIRequestContext, jwt: string, path: string)
   return (await res.json()) as T;
 }
 
+/**
+ * shoot captures one part of the page from a full-page capture, so the sticky header stays
+ * at the top of the page instead of covering the part.
+ */
+async function shoot(page: Page, part: Locator, path: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = await part.boundingBox();
+  expect(box, 'the part is on the page').not.toBeNull();
+  if (!box) return;
+  await page.screenshot({ path, fullPage: true, clip: box, animations: 'disabled' });
+}
+
+/**
+ * shownAfterReload reloads the page and returns the body the page itself got from the
+ * first request to `path`, with its URL. The insights keep arriving in the background after
+ * a sync, so the page is compared with what it was sent, not with a later answer.
+ */
+async function shownAfterReload<T>(page: Page, path: string): Promise<{ url: URL; body: T }> {
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() === 'GET');
+  await page.reload();
+  const res = await answered;
+  expect(res.status(), path).toBe(200);
+  return { url: new URL(res.url()), body: (await res.json()) as T };
+}
+
 /** followersOf reads the connected account's follower count. */
 async function followersOf(request: APIRequestContext, jwt: string): Promise<number> {
   const { account } = await getJson<{ account: { followers: number | null } }>(request, jwt, '/api/instagram/posts?limit=1');
@@ -77,13 +102,10 @@ function dayIn(date: Date, tz: string): string {
 }
 
 test('what to do next shows the suggestions, their samples and the outliers the API gives', async ({ page, request }) => {
-  const sent = page.waitForRequest((r) => r.url().includes('/api/growth/recommendations'));
-  const jwt = await connected(page, request);
-  const asked = new URL((await sent).url());
+  await connected(page, request);
+  const { url: asked, body: api } = await shownAfterReload<Recommendations>(page, '/api/growth/recommendations');
   expect(asked.searchParams.get('period')).toBe('90');
   expect(asked.searchParams.get('tz')).toBe(TZ);
-
-  const api = await getJson<Recommendations>(request, jwt, `/api/growth/recommendations?period=90&tz=${encodeURIComponent(TZ)}`);
   const panel = page.getByTestId('next-steps');
   await expect(panel).toBeVisible();
   if (api.status === 'insufficient_data') {
@@ -113,8 +135,9 @@ test('what to do next shows the suggestions, their samples and the outliers the 
 });
 
 test('the best-times heatmap marks the API top hours, the hour worth a try and the cells without information', async ({ page, request }) => {
-  const jwt = await connected(page, request);
-  const { best_times: bt } = await getJson<Recommendations>(request, jwt, `/api/growth/recommendations?period=90&tz=${encodeURIComponent(TZ)}`);
+  await connected(page, request);
+  const { body } = await shownAfterReload<Recommendations>(page, '/api/growth/recommendations');
+  const bt = body.best_times;
   const card = page.getByTestId('best-times');
   await expect(card).toBeVisible();
   const known = bt.heatmap.flat().filter((v) => v !== null).length;
@@ -147,9 +170,11 @@ test('the best-times heatmap marks the API top hours, the hour worth a try and t
 });
 
 test('the forecast is drawn with its band, or says how much history is missing, and switches horizon', async ({ page, request }) => {
-  const jwt = await connected(page, request);
+  await connected(page, request);
   const card = page.getByTestId('forecast');
-  const api = await getJson<Forecast>(request, jwt, '/api/growth/forecast?metric=followers&horizon=30');
+  const { url: asked, body: api } = await shownAfterReload<Forecast>(page, '/api/growth/forecast');
+  expect(asked.searchParams.get('metric')).toBe('followers');
+  expect(asked.searchParams.get('horizon')).toBe('30');
   if (api.status === 'insufficient_data') {
     await expect(card.getByTestId('forecast-insufficient')).toHaveText(`We need 14 days of follower history; we have ${api.history_days}.`);
   } else {
@@ -163,9 +188,10 @@ test('the forecast is drawn with its band, or says how much history is missing, 
 
   const week = page.waitForResponse((r) => r.url().includes('/api/growth/forecast') && r.url().includes('horizon=7'));
   await card.getByText('1 week', { exact: true }).click();
-  expect((await week).status()).toBe(200);
+  const weekRes = await week;
+  expect(weekRes.status()).toBe(200);
   await expect(card.getByLabel('1 week')).toBeChecked();
-  const weekApi = await getJson<Forecast>(request, jwt, '/api/growth/forecast?metric=followers&horizon=7');
+  const weekApi = (await weekRes.json()) as Forecast;
   if (weekApi.status === 'ok') {
     expect(weekApi.points).toHaveLength(7);
     await expect(card.getByTestId('forecast-summary')).toBeVisible();
@@ -195,12 +221,13 @@ test("a goal's life: refused when not above the count, created, shown with progr
   const deadline = dayIn(new Date(Date.now() + 60 * 86_400_000), TZ);
   await goals.getByLabel('Target followers').fill(String(target));
   const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/goals'));
+  const listed = page.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith('/api/goals'));
   await goals.getByRole('button', { name: 'Add goal' }).click();
   expect((await created).status()).toBe(201);
 
   const item = goals.getByTestId('goal');
   await expect(item).toHaveCount(1);
-  const { goals: saved } = await getJson<{ goals: Goal[] }>(request, jwt, '/api/goals');
+  const { goals: saved } = (await (await listed).json()) as { goals: Goal[] };
   expect(saved).toHaveLength(1);
   const goal = saved[0] as Goal;
   expect(goal.target).toBe(target);
@@ -242,7 +269,7 @@ test('advice screenshots at desktop and phone widths', async ({ page, request })
   await expect(page.getByTestId('next-steps')).toBeVisible();
   await expect(page.getByTestId('goal')).toHaveCount(1);
   await expect(page.getByText('Loading the forecast')).toHaveCount(0);
-  await section.screenshot({ path: `${screenshots}advice-desktop.png`, animations: 'disabled' });
+  await shoot(page, section, `${screenshots}advice-desktop.png`);
   expect(compressPng(`${screenshots}advice-desktop.png`)).toBeLessThan(400 * 1024);
 
   await page.setViewportSize({ width: 390, height: 844 });
@@ -251,6 +278,6 @@ test('advice screenshots at desktop and phone widths', async ({ page, request })
   await expect(page.getByText('Loading the forecast')).toHaveCount(0);
   await page.waitForTimeout(300);
   expect(await hasNoHorizontalScroll(page)).toBe(true);
-  await section.screenshot({ path: `${screenshots}advice-phone.png`, animations: 'disabled' });
+  await shoot(page, section, `${screenshots}advice-phone.png`);
   expect(compressPng(`${screenshots}advice-phone.png`)).toBeLessThan(400 * 1024);
 });
