@@ -1,4 +1,4 @@
-import type { BestTimes, Forecast, Goal, Recommendation, Recommendations } from '@/features/advice';
+import type { BestTimes, Forecast, Goal, Recommendation, Recommendations } from '@/types/api';
 import { post } from '@/testing/fixtures';
 
 /** rec is one recommendation as the server words it. */
