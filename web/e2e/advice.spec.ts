@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Frame, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compressPng } from './compress-png';
@@ -79,9 +79,16 @@ async function shoot(page: Page, part: Locator, path: string) {
  * a sync, so the page is compared with what it was sent, not with a later answer.
  */
 async function shownAfterReload<T>(page: Page, path: string): Promise<{ url: URL; body: T }> {
-  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() === 'GET');
+  // Only an answer to the reloaded page counts: one still due to the old page loses its body.
+  let reloaded = false;
+  const onNavigated = (frame: Frame) => {
+    if (frame === page.mainFrame()) reloaded = true;
+  };
+  page.on('framenavigated', onNavigated);
+  const answered = page.waitForResponse((r) => reloaded && new URL(r.url()).pathname === path && r.request().method() === 'GET');
   await page.reload();
   const res = await answered;
+  page.off('framenavigated', onNavigated);
   expect(res.status(), path).toBe(200);
   return { url: new URL(res.url()), body: (await res.json()) as T };
 }
