@@ -65,6 +65,13 @@ describe('BestTimesHeatmap', () => {
     expect(screen.getByTestId('best-times-basis')).toHaveTextContent(`${words} Hours in America/New_York.`);
   });
 
+  it('says a top hour without posts comes from when followers are online', () => {
+    render(<BestTimesHeatmap bestTimes={bestTimes({ top: [{ weekday: 0, hour: 5, score: 1, posts: 0 }] })} timeZone="UTC" />);
+    expect(screen.getByRole('list', { name: 'Your best hours' })).toHaveTextContent(
+      'Sunday, 5 amscore 100/100 · many followers online, no post of yours yet',
+    );
+  });
+
   it('shows an empty state when no hour has information, and no explore line without one', () => {
     render(<BestTimesHeatmap bestTimes={bestTimes({ heatmap: emptyGrid(), top: [], explore: null })} timeZone="UTC" />);
     expect(screen.getByText('No hours to compare yet')).toBeInTheDocument();

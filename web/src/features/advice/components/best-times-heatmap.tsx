@@ -49,7 +49,7 @@ export function BestTimesHeatmap({ bestTimes, timeZone }: { bestTimes: BestTimes
               <span className="inline-flex size-5 items-center justify-center rounded-full bg-amber-300 text-xs font-bold text-slate-900">{i + 1}</span>
               <span className="font-medium text-white">{slotName(t.weekday, t.hour)}</span>
               <span className="text-xs text-slate-300">
-                score {scoreText(t.score)} · {postsWord(t.posts)} at this hour
+                score {scoreText(t.score)} · {t.posts === 0 ? 'many followers online, no post of yours yet' : `${postsWord(t.posts)} at this hour`}
               </span>
             </li>
           ))}
@@ -119,6 +119,7 @@ export function BestTimesHeatmap({ bestTimes, timeZone }: { bestTimes: BestTimes
               </tbody>
             </table>
           </div>
+          <p className="text-xs text-slate-300 md:hidden">Swipe the grid sideways to see every hour.</p>
           <HeatmapLegend />
         </>
       )}
