@@ -2,12 +2,10 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ForecastCard } from '@/features/advice/components/forecast-card';
 import { followerHistory, forecast } from '@/testing/advice-fixtures';
-import { setToken } from '@/lib/auth-token';
-import { apiError, fakeJwt, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
+import { apiError, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
 import { renderWithRouter } from '@/testing/render';
 
 function renderCard(routes: Record<string, Handler | Handler[]>) {
-  setToken(fakeJwt());
   const mock = mockFetch({ 'GET /api/growth/audience': { body: followerHistory() }, ...routes });
   return { ...mock, ...renderWithRouter(<ForecastCard timeZone="Europe/Berlin" />) };
 }

@@ -3,12 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Goal } from '@/features/advice/api/advice';
 import { Goals } from '@/features/advice/components/goals';
 import { goal } from '@/testing/advice-fixtures';
-import { setToken } from '@/lib/auth-token';
-import { apiError, fakeJwt, mockFetch, type MockResponse } from '@/testing/fetch-mock';
+import { apiError, mockFetch, type MockResponse } from '@/testing/fetch-mock';
 import { renderWithRouter } from '@/testing/render';
 
 function renderGoals(followers: number | null = 1234) {
-  setToken(fakeJwt());
   return renderWithRouter(<Goals followers={followers} />);
 }
 

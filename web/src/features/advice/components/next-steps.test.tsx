@@ -2,8 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { AdviceSection } from '@/features/advice/components/advice-section';
 import { followerHistory, forecast, insufficientRecommendations, recommendations } from '@/testing/advice-fixtures';
-import { setToken } from '@/lib/auth-token';
-import { apiError, fakeJwt, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
+import { apiError, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
 import { renderWithRouter } from '@/testing/render';
 
 const routes = (recs: Handler | Handler[]) => ({
@@ -14,7 +13,6 @@ const routes = (recs: Handler | Handler[]) => ({
 });
 
 function renderSection() {
-  setToken(fakeJwt());
   return renderWithRouter(<AdviceSection timeZone="Europe/Berlin" followers={1234} />, '/dashboard');
 }
 
