@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Frame, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type BrowserContext, type Frame, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compressPng } from './compress-png';
@@ -36,23 +36,41 @@ interface Goal {
   on_track: boolean | null;
 }
 
+// One creator for the whole file, connected once: registrations are limited per client
+// address and hour, and the suite as a whole must stay under that limit.
+test.describe.configure({ mode: 'serial' });
+
 let token: string | null = null;
+let shared: { context: BrowserContext; page: Page } | null = null;
 
-test.afterEach(async ({ request }) => {
-  // Sandbox accounts can be linked to one user at a time: free them for the next test.
-  await disconnectQuietly(request, token);
-  token = null;
-});
-
-async function connected(page: Page, request: APIRequestContext, account: string = SANDBOX.creator) {
+test.beforeAll(async ({ browser, request }, testInfo) => {
+  const use = testInfo.project.use;
+  const context = await browser.newContext({ baseURL: use.baseURL, viewport: use.viewport, timezoneId: use.timezoneId, locale: use.locale });
+  const page = await context.newPage();
+  shared = { context, page };
   await register(page);
   token = await tokenOf(page);
-  await connectInstagram(page, account);
+  await connectInstagram(page, SANDBOX.creator);
   await expect(page).toHaveURL(/\/dashboard$/);
   await waitForSync(request, token);
-  await page.reload();
-  await expect(page.getByTestId('account-username')).toHaveText(`@${account}`);
-  return token;
+});
+
+test.afterAll(async ({ request }) => {
+  // Sandbox accounts can be linked to one user at a time: free it for the next file.
+  await disconnectQuietly(request, token);
+  token = null;
+  await shared?.context.close();
+  shared = null;
+});
+
+/** connected hands out the shared signed-in page on the dashboard, with its token. */
+async function connected(): Promise<{ page: Page; jwt: string }> {
+  expect(shared, 'the creator connected in beforeAll').not.toBeNull();
+  const page = (shared as { page: Page }).page;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/dashboard');
+  await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.creator}`);
+  return { page, jwt: token as string };
 }
 
 async function getJson<T>(request: APIRequestContext, jwt: string, path: string): Promise<T> {
@@ -108,8 +126,8 @@ function dayIn(date: Date, tz: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
-test('what to do next shows the suggestions, their samples and the outliers the API gives', async ({ page, request }) => {
-  await connected(page, request);
+test('what to do next shows the suggestions, their samples and the outliers the API gives', async () => {
+  const { page } = await connected();
   const { url: asked, body: api } = await shownAfterReload<Recommendations>(page, '/api/growth/recommendations');
   expect(asked.searchParams.get('period')).toBe('90');
   expect(asked.searchParams.get('tz')).toBe(TZ);
@@ -141,8 +159,8 @@ test('what to do next shows the suggestions, their samples and the outliers the 
   for (const [i, post] of api.outliers.laggards.entries()) await expect(laggards.nth(i)).toHaveAttribute('href', `/posts/${post.id}`);
 });
 
-test('the best-times heatmap marks the API top hours, the hour worth a try and the cells without information', async ({ page, request }) => {
-  await connected(page, request);
+test('the best-times heatmap marks the API top hours, the hour worth a try and the cells without information', async () => {
+  const { page } = await connected();
   const { body } = await shownAfterReload<Recommendations>(page, '/api/growth/recommendations');
   const bt = body.best_times;
   const card = page.getByTestId('best-times');
@@ -176,8 +194,8 @@ test('the best-times heatmap marks the API top hours, the hour worth a try and t
   await expect(card.getByTestId('heatmap-legend')).toContainText('No information yet');
 });
 
-test('the forecast is drawn with its band, or says how much history is missing, and switches horizon', async ({ page, request }) => {
-  await connected(page, request);
+test('the forecast is drawn with its band, or says how much history is missing, and switches horizon', async () => {
+  const { page } = await connected();
   const card = page.getByTestId('forecast');
   const { url: asked, body: api } = await shownAfterReload<Forecast>(page, '/api/growth/forecast');
   expect(asked.searchParams.get('metric')).toBe('followers');
@@ -207,8 +225,8 @@ test('the forecast is drawn with its band, or says how much history is missing, 
   }
 });
 
-test("a goal's life: refused when not above the count, created, shown with progress, deleted", async ({ page, request }) => {
-  const jwt = await connected(page, request);
+test("a goal's life: refused when not above the count, created, shown with progress, deleted", async ({ request }) => {
+  const { page, jwt } = await connected();
   const followers = await followersOf(request, jwt);
   const goals = page.getByTestId('goals');
   await expect(goals.getByText('No goals yet')).toBeVisible();
@@ -260,8 +278,8 @@ test("a goal's life: refused when not above the count, created, shown with progr
   expect((await getJson<{ goals: Goal[] }>(request, jwt, '/api/goals')).goals).toHaveLength(0);
 });
 
-test('advice screenshots at desktop and phone widths', async ({ page, request }) => {
-  const jwt = await connected(page, request);
+test('advice screenshots at desktop and phone widths', async ({ request }) => {
+  const { page, jwt } = await connected();
   // A goal, so the screenshot shows one with its progress.
   const followers = await followersOf(request, jwt);
   const res = await request.post('/api/goals', {
