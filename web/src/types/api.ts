@@ -97,6 +97,36 @@ export type CreatedShareLink = Schemas['CreatedShareLink'];
 /** ExportFormat is a format of GET /api/growth/export. */
 export type ExportFormat = 'csv' | 'json';
 
+/** Recommendations is the body of GET /api/growth/recommendations: what to do next. */
+export type Recommendations = Schemas['Recommendations'];
+
+/** Recommendation is one piece of advice with the numbers behind it. */
+export type Recommendation = Schemas['Recommendation'];
+
+/** BestTimes scores each weekday and hour; `null` where there is no information. */
+export type BestTimes = Schemas['BestTimes'];
+
+/** TimeSlot is one of the best hours of the week. */
+export type TimeSlot = Schemas['TimeSlot'];
+
+/** Outliers are the posts far above and below the window's median engagement. */
+export type Outliers = Schemas['Outliers'];
+
+/** Forecast is the body of GET /api/growth/forecast. */
+export type Forecast = Schemas['Forecast'];
+
+/** ForecastPoint is the forecast of one date with its 80 % interval. */
+export type ForecastPoint = Schemas['ForecastPoint'];
+
+/** Goal is a follower target with its progress and pace. */
+export type Goal = Schemas['Goal'];
+
+/** GoalInput is the body of POST /api/goals. */
+export type GoalInput = Schemas['GoalInput'];
+
+/** GoalList is the body of GET /api/goals. */
+export type GoalList = Schemas['GoalList'];
+
 /** Audience is the body of GET /api/growth/audience. */
 export type Audience = Schemas['Audience'];
 

@@ -4,6 +4,7 @@ import { Dashboard } from '@/features/dashboard/components/dashboard';
 import { UNKNOWN_REASON_TEXT } from '@/features/instagram';
 import { setSignedIn } from '@/lib/auth-token';
 import * as redirect from '@/lib/redirect';
+import { adviceRoutes, recommendations } from '@/testing/advice-fixtures';
 import { apiError, mockFetch, type Handler, type MockResponse } from '@/testing/fetch-mock';
 import { account, audience, post, postsPage, stats, sync, user } from '@/testing/fixtures';
 import { renderWithRouter } from '@/testing/render';
@@ -16,6 +17,7 @@ function renderDashboard(path = '/dashboard') {
 }
 
 const connected = (extra: Record<string, Handler | Handler[]> = {}) => ({
+  ...adviceRoutes(),
   'GET /api/instagram/posts': { body: postsPage(3, 3) },
   'GET /api/growth/stats': { body: stats() },
   'GET /api/growth/audience': { body: audience() },
@@ -93,9 +95,10 @@ describe('Dashboard', () => {
     expect(await screen.findByTestId('audience-net-value')).toHaveTextContent('+268');
     expect(screen.getByRole('heading', { name: 'Audience' })).toBeInTheDocument();
 
-    const audienceCall = calls.find((c) => c.url.pathname === '/api/growth/audience');
-    expect(audienceCall?.url.searchParams.get('period')).toBe('30');
-    expect(audienceCall?.url.searchParams.get('tz')).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    // The Audience section asks for the dashboard's period (the forecast's history asks for 90 days).
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const audienceCalls = calls.filter((c) => c.url.pathname === '/api/growth/audience');
+    expect(audienceCalls.some((c) => c.url.searchParams.get('period') === '30' && c.url.searchParams.get('tz') === zone)).toBe(true);
   });
 
   it('links every post and the best post to their insights page', async () => {
@@ -107,6 +110,17 @@ describe('Dashboard', () => {
     expect(screen.getByTestId('best-post-link')).toHaveAttribute('href', '/posts/post-1');
     await user.click(screen.getByTestId('best-post-link'));
     expect(screen.getByTestId('location')).toHaveTextContent('/posts/post-1');
+  });
+
+  it('keeps the one-sentence message and adds what to do next, asked once per load', async () => {
+    const { callsTo } = mockFetch(connected({ 'GET /api/growth/recommendations': { body: recommendations() } }));
+    renderDashboard();
+    expect(await screen.findByTestId('recommendation')).toHaveTextContent("🔥 You're on fire! Engagement is way up.");
+    expect(await screen.findAllByTestId('suggestion')).toHaveLength(2);
+    expect(screen.getByRole('table', { name: /Posting score by weekday and hour/ })).toBeInTheDocument();
+    expect(await screen.findByTestId('forecast-insufficient')).toHaveTextContent('we have 3');
+    expect(await screen.findByText('No goals yet')).toBeInTheDocument();
+    expect(callsTo('GET /api/growth/recommendations')).toHaveLength(1);
   });
 
   it('switches the period with the mouse and the keyboard', async () => {

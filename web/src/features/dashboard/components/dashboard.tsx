@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { Button } from '@/components/button';
 import { ErrorState } from '@/components/error-state';
 import { AudienceSection } from '@/features/audience';
+import { AdviceSection } from '@/features/advice';
 import { CallbackBanner } from '@/features/dashboard/components/callback-banner';
 import { DashboardSkeleton } from '@/features/dashboard/components/dashboard-skeleton';
 import { StatsSection } from '@/features/dashboard/components/stats-section';
@@ -85,6 +86,7 @@ export function Dashboard({ syncIntervalMs }: { syncIntervalMs?: number }) {
         <SyncStatusLine view={sync.view} />
         <ReportActions period={period} timeZone={timeZone} />
         <StatsSection stats={stats} timeZone={timeZone} onRetry={stats.reload} />
+        <AdviceSection timeZone={timeZone} followers={account.followers} reloadKey={version} />
         <AudienceSection period={period} timeZone={timeZone} reloadKey={version} />
         <ShareLinks key={`${account.id}-${period}`} initialPeriod={period} timeZone={timeZone} version={version} />
         <PostList key={`${version}-${posts.data.posts[0]?.id ?? 'none'}-${posts.data.posts_count}`} initial={posts.data} />
