@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the product, starts it on a fresh database with the Instagram
-# sandbox, and runs the browser tests in Debian's Chromium against it.
+# sandbox, and runs the browser tests in Debian's Chromium against it. The
+# server trusts X-Forwarded-For from loopback, so that each spec file is a
+# client of its own for the per-IP limits.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -34,6 +36,7 @@ env -i PATH="$PATH" HOME="${HOME:-/root}" \
 	APP_ENV=test PORT="$port" DATABASE_URL="$base_url/$db$query" \
 	JWT_SECRET="$jwt_secret" TOKEN_ENCRYPTION_KEY="$enc_key" \
 	ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" FRONTEND_URL="$E2E_BASE_URL" PUBLIC_URL="$E2E_BASE_URL" \
+	TRUSTED_PROXIES="127.0.0.1/32,::1/128" \
 	"$root/bin/server" >"$log" 2>&1 &
 pid=$!
 cleanup() {

@@ -2,6 +2,10 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { freshEmail } from './helpers';
 
+// Each spec file is its own client (the server trusts the loopback proxy in the browser tests),
+// so the per-IP limits (registration: 10 an hour) count each file's sign-ups on their own.
+test.use({ extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.11' } });
+
 const password = process.env.E2E_ADMIN_PASSWORD ?? '';
 
 test('admin sees the waitlist, pages it and downloads the CSV', async ({ page, request }) => {

@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { compressPng } from './compress-png';
 import { authHeaders, connectInstagram, disconnectQuietly, fmt, hasNoHorizontalScroll, register, SANDBOX, tokenOf, waitForSync } from './helpers';
 
+// Each spec file is its own client (the server trusts the loopback proxy in the browser tests),
+// so the per-IP limits (registration: 10 an hour) count each file's sign-ups on their own.
+test.use({ extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.12' } });
+
 const TZ = 'Europe/Berlin';
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 

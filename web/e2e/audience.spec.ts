@@ -5,6 +5,10 @@ import type { Audience } from '../src/types/api';
 import { compressPng } from './compress-png';
 import { connectSignedIn, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, oneUserPerFile, SANDBOX, shootElement, signed, waitUntil } from './helpers';
 
+// Each spec file is its own client (the server trusts the loopback proxy in the browser tests),
+// so the per-IP limits (registration: 10 an hour) count each file's sign-ups on their own.
+test.use({ extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.13' } });
+
 // The browser runs in Europe/Berlin (playwright.config.ts): the heatmap is asked in that zone.
 const TZ = 'Europe/Berlin';
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));

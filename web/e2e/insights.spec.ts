@@ -5,6 +5,10 @@ import type { GrowthStats, PostDetail, PostsResponse } from '../src/types/api';
 import { compressPng } from './compress-png';
 import { connectSignedIn, disconnectQuietly, fmt, getJSON, hasNoHorizontalScroll, oneUserPerFile, SANDBOX, shootElement, waitUntil } from './helpers';
 
+// Each spec file is its own client (the server trusts the loopback proxy in the browser tests),
+// so the per-IP limits (registration: 10 an hour) count each file's sign-ups on their own.
+test.use({ extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.15' } });
+
 const TZ = 'Europe/Berlin';
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 

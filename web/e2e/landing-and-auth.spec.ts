@@ -1,6 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { freshEmail, hasNoHorizontalScroll, PASSWORD, register } from './helpers';
 
+// Each spec file is its own client (the server trusts the loopback proxy in the browser tests),
+// so the per-IP limits (registration: 10 an hour) count each file's sign-ups on their own.
+test.use({ extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.16' } });
+
 test('signs up on the waitlist, then is told it is already there', async ({ page }) => {
   const email = freshEmail('fan');
   await page.goto('/');

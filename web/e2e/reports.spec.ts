@@ -2,6 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { authHeaders, connectInstagram, disconnectQuietly, register, SANDBOX, tokenOf, waitForSync } from './helpers';
 
+// Each spec file is its own client (the server trusts the loopback proxy in the browser tests),
+// so the per-IP limits (registration: 10 an hour) count each file's sign-ups on their own.
+test.use({ extraHTTPHeaders: { 'X-Forwarded-For': '192.0.2.17' } });
+
 const HEADER =
   'posted_at,ig_post_id,media_type,media_product_type,permalink,caption,like_count,comments_count,views,reach,saved,shares,total_interactions';
 
@@ -103,7 +107,7 @@ test('switches between two connected accounts', async () => {
 
   // The newest account first.
   await expect(page.getByTestId('account-username')).toHaveText(`@${SANDBOX.creator}`);
-  const switcher = page.getByLabel('Account');
+  const switcher = page.getByTestId('account-switcher').getByLabel('Account');
   await expect(switcher.locator('option')).toHaveText([`@${SANDBOX.creator}`, `@${SANDBOX.studio}`]);
   const creatorCount = await page.getByTestId('posts-count').textContent();
 
