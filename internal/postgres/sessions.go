@@ -18,10 +18,13 @@ type Session struct {
 }
 
 // Sessions stores the server-side sessions behind access tokens.
-type Sessions struct{ db *sql.DB }
+type Sessions struct {
+	db    *sql.DB
+	stmts *stmtCache
+}
 
 // NewSessions returns the sessions store.
-func NewSessions(db *sql.DB) *Sessions { return &Sessions{db: db} }
+func NewSessions(db *sql.DB) *Sessions { return &Sessions{db: db, stmts: &stmtCache{db: db}} }
 
 // DB is the pool the store runs on, for transactions that span stores.
 func (s *Sessions) DB() *sql.DB { return s.db }
@@ -59,7 +62,12 @@ func CreateSessionTx(ctx context.Context, tx *sql.Tx, userID string, ttl time.Du
 func (s *Sessions) User(ctx context.Context, sessionID, userID string) (User, error) {
 	const q = `SELECT ` + userColumnsOf + ` FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = $1 AND s.user_id = $2 AND s.expires_at > now()`
-	u, err := scanUser(s.db.QueryRowContext(ctx, q, sessionID, userID))
+	// Every authenticated request runs it: prepared once per pool.
+	st, err := s.stmts.get(ctx, q)
+	if err != nil {
+		return User{}, fmt.Errorf("get session: %w", err)
+	}
+	u, err := scanUser(st.QueryRowContext(ctx, sessionID, userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, apperr.New(apperr.CodeUnauthorized, "Your session has ended. Log in again.")
 	}
