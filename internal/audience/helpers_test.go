@@ -11,34 +11,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
 	"creatorgrowth/internal/audience"
 	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/testdb"
 )
 
 // createAccount inserts a user and an Instagram account with the given
 // follower count and returns the account as the accounts store reads it.
 func createAccount(t testing.TB, db *sql.DB, followers *int64) postgres.Account {
 	t.Helper()
-	ctx := context.Background()
-	var userID string
-	err := db.QueryRowContext(ctx, `INSERT INTO users (email, password) VALUES ($1, 'x') RETURNING id`,
-		uuid.NewString()+"@example.test").Scan(&userID)
-	if err != nil {
-		t.Fatalf("insert user: %v", err)
-	}
-	var id string
-	err = db.QueryRowContext(ctx, `INSERT INTO instagram_accounts (user_id, ig_user_id, username, access_token, followers)
-		VALUES ($1, $2, 'creator', 'ciphertext', $3) RETURNING id`, userID, uuid.NewString(), followers).Scan(&id)
-	if err != nil {
-		t.Fatalf("insert account: %v", err)
-	}
-	acc, err := postgres.NewAccounts(db).ByID(ctx, id)
-	if err != nil {
-		t.Fatalf("read account: %v", err)
-	}
-	return acc
+	return testdb.NewAccount(t, db, followers)
 }
 
 // insertSnapshots stores follower snapshots, taken_on the UTC date of

@@ -175,3 +175,27 @@ func randomHex(n int) string {
 	rand.Read(b) //nolint:errcheck // crypto/rand never fails
 	return hex.EncodeToString(b)
 }
+
+// NewAccount inserts a user with one linked Instagram account of the
+// given follower count (nil: unknown) and returns the account as stored.
+func NewAccount(tb testing.TB, db *sql.DB, followers *int64) postgres.Account {
+	tb.Helper()
+	ctx := context.Background()
+	var userID string
+	err := db.QueryRowContext(ctx, `INSERT INTO users (email, password) VALUES ($1, 'x') RETURNING id`,
+		randomHex(8)+"@example.test").Scan(&userID)
+	if err != nil {
+		tb.Fatalf("insert user: %v", err)
+	}
+	var id string
+	err = db.QueryRowContext(ctx, `INSERT INTO instagram_accounts (user_id, ig_user_id, username, access_token, followers)
+		VALUES ($1, $2, 'creator', 'ciphertext', $3) RETURNING id`, userID, randomHex(8), followers).Scan(&id)
+	if err != nil {
+		tb.Fatalf("insert account: %v", err)
+	}
+	acc, err := postgres.NewAccounts(db).ByID(ctx, id)
+	if err != nil {
+		tb.Fatalf("read account: %v", err)
+	}
+	return acc
+}
