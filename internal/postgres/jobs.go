@@ -138,10 +138,15 @@ func (s *Jobs) ConsumePayload(ctx context.Context, id string) (bool, error) {
 // same job. Jobs whose lease ran out (their worker died) are due again.
 func (s *Jobs) Claim(ctx context.Context, worker string, lease time.Duration) (Job, bool, error) {
 	// Fair across accounts: a job waits while another job of its account
-	// holds a live lease, so one account's long backfill occupies one
-	// worker at most and each account's Instagram budget is spent by one
-	// job at a time; jobs of no account (mail) never wait. Among the rest,
-	// the longest due goes first.
+	// is running, so one account's long backfill occupies one worker at
+	// most and each account's Instagram budget is spent by one job at a
+	// time; jobs of no account (mail) never wait. A running job whose
+	// lease ran out is itself due, and goes before its account's others.
+	// Among the rest, the longest due goes first.
+	//
+	// Two claimers can both see an account idle; the unique index on
+	// running jobs per account (migration 0017) lets one of them win and
+	// the other, refused, looks again with a fresh snapshot.
 	const q = `
 		UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
 			locked_until = now() + $2 * interval '1 second', updated_at = now()
@@ -151,20 +156,26 @@ func (s *Jobs) Claim(ctx context.Context, worker string, lease time.Duration) (J
 			    OR (j.state = 'running' AND j.locked_until < now()))
 			  AND NOT EXISTS (
 				SELECT 1 FROM jobs r
-				WHERE r.account_id = j.account_id AND r.id <> j.id
-				  AND r.state = 'running' AND r.locked_until >= now())
+				WHERE r.account_id = j.account_id AND r.id <> j.id AND r.state = 'running')
 			ORDER BY j.run_at
 			FOR UPDATE OF j SKIP LOCKED
 			LIMIT 1)
 		RETURNING ` + jobColumns
-	j, err := scanJob(s.db.QueryRowContext(ctx, q, worker, lease.Seconds()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Job{}, false, nil
+	const tries = 5
+	for try := 1; ; try++ {
+		j, err := scanJob(s.db.QueryRowContext(ctx, q, worker, lease.Seconds()))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return Job{}, false, nil
+		case IsUniqueViolation(err) && try < tries:
+			continue // another claimer started a job of this account first
+		case IsUniqueViolation(err):
+			return Job{}, false, nil // contended; the next poll looks again
+		case err != nil:
+			return Job{}, false, fmt.Errorf("claim job: %w", err)
+		}
+		return j, true, nil
 	}
-	if err != nil {
-		return Job{}, false, fmt.Errorf("claim job: %w", err)
-	}
-	return j, true, nil
 }
 
 // Extend renews the lease of a running job held by worker.

@@ -195,3 +195,62 @@ func TestJobs_Claim(t *testing.T) {
 		}
 	})
 }
+
+// Claimers racing over accounts that each have two jobs due start at most
+// one job per account, however their snapshots interleave.
+func TestJobs_ClaimOnePerAccountUnderRace(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	jobs := postgres.NewJobs(db)
+	const accounts = 40
+	for i := 0; i < accounts; i++ {
+		acc := newAccount(t, db)
+		for _, k := range []string{kindFetch, kindRefresh} {
+			if _, err := jobs.Enqueue(ctx, k, acc, time.Now().Add(-time.Minute), 3); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	var (
+		mu      sync.Mutex
+		started = map[string]int{}
+		wg      sync.WaitGroup
+	)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				j, ok, err := jobs.Claim(ctx, fmt.Sprint("w", w), time.Minute)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if !ok {
+					return
+				}
+				mu.Lock()
+				started[j.AccountID]++
+				mu.Unlock()
+			}
+		}(w)
+	}
+	wg.Wait()
+
+	for acc, n := range started {
+		if n != 1 {
+			t.Errorf("account %s: %d jobs started, want 1", acc, n)
+		}
+	}
+	// Every account got its one job, even those whose first claim lost.
+	var idle int
+	if err := db.QueryRowContext(ctx, `
+		SELECT count(DISTINCT account_id) FROM jobs j
+		WHERE NOT EXISTS (SELECT 1 FROM jobs r WHERE r.account_id = j.account_id AND r.state = 'running')`).Scan(&idle); err != nil {
+		t.Fatal(err)
+	}
+	if len(started) != accounts || idle != 0 {
+		t.Errorf("%d accounts started, %d left idle; want %d and 0", len(started), idle, accounts)
+	}
+}
