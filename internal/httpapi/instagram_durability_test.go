@@ -70,7 +70,7 @@ func TestInstagramDurability_DeadWorkerTakenOver(t *testing.T) {
 	h := igDurableHarness(t)
 	token := h.Register()
 	h.MustConnect(token, igDurableAccount)
-	h.Exec(`UPDATE jobs SET state = 'running', attempts = 1, locked_by = 'dead', locked_until = now() - interval '1 second'`)
+	h.Exec(`UPDATE jobs SET state = 'running', attempts = 1, locked_by = 'dead', locked_until = now() - interval '1 second' WHERE kind = 'fetch_posts'`)
 	if st := h.Do(http.MethodGet, "/api/instagram/sync", token, nil).Body; st["state"] != "running" {
 		t.Errorf("sync = %v, want running", st)
 	}
