@@ -162,6 +162,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (postgres.User
 	return u, claims, nil
 }
 
+// AuthenticateWithAccount is Authenticate that also returns, read with
+// the session, the user's account accountID (or the latest one when it is
+// empty); ok is false when the user has no such account.
+func (s *Service) AuthenticateWithAccount(ctx context.Context, token, accountID string) (postgres.User, postgres.Account, bool, *Claims, error) {
+	claims, err := s.tokens.Parse(token)
+	if err != nil {
+		return postgres.User{}, postgres.Account{}, false, nil, apperr.New(apperr.CodeUnauthorized, "Your session is invalid or has expired. Log in again.")
+	}
+	u, acc, ok, err := s.sessions.UserAndAccount(ctx, claims.SessionID, claims.UserID, accountID)
+	if err != nil {
+		return postgres.User{}, postgres.Account{}, false, nil, err
+	}
+	return u, acc, ok, claims, nil
+}
+
 // Logout ends one session.
 func (s *Service) Logout(ctx context.Context, sessionID string) error {
 	return s.sessions.Delete(ctx, sessionID)

@@ -167,11 +167,16 @@ func (a *api) requireUser(c *gin.Context) {
 	if fromCookie && !safeMethod(c.Request.Method) && !a.checkOrigin(c, true) {
 		return
 	}
-	u, claims, err := a.auth.Authenticate(c.Request.Context(), token)
+	// Most protected requests act on an account next: it is read in the
+	// session's statement. A malformed account_id reads the latest one,
+	// which currentAccount does not use: it answers 400.
+	accountID, _ := accountParam(c)
+	u, acc, hasAcc, claims, err := a.auth.AuthenticateWithAccount(c.Request.Context(), token, accountID)
 	if err != nil {
 		writeError(c, a.logger, err)
 		return
 	}
+	c.Set(ctxAccount, sessionAccount{forID: accountID, acc: acc, ok: hasAcc})
 	c.Set(ctxUser, u)
 	c.Set(ctxUserID, u.ID)
 	c.Set(ctxEmail, u.Email)

@@ -86,12 +86,18 @@ func (s *Accounts) ForUser(ctx context.Context, userID, accountID string) (Accou
 	}
 	a, err := scanAccount(st.QueryRowContext(ctx, args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Account{}, apperr.New(apperr.CodeNoInstagramAccount, "No Instagram account is connected.")
+		return Account{}, ErrNoAccount()
 	}
 	if err != nil {
 		return Account{}, fmt.Errorf("get account: %w", err)
 	}
 	return a, nil
+}
+
+// ErrNoAccount is the error of a request for an account the user does not
+// have.
+func ErrNoAccount() error {
+	return apperr.New(apperr.CodeNoInstagramAccount, "No Instagram account is connected.")
 }
 
 // ByID returns the account with the given id, or apperr.CodeNotFound.

@@ -77,6 +77,54 @@ func (s *Sessions) User(ctx context.Context, sessionID, userID string) (User, er
 	return u, nil
 }
 
+// accountColumnsOuter is accountColumns of the alias a on the nullable
+// side of an outer join: a missing account reads as an empty ID.
+const accountColumnsOuter = `COALESCE(a.id::text, ''), COALESCE(a.user_id::text, ''), COALESCE(a.ig_user_id, ''),
+	COALESCE(a.username, ''), COALESCE(a.access_token, ''), a.token_expires_at,
+	COALESCE(a.token_issued_at, 'epoch'), a.followers, COALESCE(a.status, ''), a.last_synced_at,
+	COALESCE(a.created_at, 'epoch'), COALESCE(a.updated_at, 'epoch'), COALESCE(a.data_version, 0),
+	COALESCE(a.posts_count, 0), a.insights_synced_at, a.insights_parked_until, COALESCE(a.insights_backoff_s, 0)`
+
+// UserAndAccount is User that also reads, in the same statement, the
+// account ForUser(userID, accountID) would return: the request that
+// checks a session usually needs it next, and one round trip costs half
+// of two. ok is false when the user has no such account.
+func (s *Sessions) UserAndAccount(ctx context.Context, sessionID, userID, accountID string) (u User, acc Account, ok bool, err error) {
+	const head = `SELECT ` + userColumnsOf + `, ` + accountColumnsOuter + `
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		LEFT JOIN LATERAL (SELECT * FROM instagram_accounts x `
+	const tail = `) a ON true
+		WHERE s.id = $1 AND s.user_id = $2 AND s.expires_at > now()`
+	// The same two choices as ForUser, each prepared once per pool.
+	const latest = head + `WHERE x.user_id = u.id ORDER BY x.created_at DESC, x.id DESC LIMIT 1` + tail
+	const named = head + `WHERE x.user_id = u.id AND x.id = $3` + tail
+	q, args := latest, []any{sessionID, userID}
+	if accountID != "" {
+		q, args = named, []any{sessionID, userID, accountID}
+	}
+	st, err := s.stmts.get(ctx, q)
+	if err != nil {
+		return User{}, Account{}, false, fmt.Errorf("get session: %w", err)
+	}
+	var backoff int64
+	err = st.QueryRowContext(ctx, args...).Scan(
+		&u.ID, &u.Email, &u.PasswordHash, &u.CreatedAt, &u.EmailVerifiedAt, &u.Timezone, &u.WeeklyDigest,
+		&acc.ID, &acc.UserID, &acc.IGUserID, &acc.Username, &acc.AccessToken, &acc.TokenExpiresAt,
+		&acc.TokenIssuedAt, &acc.Followers, &acc.Status, &acc.LastSyncedAt, &acc.CreatedAt, &acc.UpdatedAt,
+		&acc.DataVersion, &acc.PostsCount, &acc.InsightsSyncedAt, &acc.InsightsParkedUntil, &backoff)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, Account{}, false, apperr.New(apperr.CodeUnauthorized, "Your session has ended. Log in again.")
+	}
+	if err != nil {
+		return User{}, Account{}, false, fmt.Errorf("get session: %w", err)
+	}
+	acc.InsightsBackoff = time.Duration(backoff) * time.Second
+	if acc.ID == "" {
+		return u, Account{}, false, nil
+	}
+	return u, acc, true, nil
+}
+
 // Delete ends one session; an unknown id is not an error.
 func (s *Sessions) Delete(ctx context.Context, sessionID string) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, sessionID); err != nil {
