@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -29,7 +30,18 @@ type Claims struct {
 type Tokens struct {
 	secret []byte
 	now    func() time.Time
+
+	// verified remembers the claims of tokens that verified, keyed by the
+	// whole token (signature included), so that the same token sent again
+	// is not decoded and checked again; its expiry still is, at each use.
+	// Whether its session lives is the caller's to check every time.
+	mu       sync.RWMutex
+	verified map[string]*Claims
 }
+
+// maxVerified bounds Tokens.verified: a day's sessions of a busy replica.
+// When full it is emptied and fills again from the tokens in use.
+const maxVerified = 10000
 
 // NewTokens returns Tokens signing with secret.
 func NewTokens(secret []byte) *Tokens {
@@ -59,6 +71,31 @@ func (t *Tokens) Issue(userID, email, sessionID string) (string, error) {
 // claims. A user_id or sid that is not a UUID makes the token invalid, so
 // that no query ever sees it.
 func (t *Tokens) Parse(token string) (*Claims, error) {
+	t.mu.RLock()
+	c, ok := t.verified[token]
+	t.mu.RUnlock()
+	if ok {
+		if !t.now().Before(c.ExpiresAt.Time) {
+			return nil, ErrInvalidToken
+		}
+		cp := *c
+		return &cp, nil
+	}
+	c, err := t.parse(token)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	if t.verified == nil || len(t.verified) >= maxVerified {
+		t.verified = make(map[string]*Claims)
+	}
+	t.verified[token] = c
+	t.mu.Unlock()
+	cp := *c
+	return &cp, nil
+}
+
+func (t *Tokens) parse(token string) (*Claims, error) {
 	var c Claims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),

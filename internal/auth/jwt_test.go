@@ -195,3 +195,31 @@ func TestTokens_ParseState(t *testing.T) {
 		}
 	})
 }
+
+// A token verified once is remembered, but its expiry is checked again at
+// every use, and a token that differs in any byte is verified afresh.
+func TestTokens_ParseRemembered(t *testing.T) {
+	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
+	tokens := newTestTokens(&now)
+	tok, err := tokens.Issue(uuid.NewString(), "a@b.co", uuid.NewString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := tokens.Parse(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.UserID = "changed by the caller"
+	again, err := tokens.Parse(tok)
+	if err != nil || again.UserID == first.UserID {
+		t.Fatalf("second Parse = %+v, %v; want the claims as issued", again, err)
+	}
+	tampered := tok[:len(tok)-2] + map[bool]string{true: "AA", false: "BB"}[!strings.HasSuffix(tok, "AA")]
+	if _, err := tokens.Parse(tampered); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("Parse of a tampered token = %v, want ErrInvalidToken", err)
+	}
+	now = now.Add(24 * time.Hour)
+	if _, err := tokens.Parse(tok); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("Parse of a remembered token at its expiry = %v, want ErrInvalidToken", err)
+	}
+}
