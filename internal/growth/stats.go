@@ -275,13 +275,6 @@ type report struct {
 	summary json.RawMessage
 }
 
-// window is the encoding of the fields of Stats before its Summary.
-type window struct {
-	PeriodDays  int       `json:"period_days"`
-	PeriodStart time.Time `json:"period_start"`
-	PeriodEnd   time.Time `json:"period_end"`
-}
-
 func newReport(st Stats) (report, error) {
 	b, err := json.Marshal(st.Summary)
 	if err != nil {
@@ -290,20 +283,52 @@ func newReport(st Stats) (report, error) {
 	return report{stats: st, summary: b}, nil
 }
 
-// json returns the whole encoding: the object of the window and the
-// object of the summary, made one object, in the order of Stats.
+// json returns the whole encoding: the fields of the window, those of the
+// summary and the freshness, in the order of Stats, written into one
+// buffer, as encoding/json would write them (TestReportJSON_EncodesAsStats).
 func (r report) json() ([]byte, error) {
-	head, err1 := json.Marshal(window{r.stats.PeriodDays, r.stats.PeriodStart, r.stats.PeriodEnd})
-	fresh, err2 := json.Marshal(freshnessField{r.stats.Freshness})
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, fmt.Errorf("growth stats: encode: %w", err)
+	st := r.stats
+	out := make([]byte, 0, len(r.summary)+256)
+	out = append(out, `{"period_days":`...)
+	out = strconv.AppendInt(out, int64(st.PeriodDays), 10)
+	var err error
+	if out, err = appendTimeField(out, `,"period_start":`, &st.PeriodStart); err != nil {
+		return nil, err
 	}
-	return mergeObjects(mergeObjects(head, r.summary), fresh), nil
+	if out, err = appendTimeField(out, `,"period_end":`, &st.PeriodEnd); err != nil {
+		return nil, err
+	}
+	out = append(out, ',')
+	out = append(out, r.summary[1:len(r.summary)-1]...) // without its braces
+	f := st.Freshness
+	for _, field := range []struct {
+		key string
+		t   *time.Time
+	}{
+		{`,"freshness":{"posts_synced_at":`, f.PostsSyncedAt},
+		{`,"insights_synced_at":`, f.InsightsSyncedAt},
+		{`,"next_sync_at":`, f.NextSyncAt},
+	} {
+		if out, err = appendTimeField(out, field.key, field.t); err != nil {
+			return nil, err
+		}
+	}
+	return append(out, "}}"...), nil
 }
 
-// freshnessField is the encoding of the field of Stats after its Summary.
-type freshnessField struct {
-	Freshness Freshness `json:"freshness"`
+// appendTimeField appends key and t as encoding/json encodes a time.Time
+// (RFC 3339 with nanoseconds, or null for nil).
+func appendTimeField(out []byte, key string, t *time.Time) ([]byte, error) {
+	out = append(out, key...)
+	if t == nil {
+		return append(out, "null"...), nil
+	}
+	if y := t.Year(); y < 0 || y > 9999 {
+		return nil, fmt.Errorf("growth stats: encode: year %d outside [0,9999]", y)
+	}
+	out = append(out, '"')
+	out = t.AppendFormat(out, time.RFC3339Nano)
+	return append(out, '"'), nil
 }
 
 // freshness returns the freshness of acc at now.
@@ -325,15 +350,6 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
-}
-
-// mergeObjects joins two encoded JSON objects, each with at least one key,
-// into one with a's keys first.
-func mergeObjects(a, b []byte) []byte {
-	out := make([]byte, 0, len(a)+len(b))
-	out = append(out, a[:len(a)-1]...) // without its closing brace
-	out = append(out, ',')
-	return append(out, b[1:]...) // without its opening brace
 }
 
 func (s *Service) report(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now time.Time) (report, error) {
