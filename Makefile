@@ -22,7 +22,7 @@ bench: ## Benchmarks: Instagram sync and the stats endpoint
 loadtest: ## Load test of bin/server on a private PostgreSQL; figures in docs/performance.md
 	@scripts/loadtest.sh
 
-faults: ## Fault drills: database restart, SIGKILL mid-sync, Instagram down, SIGTERM under load, a replica killed
+faults: ## Fault drills: database restart, SIGKILL mid-sync, Instagram down, SIGTERM under load, a replica killed, SMTP down
 	@scripts/faults.sh
 
 scale: ## Scale drill: two replicas, 10,000 accounts × 1,000 posts, a replica SIGKILLed; figures in docs/performance.md

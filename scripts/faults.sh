@@ -8,12 +8,16 @@
 #   d  SIGTERM under load
 #   e  two replicas on one database, the one mid-backfill SIGKILLed: the
 #      other takes the job over within 30 s and finishes it, once
+#   f  the SMTP server (Mailpit, scripts/mailpit.sh on ports 18291/18292)
+#      down while ten users ask for a password reset: every mail arrives
+#      once it is back, none twice
 #
-#   FAULTS=abcde scripts/faults.sh     # which drills (default all)
+#   FAULTS=abcdef scripts/faults.sh      # which drills (default all)
+#   FAULTS_SMTP_OUTAGE=10 FAULTS=f ...   # drill f's outage in seconds (default 60)
 #
 # One line per drill with the measured outcome is printed at the end; the
 # server logs (.data/faults-logs/) are then scanned for secrets. Bounded: the
-# drills give up after 10 minutes in all.
+# drills give up after 10 minutes in all, plus drill f's outage.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -21,6 +25,11 @@ cd "$root"
 pg_port=${FAULTS_PG_PORT:-54334}
 admin_url=$("$root/scripts/pg.sh" start faults "$pg_port")
 logs="$root/.data/faults-logs"
+outage=${FAULTS_SMTP_OUTAGE:-60}
+if ! [[ $outage =~ ^[1-9][0-9]*$ ]]; then
+	echo "error: FAULTS_SMTP_OUTAGE is a number of seconds, like 60" >&2
+	exit 2
+fi
 rm -rf "$logs"
 mkdir -p "$logs"
 
@@ -28,6 +37,7 @@ echo "building bin/server, bin/fakeig and bin/faults..."
 go build -o bin/server ./cmd/server
 go build -o bin/fakeig ./cmd/fakeig
 go build -o bin/faults ./cmd/faults
+"$root/scripts/mailpit.sh" install >/dev/null
 
 JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 TOKEN_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
@@ -35,6 +45,7 @@ ADMIN_PASSWORD="fault-admin-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n'
 export JWT_SECRET TOKEN_ENCRYPTION_KEY ADMIN_PASSWORD
 
 cleanup() {
+	"$root/scripts/mailpit.sh" stop faults 2>/dev/null || true
 	# Drop the drills' databases; the cluster may have been left stopped.
 	"$root/scripts/pg.sh" start faults "$pg_port" >/dev/null 2>&1 || true
 	for db in $(psql "$admin_url" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'faults\_%'" 2>/dev/null); do
@@ -45,8 +56,8 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
-timeout 11m "$root/bin/faults" -admin-url "$admin_url" -pg-port "$pg_port" -log-dir "$logs" \
-	-only "${FAULTS:-abcde}" || status=$?
+timeout $((660 + outage))s "$root/bin/faults" -admin-url "$admin_url" -pg-port "$pg_port" -log-dir "$logs" \
+	-smtp-outage "${outage}s" -only "${FAULTS:-abcdef}" || status=$?
 
 SCAN_SECRETS="$JWT_SECRET"$'\n'"$TOKEN_ENCRYPTION_KEY"$'\n'"$ADMIN_PASSWORD" \
 	"$root/scripts/scan-logs.sh" "$logs"/server-*.log || status=1

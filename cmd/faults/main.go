@@ -8,6 +8,8 @@
 //	c  Instagram answering 503 for a minute
 //	d  SIGTERM under load
 //	e  two replicas on one database, the one running a backfill SIGKILLed
+//	f  the SMTP server (Mailpit) down for a minute while password resets
+//	   are asked for
 //
 // The server's secrets come from the environment (JWT_SECRET,
 // TOKEN_ENCRYPTION_KEY, ADMIN_PASSWORD), so that the script can scan the
@@ -43,11 +45,15 @@ import (
 type harness struct {
 	serverBin, fakeigBin string
 	pgScript, pgName     string
+	mailpitScript        string
 	pgPort               int
 	adminURL             string
 	logDir               string
 	serverPort           int
 	fakePort             int
+	smtpPort             int
+	mailHTTPPort         int
+	smtpOutage           time.Duration
 	secrets              map[string]string
 	http                 *http.Client
 	fake                 *exec.Cmd
@@ -64,7 +70,11 @@ func main() {
 	flag.StringVar(&h.logDir, "log-dir", ".data/faults-logs", "where server and fake logs go")
 	flag.IntVar(&h.serverPort, "port", 18091, "server port (loopback)")
 	flag.IntVar(&h.fakePort, "fake-port", 18191, "fake Instagram port (loopback)")
-	only := flag.String("only", "abcde", "drills to run")
+	flag.StringVar(&h.mailpitScript, "mailpit-script", "scripts/mailpit.sh", "scripts/mailpit.sh, to stop and start the SMTP server")
+	flag.IntVar(&h.smtpPort, "smtp-port", 18291, "Mailpit's SMTP port (loopback)")
+	flag.IntVar(&h.mailHTTPPort, "mailpit-port", 18292, "Mailpit's HTTP API port (loopback)")
+	flag.DurationVar(&h.smtpOutage, "smtp-outage", time.Minute, "how long the SMTP server is down in drill f")
+	only := flag.String("only", "abcdef", "drills to run")
 	flag.Parse()
 
 	h.secrets = map[string]string{}
@@ -73,6 +83,10 @@ func main() {
 			fmt.Fprintln(os.Stderr, "faults:", k, "must be set")
 			os.Exit(2)
 		}
+	}
+	if h.smtpOutage <= 0 {
+		fmt.Fprintln(os.Stderr, "faults: -smtp-outage must be positive")
+		os.Exit(2)
 	}
 	if h.adminURL == "" {
 		fmt.Fprintln(os.Stderr, "faults: -admin-url is required")
@@ -88,19 +102,23 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// The whole run is bounded, whatever happens.
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	// The whole run is bounded, whatever happens: ten minutes, and drill
+	// f's outage on top.
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute+h.smtpOutage)
 	defer cancel()
 
+	const drillLimit = 4 * time.Minute
 	drills := []struct {
 		id, name string
 		run      func(context.Context) (string, error)
+		limit    time.Duration
 	}{
-		{"a", "PostgreSQL stopped and restarted under load", h.drillDatabase},
-		{"b", "server SIGKILLed mid-sync and restarted", h.drillKill},
-		{"c", "Instagram down (503) for a minute", h.drillInstagramDown},
-		{"d", "SIGTERM under load", h.drillSigterm},
-		{"e", "two replicas, the one running a backfill SIGKILLed", h.drillReplicas},
+		{"a", "PostgreSQL stopped and restarted under load", h.drillDatabase, drillLimit},
+		{"b", "server SIGKILLed mid-sync and restarted", h.drillKill, drillLimit},
+		{"c", "Instagram down (503) for a minute", h.drillInstagramDown, drillLimit},
+		{"d", "SIGTERM under load", h.drillSigterm, drillLimit},
+		{"e", "two replicas, the one running a backfill SIGKILLed", h.drillReplicas, drillLimit},
+		{"f", fmt.Sprintf("SMTP server down for %s during password resets", h.smtpOutage), h.drillSMTPDown, drillLimit + h.smtpOutage},
 	}
 	var lines []string
 	failed := false
@@ -110,7 +128,7 @@ func main() {
 		}
 		fmt.Printf("==> fault %s: %s\n", d.id, d.name)
 		start := time.Now()
-		dctx, dcancel := context.WithTimeout(ctx, 4*time.Minute)
+		dctx, dcancel := context.WithTimeout(ctx, d.limit)
 		outcome, err := d.run(dctx)
 		dcancel()
 		verdict := "PASS"
@@ -333,7 +351,18 @@ func (h *harness) get(ctx context.Context, path, token string) (int, []byte, err
 
 // register creates a user and returns its token.
 func (h *harness) register(ctx context.Context, email string) (string, error) {
-	st, raw, _, err := h.do(ctx, http.MethodPost, "/api/auth/register", "", map[string]string{"email": email, "password": "fault-drill-password"}, nil)
+	return h.registerFrom(ctx, email, "")
+}
+
+// registerFrom is register from the client ip (X-Forwarded-For, which the
+// server trusts from loopback), so that many users stay within the per-IP
+// limit; empty: from loopback itself.
+func (h *harness) registerFrom(ctx context.Context, email, ip string) (string, error) {
+	var hdr map[string]string
+	if ip != "" {
+		hdr = map[string]string{"X-Forwarded-For": ip}
+	}
+	st, raw, _, err := h.do(ctx, http.MethodPost, "/api/auth/register", "", map[string]string{"email": email, "password": "fault-drill-password"}, hdr)
 	if err != nil || st != http.StatusCreated {
 		return "", fmt.Errorf("register: %d %s %v", st, raw, err)
 	}

@@ -16,10 +16,17 @@ import (
 	"creatorgrowth/internal/worker"
 )
 
+// RetryCap is the longest wait between two tries of an outbox mail. The
+// pool's backoff doubles up to 30 minutes, which is the whole life of a
+// reset link: a mail must reach the user within a minute of the SMTP
+// server coming back, whatever the length of the outage. A try against a
+// server that is down costs a refused connection.
+const RetryCap = time.Minute
+
 // DefaultMaxAttempts is how often an outbox mail is tried: with the
-// pool's default backoff (30 s doubling, at most 30 min) that spans
-// about 7 hours of SMTP outage.
-const DefaultMaxAttempts = 20
+// pool's default backoff (30 s, then 60 s) capped at RetryCap, a try
+// every 30 to 60 s, that spans some five hours of SMTP outage.
+const DefaultMaxAttempts = 400
 
 // OutboxOptions tune an Outbox.
 type OutboxOptions struct {
@@ -124,9 +131,9 @@ func (o *Outbox) enqueue(ctx context.Context, tx *sql.Tx, m Message) (bool, erro
 }
 
 // Handle sends the mail of a send_mail job; it is the worker.Handler of
-// KindSendMail. An SMTP failure is retried with the pool's backoff; a
-// mail the server refuses for good (5xx) or that cannot be opened fails
-// the job.
+// KindSendMail. An SMTP failure is retried with the pool's backoff,
+// capped at RetryCap; a mail the server refuses for good (5xx) or that
+// cannot be opened fails the job.
 func (o *Outbox) Handle(ctx context.Context, job postgres.Job) error {
 	log := o.logger.With(slog.String("job", job.ID))
 	if job.Payload == "" {
@@ -152,7 +159,7 @@ func (o *Outbox) Handle(ctx context.Context, job postgres.Job) error {
 		if !se.Temporary {
 			return worker.Permanent(err, "The mail server refused the mail.")
 		}
-		return worker.Retry(err, "The mail server did not take the mail; it will be retried.", 0)
+		return worker.RetryWithin(err, "The mail server did not take the mail; it will be retried.", RetryCap)
 	}
 
 	// Sent: forget the message before the pool finishes the job. This

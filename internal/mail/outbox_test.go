@@ -289,3 +289,32 @@ func TestOutbox_Handle(t *testing.T) {
 		}
 	})
 }
+
+func TestOutbox_RetryCap(t *testing.T) {
+	e := newOutbox(t, smtptest.Options{})
+	e.smtp.Stop()
+	if err := e.outbox.Enqueue(context.Background(), plainMessage("ana@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	// A pool whose own backoff would wait an hour or more.
+	pool := worker.New(e.jobs, map[string]worker.Handler{mail.KindSendMail: e.outbox.Handle},
+		slog.New(slog.NewJSONHandler(e.log, nil)),
+		worker.Options{Workers: 1, PollInterval: 20 * time.Millisecond, BaseBackoff: 2 * time.Hour, MaxBackoff: 4 * time.Hour, Lease: 5 * time.Second})
+	pool.Start(context.Background())
+	t.Cleanup(pool.Stop)
+	e.eventually(t, "a failed try", func() bool { return e.count(t, `attempts = 1 AND state = 'queued'`) == 1 })
+
+	var wait float64
+	var maxAttempts int
+	if err := e.db.QueryRowContext(context.Background(), `SELECT EXTRACT(EPOCH FROM run_at - updated_at), max_attempts
+		FROM jobs WHERE kind = 'send_mail'`).Scan(&wait, &maxAttempts); err != nil {
+		t.Fatal(err)
+	}
+	got := time.Duration(wait * float64(time.Second))
+	if got < mail.RetryCap/2-time.Second || got > mail.RetryCap {
+		t.Errorf("next try in %s, want %s to %s", got, mail.RetryCap/2, mail.RetryCap)
+	}
+	if got, want := maxAttempts, mail.DefaultMaxAttempts; got != want {
+		t.Errorf("max_attempts = %d, want %d", got, want)
+	}
+}

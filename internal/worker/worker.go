@@ -37,11 +37,13 @@ func (e *permanentError) Unwrap() error { return e.err }
 // Permanent marks err as not worth retrying; msg is what the user sees.
 func Permanent(err error, msg string) error { return &permanentError{err: err, msg: msg} }
 
-// retryError is a failure to retry no sooner than after.
+// retryError is a failure to retry no sooner than after, and, when
+// within is set, with the pool's backoff capped at within.
 type retryError struct {
-	err   error
-	msg   string
-	after time.Duration
+	err    error
+	msg    string
+	after  time.Duration
+	within time.Duration
 }
 
 func (e *retryError) Error() string { return e.err.Error() }
@@ -51,6 +53,14 @@ func (e *retryError) Unwrap() error { return e.err }
 // pool's backoff); msg is what the user sees meanwhile.
 func Retry(err error, msg string, after time.Duration) error {
 	return &retryError{err: err, msg: msg, after: after}
+}
+
+// RetryWithin marks err as temporary: retry after the pool's backoff, but
+// with its growth capped at within, so that the next try is never more
+// than within away (a mail whose link expires must not sit out most of
+// its life after the server is back); msg is what the user sees meanwhile.
+func RetryWithin(err error, msg string, within time.Duration) error {
+	return &retryError{err: err, msg: msg, within: within}
 }
 
 // DefaultLease is how long a claim holds without a heartbeat.
@@ -282,9 +292,16 @@ func (p *Pool) run(ctx context.Context, worker string, job postgres.Job) {
 		log.Warn("job failed", slog.String("error", err.Error()))
 		p.outcome(job.Kind, "failed")
 	default:
-		msg, wait := "The job failed; it will be retried.", p.backoff(job.Attempts)
-		if errors.As(err, &retry) {
+		msg, ceiling := "The job failed; it will be retried.", p.opts.MaxBackoff
+		isRetry := errors.As(err, &retry)
+		if isRetry {
 			msg = retry.msg
+			if retry.within > 0 {
+				ceiling = min(ceiling, retry.within)
+			}
+		}
+		wait := p.backoff(job.Attempts, ceiling)
+		if isRetry {
 			wait = max(wait, retry.after)
 		}
 		if job.Attempts >= job.MaxAttempts {
@@ -350,11 +367,12 @@ func (p *Pool) heartbeat(ctx context.Context, id, worker string, onLost func()) 
 	return func() { cancel(); <-done }
 }
 
-// backoff is exponential in the attempt with full jitter, capped.
-func (p *Pool) backoff(attempt int) time.Duration {
+// backoff is exponential in the attempt, capped at ceiling, and jittered
+// over its upper half.
+func (p *Pool) backoff(attempt int, ceiling time.Duration) time.Duration {
 	d := p.opts.BaseBackoff << min(max(attempt-1, 0), 16)
-	if d <= 0 || d > p.opts.MaxBackoff {
-		d = p.opts.MaxBackoff
+	if d <= 0 || d > ceiling {
+		d = ceiling
 	}
 	return d/2 + time.Duration(mrand.Int64N(int64(d/2)+1))
 }

@@ -256,3 +256,44 @@ func TestPool_PanickingJobFailsAlone(t *testing.T) {
 		t.Errorf("panicking job: %+v", j)
 	}
 }
+
+func TestPool_RetryWithinCapsTheBackoff(t *testing.T) {
+	tests := []struct {
+		name     string
+		err      error
+		min, max time.Duration
+	}{
+		// The pool's first retry: BaseBackoff, jittered over its upper half.
+		{"PoolBackoff", errors.New("boom"), 30 * time.Minute, time.Hour},
+		{"RetryAfter", worker.Retry(errors.New("slow"), "Slow.", 90*time.Minute), 90 * time.Minute, 90 * time.Minute},
+		{"Within", worker.RetryWithin(errors.New("down"), "Down.", 2*time.Second), time.Second, 2 * time.Second},
+		{"WithinAboveTheBackoff", worker.RetryWithin(errors.New("down"), "Down.", 3*time.Hour), 30 * time.Minute, time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := testdb.New(t)
+			acc := newAccounts(t, db, 1)[0]
+			// One attempt: the job fails at once, and its run_at keeps the wait the pool chose.
+			if _, err := postgres.NewJobs(db).Enqueue(context.Background(), kindFetch, acc, time.Now(), 1); err != nil {
+				t.Fatal(err)
+			}
+			opts := fastOptions()
+			opts.BaseBackoff, opts.MaxBackoff = time.Hour, 2*time.Hour
+			p := worker.New(postgres.NewJobs(db), map[string]worker.Handler{kindFetch: func(context.Context, postgres.Job) error {
+				return tt.err
+			}}, discard, opts)
+			p.Start(context.Background())
+			t.Cleanup(p.Stop)
+			waitFor(t, "the job to fail", func() bool { return jobOf(t, db, acc).State == postgres.JobFailed })
+			var secs float64
+			if err := db.QueryRow(`SELECT EXTRACT(EPOCH FROM run_at - updated_at) FROM jobs WHERE account_id = $1`, acc).Scan(&secs); err != nil {
+				t.Fatal(err)
+			}
+			// run_at is taken just before the update that sets updated_at: allow a little for that.
+			got := time.Duration(secs * float64(time.Second))
+			if got < tt.min-time.Second || got > tt.max {
+				t.Errorf("retry in %s, want %s to %s", got, tt.min, tt.max)
+			}
+		})
+	}
+}

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequest, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -160,4 +160,100 @@ export async function connectSignedIn(page: Page, request: APIRequestContext, us
   await expect(page.getByTestId('instagram-callback')).toHaveText(/Your account is linked/);
   await waitForSync(request, token);
   return token;
+}
+
+/** sessionCookie is the browser's `session` cookie, if it has one. */
+export async function sessionCookie(page: Page) {
+  return (await page.context().cookies()).find((c) => c.name === 'session');
+}
+
+const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
+
+/**
+ * expectNoTokenInStorage checks every key and value of localStorage and sessionStorage, and
+ * document.cookie: none may hold the session token, nor anything shaped like a JWT.
+ */
+export async function expectNoTokenInStorage(page: Page, token: string) {
+  const entries = await page.evaluate(() => {
+    const out: { store: string; key: string; value: string }[] = [];
+    for (const [store, storage] of [
+      ['localStorage', window.localStorage],
+      ['sessionStorage', window.sessionStorage],
+    ] as const) {
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i) ?? '';
+        out.push({ store, key, value: storage.getItem(key) ?? '' });
+      }
+    }
+    return out;
+  });
+  for (const { store, key, value } of entries) {
+    expect(`${key}=${value}`, `${store}[${key}] holds the session token`).not.toContain(token);
+    expect(`${key}=${value}`, `${store}[${key}] holds a JWT`).not.toMatch(JWT);
+  }
+  expect(await page.evaluate(() => document.cookie), 'document.cookie (HttpOnly hides the session)').not.toContain(token);
+}
+
+/**
+ * meWithCookie calls GET /api/user/me with nothing but `session=<value>` as its cookie, from a
+ * request context of its own, and returns the status.
+ */
+export async function meWithCookie(api: APIRequest, baseURL: string | undefined, value: string): Promise<number> {
+  const ctx = await api.newContext({ baseURL, storageState: { cookies: [], origins: [] }, extraHTTPHeaders: { Cookie: `session=${value}` } });
+  try {
+    return (await ctx.get('/api/user/me')).status();
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+/** logIn fills the log-in form with `password` and submits it. */
+export async function logIn(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** mailpitURL is the HTTP API of the tests' Mailpit, which scripts/e2e.sh starts. */
+export function mailpitURL(): string {
+  const url = process.env.E2E_MAILPIT_URL;
+  if (!url) throw new Error('E2E_MAILPIT_URL is not set: run the browser tests through scripts/e2e.sh');
+  return url.replace(/\/$/, '');
+}
+
+/** Mail is one message in Mailpit, as its API lists it. */
+export interface Mail {
+  ID: string;
+  To: { Name: string; Address: string }[];
+  Subject: string;
+  Created: string;
+}
+
+/** mailsTo lists Mailpit's messages to `to` with `subject` (GET /api/v1/messages), newest first. */
+export async function mailsTo(request: APIRequestContext, to: string, subject: string): Promise<Mail[]> {
+  const res = await request.get(`${mailpitURL()}/api/v1/messages?limit=1000`);
+  expect(res.status(), 'Mailpit GET /api/v1/messages').toBe(200);
+  const body = (await res.json()) as { messages: Mail[] };
+  return body.messages.filter((m) => m.Subject === subject && m.To.some((a) => a.Address.toLowerCase() === to.toLowerCase()));
+}
+
+/**
+ * mailLink waits for exactly one mail to `to` with `subject`, reads it
+ * (GET /api/v1/message/{ID}) and returns the link of its text part that starts with
+ * `{E2E_BASE_URL}{path}?token=`.
+ */
+export async function mailLink(request: APIRequestContext, baseURL: string | undefined, to: string, subject: string, path: string): Promise<string> {
+  await expect
+    .poll(async () => (await mailsTo(request, to, subject)).length, { message: `a mail "${subject}" to ${to}`, timeout: 30_000, intervals: [250, 500, 1000] })
+    .toBeGreaterThan(0);
+  const [mail, ...more] = await mailsTo(request, to, subject);
+  expect(more, `one mail "${subject}" to ${to}, not more`).toHaveLength(0);
+  const res = await request.get(`${mailpitURL()}/api/v1/message/${(mail as Mail).ID}`);
+  expect(res.status(), 'Mailpit GET /api/v1/message/{ID}').toBe(200);
+  const { Text } = (await res.json()) as { Text: string };
+  const escaped = `${baseURL ?? ''}${path}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const link = Text.match(new RegExp(`${escaped}\\?token=[\\w-]+`))?.[0];
+  expect(link, `the link ${path}?token=… in the mail's text`).toBeTruthy();
+  return link as string;
 }
