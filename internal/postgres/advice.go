@@ -11,7 +11,7 @@ import (
 	"creatorgrowth/internal/advice"
 )
 
-// DailyFollowers is the last follower snapshot of one UTC date.
+// DailyFollowers is the last follower snapshot of one calendar date.
 type DailyFollowers struct {
 	Date      string // YYYY-MM-DD
 	Followers int64
@@ -48,13 +48,11 @@ const (
 		FROM instagram_posts WHERE account_id = $1 AND posted_at > $2 AND posted_at <= $3
 		ORDER BY posted_at DESC, id DESC`
 
-	// dailyFollowersQuery keeps the last snapshot (by taken_at) of each UTC
-	// date of taken_at, oldest date first.
-	dailyFollowersQuery = `SELECT to_char(d, 'YYYY-MM-DD'), followers FROM (
-		SELECT DISTINCT ON ((taken_at AT TIME ZONE 'UTC')::date) (taken_at AT TIME ZONE 'UTC')::date AS d, followers
-		FROM follower_snapshots WHERE account_id = $1
-		ORDER BY (taken_at AT TIME ZONE 'UTC')::date, taken_at DESC, taken_on DESC) s
-		ORDER BY d`
+	// followerSnapshotsQuery reads the account's snapshots in the order
+	// of follower_snapshots_account_taken_idx, an index-only scan: by
+	// taken_at, ties by taken_on.
+	followerSnapshotsQuery = `SELECT taken_at, followers FROM follower_snapshots
+		WHERE account_id = $1 ORDER BY taken_at, taken_on`
 )
 
 // postsByIDQuery reads whole posts by id.
@@ -159,10 +157,12 @@ func (s *Advice) PostsByID(ctx context.Context, accountID string, ids []string) 
 	return out, nil
 }
 
-// DailyFollowers returns the account's daily follower totals: the last
-// snapshot of each UTC date (of taken_at), oldest first.
-func (s *Advice) DailyFollowers(ctx context.Context, accountID string) ([]DailyFollowers, error) {
-	st, err := s.stmts.get(ctx, dailyFollowersQuery)
+// DailyFollowers returns the account's daily follower totals in loc: the
+// last snapshot (by taken_at, then taken_on) of each calendar date there
+// of taken_at, oldest date first. The dates are Go's, from the zone
+// database every other date of the user's is computed with.
+func (s *Advice) DailyFollowers(ctx context.Context, accountID string, loc *time.Location) ([]DailyFollowers, error) {
+	st, err := s.stmts.get(ctx, followerSnapshotsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("daily followers: %w", err)
 	}
@@ -173,11 +173,19 @@ func (s *Advice) DailyFollowers(ctx context.Context, accountID string) ([]DailyF
 	defer rows.Close()
 	out := []DailyFollowers{}
 	for rows.Next() {
-		var d DailyFollowers
-		if err := rows.Scan(&d.Date, &d.Followers); err != nil {
+		var (
+			at        time.Time
+			followers int64
+		)
+		if err := rows.Scan(&at, &followers); err != nil {
 			return nil, fmt.Errorf("daily followers: %w", err)
 		}
-		out = append(out, d)
+		d := at.In(loc).Format(time.DateOnly)
+		if n := len(out); n > 0 && out[n-1].Date == d {
+			out[n-1].Followers = followers // a later snapshot of the same date
+			continue
+		}
+		out = append(out, DailyFollowers{Date: d, Followers: followers})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("daily followers: %w", err)
