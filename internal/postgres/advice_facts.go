@@ -60,6 +60,7 @@ func (s *Advice) WindowPosts(ctx context.Context, accountID string, after, upTo 
 		}
 		if first {
 			d.out, d.ids = make([]advice.Post, 0, total), make([]byte, 0, total*uuidLen)
+			d.linkEnd = make([]int, 0, total)
 		}
 		if err := d.decode(facts); err != nil {
 			return nil, fmt.Errorf("advice posts: %w", err)
@@ -77,6 +78,8 @@ type factDecoder struct {
 	after, upTo int64
 	out         []advice.Post
 	ids         []byte // the posts' ids, written out one after the other
+	links       []byte // the permalinks, one after the other
+	linkEnd     []int  // where each post's permalink ends in links
 	ints        blocks[int64]
 	skips       blocks[float64]
 }
@@ -113,9 +116,11 @@ func (d *factDecoder) decode(b []byte) error {
 			continue
 		}
 		d.ids = appendUUID(d.ids, id)
+		d.links = append(d.links, texts[2]...)
+		d.linkEnd = append(d.linkEnd, len(d.links))
 		d.out = append(d.out, advice.Post{
 			PostedAt:  time.UnixMicro(at).UTC(),
-			MediaType: knownName(texts[0]), MediaProductType: knownName(texts[1]), Permalink: string(texts[2]),
+			MediaType: knownName(texts[0]), MediaProductType: knownName(texts[1]),
 			CaptionChars: int(chars), HashtagCount: int(tags), Comments: comms,
 			Likes: d.ints.known(likes), Saved: d.ints.known(saved), Shares: d.ints.known(shares),
 			Reach: d.ints.known(reach), Views: d.ints.known(views), SkipRate: d.skips.known(skip),
@@ -124,12 +129,14 @@ func (d *factDecoder) decode(b []byte) error {
 	return nil
 }
 
-// finish sets the posts' ids, substrings of one string rather than one
-// allocation each, and returns the posts.
+// finish sets the posts' ids and permalinks, substrings of one string
+// each rather than one allocation per post, and returns the posts.
 func (d *factDecoder) finish() []advice.Post {
-	ids := string(d.ids)
+	ids, links := string(d.ids), string(d.links)
+	from := 0
 	for i := range d.out {
 		d.out[i].ID = ids[i*uuidLen : (i+1)*uuidLen]
+		d.out[i].Permalink, from = links[from:d.linkEnd[i]], d.linkEnd[i]
 	}
 	return d.out
 }
