@@ -152,8 +152,8 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		return nil, err
 	}
 	guide := guidance.New(guidance.Deps{Advice: adviceStore, Online: online, CacheSize: cfg.StatsCacheSize})
-	// Goal dates are in UTC until the users' time zone is stored.
-	goals := guidance.NewGoals(postgres.NewGoals(db), guide, nil)
+	// Goal dates are calendar dates in the user's own time zone.
+	goals := guidance.NewGoals(postgres.NewGoals(db), guide, &guidance.StoredZones{Names: users, Load: reports.Location})
 	mx := metrics.New(metrics.Options{DB: db, Jobs: jobs, Reports: reports.CacheCounts, Advice: guide.CacheCounts, Logger: logger,
 		InsightsBudget: func(ctx context.Context) (int, int, error) {
 			b, err := accounts.InsightsBudget(ctx, now())

@@ -14,8 +14,7 @@ import (
 const MetricFollowers = "followers"
 
 // UserZones gives the time zone of a user, in which a goal's dates are
-// calendar dates. The users table is to hold it; until then Goals uses
-// UTC for everyone (a nil UserZones).
+// calendar dates; *StoredZones reads the users' own setting.
 type UserZones interface {
 	UserZone(ctx context.Context, userID string) (*time.Location, error)
 }
@@ -29,7 +28,8 @@ type Goals struct {
 }
 
 // NewGoals returns the goals service on its store, reading the daily
-// totals through s; zones nil is UTC for every user.
+// totals through s and each user's zone through zones (nil: UTC for every
+// user).
 func NewGoals(store *postgres.Goals, s *Service, zones UserZones) *Goals {
 	return &Goals{store: store, daily: s, zones: zones}
 }
@@ -49,7 +49,8 @@ type Goal struct {
 }
 
 // Create validates and stores a goal for acc: metric followers, a target
-// above the current value, a deadline after today in the user's zone.
+// above the current value, a deadline after today in the user's zone (the
+// daily totals, too, are dated there).
 // Each refusal is apperr.CodeInvalidRequest. The current value is the
 // account's follower count, or its last snapshot when the count is
 // unknown; with neither the goal is refused (nothing to measure from).
@@ -61,14 +62,15 @@ func (g *Goals) Create(ctx context.Context, acc postgres.Account, in NewGoal, no
 	if err != nil || deadline.String() != in.Deadline {
 		return Goal{}, apperr.New(apperr.CodeInvalidRequest, "deadline must be a date written YYYY-MM-DD.")
 	}
-	today, err := g.today(ctx, acc.UserID, now)
+	loc, err := g.zone(ctx, acc.UserID)
 	if err != nil {
 		return Goal{}, err
 	}
+	today := advice.DateOf(now.In(loc))
 	if deadline.DaysSince(today) <= 0 {
 		return Goal{}, apperr.New(apperr.CodeInvalidRequest, "deadline must be a date after today.")
 	}
-	daily, err := g.daily.Daily(ctx, acc.ID)
+	daily, err := g.daily.Daily(ctx, acc.ID, loc)
 	if err != nil {
 		return Goal{}, err
 	}
@@ -99,11 +101,12 @@ func (g *Goals) List(ctx context.Context, acc postgres.Account, now time.Time) (
 	if len(rows) == 0 {
 		return out, nil
 	}
-	today, err := g.today(ctx, acc.UserID, now)
+	loc, err := g.zone(ctx, acc.UserID)
 	if err != nil {
 		return nil, err
 	}
-	daily, err := g.daily.Daily(ctx, acc.ID)
+	today := advice.DateOf(now.In(loc))
+	daily, err := g.daily.Daily(ctx, acc.ID, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -127,19 +130,20 @@ func (g *Goals) Delete(ctx context.Context, userID, id string) error {
 	return g.store.Delete(ctx, userID, id)
 }
 
-// today is the calendar date of now in the user's zone.
-func (g *Goals) today(ctx context.Context, userID string, now time.Time) (advice.Date, error) {
-	loc := time.UTC
-	if g.zones != nil {
-		z, err := g.zones.UserZone(ctx, userID)
-		if err != nil {
-			return advice.Date{}, fmt.Errorf("goals: user zone: %w", err)
-		}
-		if z != nil {
-			loc = z
-		}
+// zone is the user's time zone, in which every date of their goals is a
+// calendar date: today, the deadline, the daily totals, the ETA.
+func (g *Goals) zone(ctx context.Context, userID string) (*time.Location, error) {
+	if g.zones == nil {
+		return time.UTC, nil
 	}
-	return advice.DateOf(now.In(loc)), nil
+	loc, err := g.zones.UserZone(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("goals: user zone: %w", err)
+	}
+	if loc == nil {
+		return time.UTC, nil
+	}
+	return loc, nil
 }
 
 // currentValue is the account's follower count, or its last daily total.

@@ -205,7 +205,7 @@ func (s *Service) Forecast(ctx context.Context, acc postgres.Account, horizon in
 		return f, nil
 	}
 	s.misses.Add(1)
-	daily, err := s.Daily(ctx, acc.ID)
+	daily, err := s.Daily(ctx, acc.ID, time.UTC)
 	if err != nil {
 		return advice.ForecastResult{}, err
 	}
@@ -218,9 +218,10 @@ func (s *Service) Forecast(ctx context.Context, acc postgres.Account, horizon in
 }
 
 // Daily returns the account's daily follower totals (the last snapshot
-// of each UTC date), oldest first.
-func (s *Service) Daily(ctx context.Context, accountID string) ([]advice.DailyValue, error) {
-	rows, err := s.advice.DailyFollowers(ctx, accountID)
+// of each calendar date in loc: UTC for the forecast, the user's zone for
+// goals), oldest first.
+func (s *Service) Daily(ctx context.Context, accountID string, loc *time.Location) ([]advice.DailyValue, error) {
+	rows, err := s.advice.DailyFollowers(ctx, accountID, loc)
 	if err != nil {
 		return nil, err
 	}

@@ -170,3 +170,107 @@ func TestGoals(t *testing.T) {
 		}
 	})
 }
+
+// TestGoals_UserZone: a goal's dates are calendar dates in the user's
+// timezone (PATCH /api/user/me). At 12:00 UTC on 2 December it is already
+// 3 December in Pacific/Kiritimati (UTC+14) and still 2 December in
+// Pacific/Pago_Pago (UTC−11): tomorrow in UTC is a valid deadline in Pago
+// Pago only, the days left to a deadline differ by one, and the daily
+// totals are dated there too.
+func TestGoals_UserZone(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	e := newAdviceEnvAt(t, func() time.Time { return now })
+	type person struct {
+		zone, token, acc string
+		// Figures of a goal of 1250 by 13 December from 1030: the days
+		// left from today there, and the ETA at 20 a day.
+		required float64
+		onTrack  bool
+		eta      string
+	}
+	people := []*person{
+		{zone: "Pacific/Pago_Pago", required: 20, onTrack: true, eta: "2026-12-13"},   // today 2 Dec: 11 days
+		{zone: "Pacific/Kiritimati", required: 22, onTrack: false, eta: "2026-12-14"}, // today 3 Dec: 10 days
+	}
+	for _, p := range people {
+		var userID string
+		userID, p.token = e.user(t)
+		p.acc = e.account(t, userID, 1030)
+		// Three snapshots on two UTC dates (1 Dec: 1000; 2 Dec: 1010 then
+		// 1030), which in either zone fall on two other dates: the 09:00
+		// one ends the earlier local date (1010) and the 11:30 one starts
+		// the next, so the slope is 20 a day there (30 by UTC dates).
+		e.snapshot(t, p.acc, "2026-11-29", 1000, time.Date(2026, 12, 1, 11, 30, 0, 0, time.UTC))
+		e.snapshot(t, p.acc, "2026-11-30", 1010, time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
+		e.snapshot(t, p.acc, "2026-12-01", 1030, time.Date(2026, 12, 2, 11, 30, 0, 0, time.UTC))
+		status, body, raw := e.do(t, http.MethodPatch, "/api/user/me", p.token, map[string]any{"timezone": p.zone})
+		if status != http.StatusOK || body["timezone"] != p.zone {
+			t.Fatalf("set %s: %d %s", p.zone, status, raw)
+		}
+	}
+	pago, kiritimati := people[0], people[1]
+	tomorrowUTC := now.Add(day).Format(time.DateOnly)
+
+	t.Run("TomorrowInUTC", func(t *testing.T) {
+		status, body, raw := e.do(t, http.MethodPost, "/api/goals?account_id="+pago.acc, pago.token,
+			map[string]any{"metric": "followers", "target": 1050, "deadline": tomorrowUTC})
+		if status != http.StatusCreated || body["deadline"] != tomorrowUTC || body["required_per_day"] != 20.0 {
+			t.Errorf("Pago Pago, deadline %s (tomorrow there): %d %s, want 201 needing 20 a day", tomorrowUTC, status, raw)
+		}
+		status, body, raw = e.do(t, http.MethodPost, "/api/goals?account_id="+kiritimati.acc, kiritimati.token,
+			map[string]any{"metric": "followers", "target": 1050, "deadline": tomorrowUTC})
+		wantAdviceError(t, "Kiritimati, deadline "+tomorrowUTC+" (today there)", status, body, raw, 400, "invalid_request")
+		_, body, _ = e.do(t, http.MethodGet, "/api/goals?account_id="+kiritimati.acc, kiritimati.token, nil)
+		if goals, _ := body["goals"].([]any); len(goals) != 0 {
+			t.Errorf("the refused goal was stored: %v", goals)
+		}
+	})
+
+	check := func(t *testing.T, who string, g map[string]any, required float64, cpd float64, onTrack bool, eta string) {
+		t.Helper()
+		want := map[string]any{"deadline": "2026-12-13", "current": 1030.0, "progress": 0.0,
+			"required_per_day": required, "current_per_day": cpd, "on_track": onTrack, "eta": eta}
+		for k, v := range want {
+			if g[k] != v {
+				t.Errorf("%s: %s = %v, want %v", who, k, g[k], v)
+			}
+		}
+	}
+	for _, p := range people {
+		t.Run("Figures/"+p.zone, func(t *testing.T) {
+			status, body, raw := e.do(t, http.MethodPost, "/api/goals?account_id="+p.acc, p.token,
+				map[string]any{"metric": "followers", "target": 1250, "deadline": "2026-12-13"})
+			if status != http.StatusCreated {
+				t.Fatalf("create: %d %s", status, raw)
+			}
+			check(t, "created", body, p.required, 20, p.onTrack, p.eta)
+			_, body, _ = e.do(t, http.MethodGet, "/api/goals?account_id="+p.acc, p.token, nil)
+			goals, _ := body["goals"].([]any)
+			if len(goals) == 0 {
+				t.Fatalf("list: %v", body)
+			}
+			check(t, "listed", goals[len(goals)-1].(map[string]any), p.required, 20, p.onTrack, p.eta)
+		})
+	}
+
+	t.Run("ZoneChanged", func(t *testing.T) {
+		// Back in UTC: today is 2 December, 11 days left, and the daily
+		// totals are UTC dates (1000 then 1030: 30 a day, 220 in 8 days).
+		for _, zone := range []string{"UTC", "Mars/Olympus_Mons", ""} {
+			if zone == "UTC" {
+				if status, _, raw := e.do(t, http.MethodPatch, "/api/user/me", kiritimati.token, map[string]any{"timezone": zone}); status != http.StatusOK {
+					t.Fatalf("set UTC: %d %s", status, raw)
+				}
+			} else if _, err := e.db.Exec(`UPDATE users u SET timezone = $1 FROM instagram_accounts a
+				WHERE a.user_id = u.id AND a.id = $2`, zone, kiritimati.acc); err != nil {
+				t.Fatal(err) // a zone the server no longer knows, or none: UTC
+			}
+			_, body, raw := e.do(t, http.MethodGet, "/api/goals?account_id="+kiritimati.acc, kiritimati.token, nil)
+			goals, _ := body["goals"].([]any)
+			if len(goals) != 1 {
+				t.Fatalf("zone %q: %s", zone, raw)
+			}
+			check(t, "zone "+zone, goals[0].(map[string]any), 20, 30, true, "2026-12-10")
+		}
+	})
+}

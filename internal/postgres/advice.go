@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"github.com/lib/pq"
-
-	"creatorgrowth/internal/advice"
 )
 
-// DailyFollowers is the last follower snapshot of one UTC date.
+// DailyFollowers is the last follower snapshot of one calendar date.
 type DailyFollowers struct {
 	Date      string // YYYY-MM-DD
 	Followers int64
@@ -27,108 +25,15 @@ type Advice struct {
 func NewAdvice(posts *Posts) *Advice { return &Advice{stmts: posts.stmts} }
 
 const (
-	// advicePostsQuery reads the posts of (after, upTo] newest first (ties
-	// by id, descending), the order of instagram_posts_account_posted_id_idx,
-	// so that no sort is needed. Every column is one the driver scans
-	// cheaply: posted_at as Unix microseconds, a hidden like count as -1,
-	// like the latest insights a metric did not report; the permalink only
-	// for videos without a product type (the one case whose format it
-	// tells); the caption as its length.
-	//
-	// The microseconds come from date_part, a float8, rather than from
-	// extract, a numeric several times slower to compute; rounded, they are
-	// exact until 2106: a float8 of seconds errs by at most 0.24 µs until
-	// then, and the product by 0.25 µs more, under the half microsecond.
-	advicePostsQuery = `SELECT id, round(date_part('epoch', posted_at) * 1000000)::bigint,
-		COALESCE(media_type, ''), COALESCE(media_product_type, ''),
-		CASE WHEN media_type = 'VIDEO' AND media_product_type IS NULL THEN COALESCE(permalink, '') ELSE '' END,
-		COALESCE(char_length(caption), 0)::bigint, cardinality(hashtags)::bigint,
-		COALESCE(like_count, -1)::bigint, COALESCE(comments_count, 0)::bigint,
-		COALESCE(saved, -1), COALESCE(shares, -1), COALESCE(reach, -1), COALESCE(views, -1), COALESCE(skip_rate, -1)
-		FROM instagram_posts WHERE account_id = $1 AND posted_at > $2 AND posted_at <= $3
-		ORDER BY posted_at DESC, id DESC`
-
-	// dailyFollowersQuery keeps the last snapshot (by taken_at) of each UTC
-	// date of taken_at, oldest date first.
-	dailyFollowersQuery = `SELECT to_char(d, 'YYYY-MM-DD'), followers FROM (
-		SELECT DISTINCT ON ((taken_at AT TIME ZONE 'UTC')::date) (taken_at AT TIME ZONE 'UTC')::date AS d, followers
-		FROM follower_snapshots WHERE account_id = $1
-		ORDER BY (taken_at AT TIME ZONE 'UTC')::date, taken_at DESC, taken_on DESC) s
-		ORDER BY d`
+	// followerSnapshotsQuery reads the account's snapshots in the order
+	// of follower_snapshots_account_taken_idx, an index-only scan: by
+	// taken_at, ties by taken_on.
+	followerSnapshotsQuery = `SELECT taken_at, followers FROM follower_snapshots
+		WHERE account_id = $1 ORDER BY taken_at, taken_on`
 )
 
 // postsByIDQuery reads whole posts by id.
 var postsByIDQuery = `SELECT ` + PostColumnsOf("p") + ` FROM instagram_posts p WHERE p.account_id = $1 AND p.id = ANY($2::uuid[])`
-
-// WindowPosts returns the account's posts with posted_at in (after, upTo]
-// as the recommendations read them, newest first (ties by id,
-// descending): no media URL and no caption text, only the caption's
-// length (CaptionChars) and its number of hashtags; Permalink only for
-// videos without a product type; the latest insights reading's saved,
-// shares, reach, views and skip rate, nil where it reported none.
-func (s *Advice) WindowPosts(ctx context.Context, accountID string, after, upTo time.Time) ([]advice.Post, error) {
-	st, err := s.stmts.get(ctx, advicePostsQuery)
-	if err != nil {
-		return nil, fmt.Errorf("advice posts: %w", err)
-	}
-	rows, err := st.QueryContext(ctx, accountID, after, upTo)
-	if err != nil {
-		return nil, fmt.Errorf("advice posts: %w", err)
-	}
-	defer rows.Close()
-	out := []advice.Post{}
-	var (
-		ints                          blocks[int64] // the known counts, allocated in blocks rather than one by one
-		skips                         blocks[float64]
-		at, chars, tags, likes, comms int64
-		saved, shares, reach, views   int64
-		skip                          float64
-		mediaType, product, link      sql.RawBytes
-	)
-	for rows.Next() {
-		var p advice.Post
-		if err := rows.Scan(&p.ID, &at, &mediaType, &product, &link, &chars, &tags, &likes, &comms,
-			&saved, &shares, &reach, &views, &skip); err != nil {
-			return nil, fmt.Errorf("advice posts: %w", err)
-		}
-		p.PostedAt = time.UnixMicro(at).UTC()
-		p.MediaType, p.MediaProductType, p.Permalink = knownName(mediaType), knownName(product), string(link)
-		p.CaptionChars, p.HashtagCount, p.Comments = int(chars), int(tags), comms
-		p.Likes, p.Saved, p.Shares, p.Reach, p.Views = ints.known(likes), ints.known(saved), ints.known(shares), ints.known(reach), ints.known(views)
-		p.SkipRate = skips.known(skip)
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("advice posts: %w", err)
-	}
-	return out, nil
-}
-
-// knownName returns b as a string, the media and product types without
-// an allocation.
-func knownName(b []byte) string {
-	for _, t := range [...]string{"IMAGE", "VIDEO", "CAROUSEL_ALBUM", "FEED", "REELS", "STORY"} {
-		if string(b) == t {
-			return t
-		}
-	}
-	return string(b)
-}
-
-// blocks hands out pointers to values allocated 256 at a time.
-type blocks[T int64 | float64] struct{ cur []T }
-
-// known returns a pointer to v, or nil for a negative v (unknown).
-func (b *blocks[T]) known(v T) *T {
-	if v < 0 {
-		return nil
-	}
-	if len(b.cur) == cap(b.cur) {
-		b.cur = make([]T, 0, 256)
-	}
-	b.cur = append(b.cur, v)
-	return &b.cur[len(b.cur)-1]
-}
 
 // PostsByID returns the account's posts among ids, in no particular order;
 // ids of other accounts' posts are left out.
@@ -159,10 +64,12 @@ func (s *Advice) PostsByID(ctx context.Context, accountID string, ids []string) 
 	return out, nil
 }
 
-// DailyFollowers returns the account's daily follower totals: the last
-// snapshot of each UTC date (of taken_at), oldest first.
-func (s *Advice) DailyFollowers(ctx context.Context, accountID string) ([]DailyFollowers, error) {
-	st, err := s.stmts.get(ctx, dailyFollowersQuery)
+// DailyFollowers returns the account's daily follower totals in loc: the
+// last snapshot (by taken_at, then taken_on) of each calendar date there
+// of taken_at, oldest date first. The dates are Go's, from the zone
+// database every other date of the user's is computed with.
+func (s *Advice) DailyFollowers(ctx context.Context, accountID string, loc *time.Location) ([]DailyFollowers, error) {
+	st, err := s.stmts.get(ctx, followerSnapshotsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("daily followers: %w", err)
 	}
@@ -173,11 +80,19 @@ func (s *Advice) DailyFollowers(ctx context.Context, accountID string) ([]DailyF
 	defer rows.Close()
 	out := []DailyFollowers{}
 	for rows.Next() {
-		var d DailyFollowers
-		if err := rows.Scan(&d.Date, &d.Followers); err != nil {
+		var (
+			at        time.Time
+			followers int64
+		)
+		if err := rows.Scan(&at, &followers); err != nil {
 			return nil, fmt.Errorf("daily followers: %w", err)
 		}
-		out = append(out, d)
+		d := at.In(loc).Format(time.DateOnly)
+		if n := len(out); n > 0 && out[n-1].Date == d {
+			out[n-1].Followers = followers // a later snapshot of the same date
+			continue
+		}
+		out = append(out, DailyFollowers{Date: d, Followers: followers})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("daily followers: %w", err)

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +84,56 @@ func TestAdvice_WindowPosts(t *testing.T) {
 	}
 	if ps, err := store.PostsByID(ctx, other, []string{photo.ID}); err != nil || len(ps) != 0 {
 		t.Errorf("another account's post by id: %d, %v; want none", len(ps), err)
+	}
+}
+
+// TestAdvice_DailyFollowers: the last snapshot (by taken_at, then
+// taken_on) of each calendar date of taken_at in the zone asked for.
+func TestAdvice_DailyFollowers(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	store := postgres.NewAdvice(postgres.NewPosts(db))
+	acc := newAccount(t, db)
+	at := func(d, h, m int) time.Time { return time.Date(2026, 12, d, h, m, 0, 0, time.UTC) }
+	for _, s := range []struct {
+		on        string
+		followers int64
+		at        time.Time
+	}{
+		{"2026-11-28", 1000, at(1, 11, 30)},
+		{"2026-11-29", 1005, at(2, 9, 0)},
+		{"2026-11-30", 1010, at(2, 9, 0)}, // the same instant: the later taken_on wins
+		{"2026-12-01", 1030, at(2, 11, 30)},
+	} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO follower_snapshots (account_id, taken_on, followers, taken_at)
+			VALUES ($1, $2::date, $3, $4)`, acc, s.on, s.followers, s.at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	zone := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	for _, c := range []struct {
+		loc  *time.Location
+		want []postgres.DailyFollowers
+	}{
+		{time.UTC, []postgres.DailyFollowers{{Date: "2026-12-01", Followers: 1000}, {Date: "2026-12-02", Followers: 1030}}},
+		{zone("Pacific/Pago_Pago"), []postgres.DailyFollowers{{Date: "2026-12-01", Followers: 1010}, {Date: "2026-12-02", Followers: 1030}}},
+		{zone("Pacific/Kiritimati"), []postgres.DailyFollowers{{Date: "2026-12-02", Followers: 1010}, {Date: "2026-12-03", Followers: 1030}}},
+	} {
+		got, err := store.DailyFollowers(ctx, acc, c.loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.loc, got, c.want)
+		}
+	}
+	if got, err := store.DailyFollowers(ctx, newAccount(t, db), time.UTC); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("no snapshots: %v, %v; want an empty list", got, err)
 	}
 }

@@ -75,6 +75,21 @@ func (s *Users) one(ctx context.Context, q string, arg string) (User, error) {
 	return u, nil
 }
 
+// Timezone returns the time zone name the user chose (UTC unless they
+// changed it), or apperr.CodeNotFound for no such user.
+func (s *Users) Timezone(ctx context.Context, id string) (string, error) {
+	const q = `SELECT timezone FROM users WHERE id = $1`
+	var tz string
+	err := s.db.QueryRowContext(ctx, q, id).Scan(&tz)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", apperr.New(apperr.CodeNotFound, "User not found.")
+	}
+	if err != nil {
+		return "", fmt.Errorf("user timezone: %w", err)
+	}
+	return tz, nil
+}
+
 // Settings are the user's own preferences; nil fields are left as they are.
 type Settings struct {
 	Timezone     *string

@@ -40,6 +40,22 @@ func TestUsers(t *testing.T) {
 		}
 	})
 
+	t.Run("Timezone", func(t *testing.T) {
+		if tz, err := users.Timezone(ctx, created.ID); err != nil || tz != "UTC" {
+			t.Errorf("Timezone = %q, %v; want the default UTC", tz, err)
+		}
+		zone := "Pacific/Kiritimati"
+		if _, err := users.UpdateSettings(ctx, created.ID, postgres.Settings{Timezone: &zone}); err != nil {
+			t.Fatal(err)
+		}
+		if tz, err := users.Timezone(ctx, created.ID); err != nil || tz != zone {
+			t.Errorf("Timezone = %q, %v; want %s", tz, err, zone)
+		}
+		if _, err := users.Timezone(ctx, uuid.NewString()); !apperr.Is(err, apperr.CodeNotFound) {
+			t.Errorf("Timezone of no user = %v, want not_found", err)
+		}
+	})
+
 	t.Run("ErrEmailTaken", func(t *testing.T) {
 		if _, err := users.Create(ctx, "a@b.co", "other"); !apperr.Is(err, apperr.CodeEmailTaken) {
 			t.Errorf("Create = %v, want email_taken", err)

@@ -774,7 +774,10 @@ export interface paths {
          *     `metric` must be `followers`; `target` a whole number above the current value
          *     (the account's follower count, or its last snapshot while the count is unknown;
          *     with neither the goal is refused); `deadline` a date written `YYYY-MM-DD` after
-         *     today in the user's time zone (UTC until users have a stored zone). Each refusal,
+         *     today in the user's `timezone` (`PATCH /api/user/me`; a stored zone the server no
+         *     longer knows counts as UTC). Every date of a goal is a calendar date there: today,
+         *     the deadline, the ETA, and the daily follower totals of `current_per_day` (the last
+         *     snapshot of each date in that zone). Each refusal,
          *     like an unknown field, is `400 invalid_request`. The current value is kept as the
          *     goal's start, the origin of its `progress`.
          */
@@ -1580,7 +1583,7 @@ export interface components {
             progress: number;
             /** @description (target − current) / (days from today to the deadline), 1 decimal; a deadline today or past counts as 1 day; 0 once the target is reached. */
             required_per_day: number;
-            /** @description The least-squares slope of the daily totals (as for the forecast) of the 28 dates up to today, 1 decimal; `null` under 2 dates. */
+            /** @description The least-squares slope of the daily totals (as for the forecast, but the last snapshot of each date in the user's time zone rather than of each UTC date) of the 28 dates up to today there, 1 decimal; `null` under 2 dates. */
             current_per_day: number | null;
             /**
              * Format: date
