@@ -42,7 +42,8 @@ running() {
 	[ -f "$pid_file" ] || return 1
 	local pid
 	pid=$(cat "$pid_file")
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q mailpit
+	# No pipe: under pipefail, grep -q ending first can fail the check.
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -qa mailpit "/proc/$pid/cmdline" 2>/dev/null
 }
 
 # port_open HOST PORT succeeds when something accepts connections there.
