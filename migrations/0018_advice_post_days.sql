@@ -79,7 +79,9 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION advice_post_days_inserted() RETURNS trigger
+-- Inserted or deleted posts: their trigger names its transition table
+-- changed_posts, so that one function serves both.
+CREATE OR REPLACE FUNCTION advice_post_days_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     accounts UUID[];
@@ -87,7 +89,7 @@ DECLARE
 BEGIN
     SELECT array_agg(k.account_id), array_agg(k.day) INTO accounts, days
     FROM (SELECT DISTINCT account_id, (posted_at AT TIME ZONE 'UTC')::date AS day
-          FROM new_rows WHERE isfinite(posted_at)) k;
+          FROM changed_posts WHERE isfinite(posted_at)) k;
     IF accounts IS NOT NULL THEN
         PERFORM advice_post_days_refresh(accounts, days);
     END IF;
@@ -124,33 +126,17 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION advice_post_days_deleted() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    accounts UUID[];
-    days     DATE[];
-BEGIN
-    SELECT array_agg(k.account_id), array_agg(k.day) INTO accounts, days
-    FROM (SELECT DISTINCT account_id, (posted_at AT TIME ZONE 'UTC')::date AS day
-          FROM old_rows WHERE isfinite(posted_at)) k;
-    IF accounts IS NOT NULL THEN
-        PERFORM advice_post_days_refresh(accounts, days);
-    END IF;
-    RETURN NULL;
-END
-$$;
-
 -- Named to fire before the data_version triggers (triggers of one event
 -- fire in name order), so that the account rows are taken in id order.
 CREATE OR REPLACE TRIGGER instagram_posts_advice_days_inserted AFTER INSERT ON instagram_posts
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION advice_post_days_inserted();
+    REFERENCING NEW TABLE AS changed_posts
+    FOR EACH STATEMENT EXECUTE FUNCTION advice_post_days_rows();
 CREATE OR REPLACE TRIGGER instagram_posts_advice_days_updated AFTER UPDATE ON instagram_posts
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION advice_post_days_updated();
 CREATE OR REPLACE TRIGGER instagram_posts_advice_days_deleted AFTER DELETE ON instagram_posts
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION advice_post_days_deleted();
+    REFERENCING OLD TABLE AS changed_posts
+    FOR EACH STATEMENT EXECUTE FUNCTION advice_post_days_rows();
 
 INSERT INTO advice_post_days (account_id, day, posts, facts)
 SELECT p.account_id, (p.posted_at AT TIME ZONE 'UTC')::date, count(*),
