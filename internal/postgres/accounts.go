@@ -61,11 +61,17 @@ const accountColumns = `id, user_id, ig_user_id, COALESCE(username, ''), access_
 func scanAccount(row interface{ Scan(...any) error }) (Account, error) {
 	var a Account
 	var backoff int64
-	err := row.Scan(&a.ID, &a.UserID, &a.IGUserID, &a.Username, &a.AccessToken, &a.TokenExpiresAt,
-		&a.TokenIssuedAt, &a.Followers, &a.Status, &a.LastSyncedAt, &a.CreatedAt, &a.UpdatedAt, &a.DataVersion, &a.PostsCount,
-		&a.InsightsSyncedAt, &a.InsightsParkedUntil, &backoff)
+	err := row.Scan(a.fields(&backoff)...)
 	a.InsightsBackoff = time.Duration(backoff) * time.Second
 	return a, err
+}
+
+// fields are the scan targets of accountColumns, in its order; the
+// backoff is read in seconds into backoff.
+func (a *Account) fields(backoff *int64) []any {
+	return []any{&a.ID, &a.UserID, &a.IGUserID, &a.Username, &a.AccessToken, &a.TokenExpiresAt,
+		&a.TokenIssuedAt, &a.Followers, &a.Status, &a.LastSyncedAt, &a.CreatedAt, &a.UpdatedAt, &a.DataVersion, &a.PostsCount,
+		&a.InsightsSyncedAt, &a.InsightsParkedUntil, backoff}
 }
 
 // ForUser returns the user's account with id accountID, or, when accountID

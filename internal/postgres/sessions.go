@@ -107,11 +107,7 @@ func (s *Sessions) UserAndAccount(ctx context.Context, sessionID, userID, accoun
 		return User{}, Account{}, false, fmt.Errorf("get session: %w", err)
 	}
 	var backoff int64
-	err = st.QueryRowContext(ctx, args...).Scan(
-		&u.ID, &u.Email, &u.PasswordHash, &u.CreatedAt, &u.EmailVerifiedAt, &u.Timezone, &u.WeeklyDigest,
-		&acc.ID, &acc.UserID, &acc.IGUserID, &acc.Username, &acc.AccessToken, &acc.TokenExpiresAt,
-		&acc.TokenIssuedAt, &acc.Followers, &acc.Status, &acc.LastSyncedAt, &acc.CreatedAt, &acc.UpdatedAt,
-		&acc.DataVersion, &acc.PostsCount, &acc.InsightsSyncedAt, &acc.InsightsParkedUntil, &backoff)
+	err = st.QueryRowContext(ctx, args...).Scan(append(u.fields(), acc.fields(&backoff)...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, Account{}, false, apperr.New(apperr.CodeUnauthorized, "Your session has ended. Log in again.")
 	}

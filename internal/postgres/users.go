@@ -34,8 +34,13 @@ const userColumnsOf = `u.id, u.email, u.password, u.created_at, u.email_verified
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.CreatedAt, &u.EmailVerifiedAt, &u.Timezone, &u.WeeklyDigest)
+	err := row.Scan(u.fields()...)
 	return u, err
+}
+
+// fields are the scan targets of userColumns, in its order.
+func (u *User) fields() []any {
+	return []any{&u.ID, &u.Email, &u.PasswordHash, &u.CreatedAt, &u.EmailVerifiedAt, &u.Timezone, &u.WeeklyDigest}
 }
 
 // Create inserts a user and returns it; an existing email is
