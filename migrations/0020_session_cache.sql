@@ -1,4 +1,4 @@
--- Each server keeps, for a few seconds, what the session statement of
+-- Each server keeps, for at most a second, what the session statement of
 -- every authenticated request returns (the session's expiry, the user,
 -- the account the request names or the latest). Every change that could
 -- make such a copy wrong is announced on the channel "session_cache",
