@@ -92,10 +92,16 @@ type SessionCache struct {
 	gens  [cacheStripes]uint64
 	epoch uint64
 
-	live   atomic.Bool
-	hits   atomic.Uint64
-	misses atomic.Uint64
-	drops  atomic.Uint64
+	live atomic.Bool
+	// connected (the listener's connection is up) and listened (the
+	// channel was listened to once; a reconnection listens again before
+	// it says so) decide live together, under stateMu.
+	stateMu   sync.Mutex
+	connected bool
+	listened  bool
+	hits      atomic.Uint64
+	misses    atomic.Uint64
+	drops     atomic.Uint64
 
 	startMu  sync.Mutex
 	listener *pq.Listener
@@ -317,16 +323,28 @@ func (c *SessionCache) Start(ctx context.Context) {
 }
 
 // onListenerEvent stops the use of copies as soon as the connection is
-// lost. It is turned on again by run, once the channel is listened to.
+// lost, and starts it once the connection is up and the channel listened
+// to, whichever comes last.
 func (c *SessionCache) onListenerEvent(ev pq.ListenerEventType, err error) {
 	switch ev {
+	case pq.ListenerEventConnected, pq.ListenerEventReconnected:
+		c.setState(func() { c.connected = true })
 	case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
 		if c.live.Load() {
 			c.logger.Warn("session cache: listener lost its connection; reading every session from the database",
 				slog.String("error", errText(err)))
 		}
-		c.setLive(false)
+		c.setState(func() { c.connected = false })
 	}
+}
+
+// setState applies change to the listener's state and turns the copies
+// on or off to match it.
+func (c *SessionCache) setState(change func()) {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	change()
+	c.setLive(c.connected && c.listened)
 }
 
 func errText(err error) string {
@@ -338,8 +356,8 @@ func errText(err error) string {
 
 // run listens on SessionCacheChannel and drops copies until ctx ends.
 // Listen returns once the channel is listened to (or the listener is
-// closed); after a reconnection, the listener has listened again before
-// it sends the nil notification that turns the copies back on.
+// closed); a reconnection listens again before its event, and the nil
+// notification that follows it drops everything once more.
 func (c *SessionCache) run(ctx context.Context, l *pq.Listener) {
 	if err := l.Listen(SessionCacheChannel); err != nil && !errors.Is(err, pq.ErrChannelAlreadyOpen) {
 		if ctx.Err() == nil {
@@ -347,11 +365,11 @@ func (c *SessionCache) run(ctx context.Context, l *pq.Listener) {
 		}
 		return
 	}
-	c.setLive(true)
+	c.setState(func() { c.listened = true })
 	c.logger.Info("session cache: listening")
 	ping := time.NewTicker(sessionCachePing)
 	defer ping.Stop()
-	defer c.setLive(false)
+	defer c.setState(func() { c.listened = false })
 	for {
 		select {
 		case <-ctx.Done():
@@ -362,7 +380,7 @@ func (c *SessionCache) run(ctx context.Context, l *pq.Listener) {
 				return
 			case n == nil:
 				// Reconnected: what was notified meanwhile is lost.
-				c.setLive(true)
+				c.setState(func() {})
 				c.logger.Info("session cache: listener reconnected")
 			default:
 				c.Forget(n.Extra)
@@ -389,5 +407,5 @@ func (c *SessionCache) Stop() {
 		l.Close() //nolint:errcheck // already closed is fine
 	}
 	c.wg.Wait()
-	c.setLive(false)
+	c.setState(func() { c.connected = false })
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"creatorgrowth/internal/postgres"
 )
 
@@ -157,4 +159,34 @@ func TestSessionCache_GetPut(t *testing.T) {
 			t.Error("a nil cache kept something")
 		}
 	})
+}
+
+// TestSessionCache_State: copies are used only while the connection is up
+// and the channel has been listened to, whichever happened last.
+func TestSessionCache_State(t *testing.T) {
+	c := NewSessionCache("postgres://unused", SessionCacheOptions{})
+	steps := []struct {
+		name string
+		do   func()
+		live bool
+	}{
+		{"connected", func() { c.onListenerEvent(pq.ListenerEventConnected, nil) }, false},
+		{"listened", func() { c.setState(func() { c.listened = true }) }, true},
+		{"disconnected", func() { c.onListenerEvent(pq.ListenerEventDisconnected, nil) }, false},
+		{"attempt failed", func() { c.onListenerEvent(pq.ListenerEventConnectionAttemptFailed, nil) }, false},
+		{"reconnected", func() { c.onListenerEvent(pq.ListenerEventReconnected, nil) }, true},
+		{"stopped listening", func() { c.setState(func() { c.listened = false }) }, false},
+	}
+	for _, s := range steps {
+		k := sessionKey{session: "s1", user: "u1"}
+		_, f, _ := c.get(k)
+		c.put(k, readOf("u1", time.Now().Add(time.Hour)), f)
+		s.do()
+		if got := c.Live(); got != s.live {
+			t.Errorf("after %s: live = %v, want %v", s.name, got, s.live)
+		}
+		if got := c.Len(); got != 0 {
+			t.Errorf("after %s: %d copies kept, want every change of state to drop them", s.name, got)
+		}
+	}
 }
