@@ -122,6 +122,18 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	tokens, svc, cached := plain.Tokens, plain.Growth, reusing.Growth
+	// Both keep the session reads, as cmd/server does once its listeners
+	// are up.
+	for _, a := range []*app.App{plain, reusing} {
+		a.Sessions.Start(ctx)
+		defer a.Sessions.Stop()
+	}
+	for deadline := time.Now().Add(10 * time.Second); !plain.Sessions.Live() || !reusing.Sessions.Live(); {
+		if time.Now().After(deadline) {
+			return errors.New("the session caches' listeners did not connect")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	serve := func(h http.Handler) (string, error) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -286,6 +298,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if l, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Fprintf(out, "load average at the end: %s", l)
 	}
+	sh, sm, _ := reusing.Sessions.Counts()
+	fmt.Fprintf(out, "reusing server: %d session reads reused, %d read from the database\n", sh, sm)
 	if len(results) < 9 {
 		return nil
 	}

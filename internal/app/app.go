@@ -114,6 +114,9 @@ type App struct {
 	Digest *digest.Service
 	// Events is the live-update hub; its listener runs from Start to Stop.
 	Events *events.Hub
+	// Sessions keeps the session reads of authenticated requests while
+	// its listener, run from Start to Stop, is listening.
+	Sessions *auth.SessionCache
 }
 
 // New assembles the server on db. It builds every store once and hands
@@ -212,7 +215,17 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	}
 	poolOpts.Wake = wake
 	digests := newDigests(cfg, db, jobs, posts, mails, reports, logger, wake, now)
+	sessionCache := auth.NewSessionCache(cfg.DatabaseURL, auth.SessionCacheOptions{Logger: logger})
 	handlers := ig.Handlers()
+	for kind, h := range handlers {
+		// An Instagram job changes its account's row: this server drops its
+		// copies of it before the job is marked done, so that whoever sees
+		// the job done here sees the account as the job left it.
+		handlers[kind] = func(ctx context.Context, job postgres.Job) error {
+			defer sessionCache.ForgetAccount(job.AccountID)
+			return h(ctx, job)
+		}
+	}
 	schedules := ig.Schedules()
 	if mails != nil {
 		handlers[mail.KindSendMail] = mails.outbox.Handle
@@ -248,6 +261,7 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Auth: auth.NewService(auth.Deps{
 			Users: users, Sessions: sessions, UserTokens: userTokens,
 			Hasher: hasher, Tokens: tokens, Mailer: accountMail, Logger: logger,
+			SessionCache: sessionCache,
 		}),
 		UserTokens:    userTokens,
 		LimiterFailed: mx.LimiterFailed,
@@ -292,13 +306,15 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 		Scheduler: worker.NewScheduler(db, logger, time.Minute, schedules...),
 		Events:    hub,
 		Digest:    digests,
+		Sessions:  sessionCache,
 	}, nil
 }
 
-// Start runs the worker pool, the scheduler and the live-update
-// listener until Stop.
+// Start runs the worker pool, the scheduler and the live-update and
+// session-cache listeners until Stop.
 func (a *App) Start(ctx context.Context) {
 	a.Events.Start(ctx)
+	a.Sessions.Start(ctx)
 	a.Pool.Start(ctx)
 	a.Scheduler.Start(ctx)
 }
@@ -312,6 +328,7 @@ func (a *App) CloseStreams() { a.Events.Close() }
 // jobs back. It is safe to call more than once.
 func (a *App) Stop() {
 	a.Events.Stop()
+	a.Sessions.Stop()
 	a.Scheduler.Stop()
 	a.Pool.Stop()
 }

@@ -29,12 +29,13 @@ func (s *Service) setPassword(ctx context.Context, password string, userOf func(
 		return Session{}, err
 	}
 	var (
-		u    postgres.User
-		sess postgres.Session
+		u      postgres.User
+		sess   postgres.Session
+		userID string
 	)
 	err = postgres.WithTx(ctx, s.sessions.DB(), func(tx *sql.Tx) error {
-		userID, err := userOf(ctx, tx)
-		if err != nil {
+		var err error
+		if userID, err = userOf(ctx, tx); err != nil {
 			return err
 		}
 		if u, err = postgres.SetPasswordTx(ctx, tx, userID, hash); err != nil {
@@ -46,6 +47,9 @@ func (s *Service) setPassword(ctx context.Context, password string, userOf func(
 		sess, err = postgres.CreateSessionTx(ctx, tx, userID, TokenTTL)
 		return err
 	})
+	if userID != "" {
+		s.Forget(userID) // committed or not, after the transaction
+	}
 	if err != nil {
 		return Session{}, err
 	}
@@ -55,6 +59,7 @@ func (s *Service) setPassword(ctx context.Context, password string, userOf func(
 // UpdateSettings changes the user's preferences. The time zone, when set,
 // must already be a valid IANA name (the caller checks it).
 func (s *Service) UpdateSettings(ctx context.Context, userID string, in postgres.Settings) (postgres.User, error) {
+	defer s.Forget(userID)
 	return s.users.UpdateSettings(ctx, userID, in)
 }
 
@@ -64,5 +69,6 @@ func (s *Service) DeleteAccount(ctx context.Context, u postgres.User, password s
 	if err := s.compare(ctx, u.PasswordHash, password); err != nil {
 		return err
 	}
+	defer s.Forget(u.ID)
 	return s.users.Delete(ctx, u.ID)
 }

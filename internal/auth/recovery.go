@@ -63,6 +63,9 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (postgres.User,
 		u, err = postgres.MarkVerifiedTx(ctx, tx, userID)
 		return err
 	})
+	if err == nil {
+		s.Forget(u.ID)
+	}
 	return u, err
 }
 

@@ -34,6 +34,7 @@ type Service struct {
 	tokens   *Tokens
 	mailer   Mailer
 	logger   *slog.Logger
+	cache    *SessionCache
 }
 
 // Deps is what the service needs. Mailer may be nil: no mail is sent then.
@@ -45,6 +46,9 @@ type Deps struct {
 	Tokens     *Tokens
 	Mailer     Mailer
 	Logger     *slog.Logger
+	// SessionCache, if set, keeps the session reads of
+	// AuthenticateWithAccount.
+	SessionCache *SessionCache
 }
 
 // NewService returns the account service.
@@ -55,7 +59,7 @@ func NewService(d Deps) *Service {
 	}
 	return &Service{
 		users: d.Users, sessions: d.Sessions, once: d.UserTokens, hasher: d.Hasher, tokens: d.Tokens,
-		mailer: d.Mailer, logger: logger,
+		mailer: d.Mailer, logger: logger, cache: d.SessionCache,
 	}
 }
 
@@ -164,26 +168,38 @@ func (s *Service) Authenticate(ctx context.Context, token string) (postgres.User
 
 // AuthenticateWithAccount is Authenticate that also returns, read with
 // the session, the user's account accountID (or the latest one when it is
-// empty); ok is false when the user has no such account.
+// empty); ok is false when the user has no such account. With a
+// SessionCache, the read is reused while the cache holds it.
 func (s *Service) AuthenticateWithAccount(ctx context.Context, token, accountID string) (postgres.User, postgres.Account, bool, *Claims, error) {
 	claims, err := s.tokens.Parse(token)
 	if err != nil {
 		return postgres.User{}, postgres.Account{}, false, nil, apperr.New(apperr.CodeUnauthorized, "Your session is invalid or has expired. Log in again.")
 	}
-	u, acc, ok, err := s.sessions.UserAndAccount(ctx, claims.SessionID, claims.UserID, accountID)
-	if err != nil {
-		return postgres.User{}, postgres.Account{}, false, nil, err
+	key := sessionKey{session: claims.SessionID, user: claims.UserID, account: accountID}
+	r, f, ok := s.cache.get(key)
+	if !ok {
+		if r, err = s.sessions.Read(ctx, claims.SessionID, claims.UserID, accountID); err != nil {
+			return postgres.User{}, postgres.Account{}, false, nil, err
+		}
+		s.cache.put(key, r, f)
 	}
-	return u, acc, ok, claims, nil
+	return r.User, r.Account, r.HasAccount, claims, nil
 }
 
+// Forget drops this server's cached session reads of the user: a change
+// to their sessions, row or accounts calls it once committed, before it
+// answers (the other servers are told by the database).
+func (s *Service) Forget(userID string) { s.cache.Forget(userID) }
+
 // Logout ends one session.
-func (s *Service) Logout(ctx context.Context, sessionID string) error {
+func (s *Service) Logout(ctx context.Context, userID, sessionID string) error {
+	defer s.Forget(userID)
 	return s.sessions.Delete(ctx, sessionID)
 }
 
 // LogoutAll ends every session of the user.
 func (s *Service) LogoutAll(ctx context.Context, userID string) error {
+	defer s.Forget(userID)
 	return s.sessions.DeleteForUser(ctx, userID)
 }
 

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -116,7 +117,7 @@ func (a *api) login(c *gin.Context) {
 }
 
 func (a *api) logout(c *gin.Context) {
-	if err := a.auth.Logout(c.Request.Context(), c.GetString(ctxSessionID)); err != nil {
+	if err := a.auth.Logout(c.Request.Context(), c.GetString(ctxUserID), c.GetString(ctxSessionID)); err != nil {
 		writeError(c, a.logger, err)
 		return
 	}
@@ -181,7 +182,45 @@ func (a *api) requireUser(c *gin.Context) {
 	c.Set(ctxUserID, u.ID)
 	c.Set(ctxEmail, u.Email)
 	c.Set(ctxSessionID, claims.SessionID)
+	if safeMethod(c.Request.Method) {
+		c.Next()
+		return
+	}
+	// A request that may change the user's sessions, row or accounts drops
+	// this server's copies of their session reads once it has made the
+	// change: when it starts writing its answer, and when it returns.
+	forget := func() { a.auth.Forget(u.ID) }
+	c.Writer = &forgetOnWrite{ResponseWriter: c.Writer, forget: forget}
+	defer forget()
 	c.Next()
+}
+
+// forgetOnWrite calls forget before the first byte of the answer is
+// written, so that no client sees an answer before its change shows.
+type forgetOnWrite struct {
+	gin.ResponseWriter
+	forget func()
+	once   sync.Once
+}
+
+func (w *forgetOnWrite) WriteHeaderNow() {
+	w.once.Do(w.forget)
+	w.ResponseWriter.WriteHeaderNow()
+}
+
+func (w *forgetOnWrite) Write(b []byte) (int, error) {
+	w.once.Do(w.forget)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *forgetOnWrite) WriteString(s string) (int, error) {
+	w.once.Do(w.forget)
+	return w.ResponseWriter.WriteString(s)
+}
+
+func (w *forgetOnWrite) Flush() {
+	w.once.Do(w.forget)
+	w.ResponseWriter.Flush()
 }
 
 func safeMethod(m string) bool {

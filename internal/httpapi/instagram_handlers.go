@@ -165,7 +165,7 @@ func (a *api) instagramCallback(c *gin.Context) {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: stateCookie, Value: "", Path: "/auth/instagram", MaxAge: -1, HttpOnly: true})
 
-	_, reason := a.igsync.Callback(c.Request.Context(), igsync.CallbackInput{
+	acc, reason := a.igsync.Callback(c.Request.Context(), igsync.CallbackInput{
 		Code:         c.Query("code"),
 		State:        c.Query("state"),
 		Error:        c.Query("error"),
@@ -174,6 +174,7 @@ func (a *api) instagramCallback(c *gin.Context) {
 	})
 	q := url.Values{}
 	if reason == "" {
+		a.auth.Forget(acc.UserID) // its newest account is this one now
 		q.Set("instagram", "connected")
 	} else {
 		q.Set("instagram", "error")

@@ -90,7 +90,23 @@ const accountColumnsOuter = `COALESCE(a.id::text, ''), COALESCE(a.user_id::text,
 // checks a session usually needs it next, and one round trip costs half
 // of two. ok is false when the user has no such account.
 func (s *Sessions) UserAndAccount(ctx context.Context, sessionID, userID, accountID string) (u User, acc Account, ok bool, err error) {
-	const head = `SELECT ` + userColumnsOf + `, ` + accountColumnsOuter + `
+	r, err := s.Read(ctx, sessionID, userID, accountID)
+	return r.User, r.Account, r.HasAccount, err
+}
+
+// SessionRead is what Read returns: the session's user, its expiry, and
+// the account the request named (or the latest), if the user has it.
+type SessionRead struct {
+	User       User
+	Account    Account
+	HasAccount bool
+	ExpiresAt  time.Time
+}
+
+// Read is UserAndAccount that also returns the session's expiry, so that
+// a copy of the answer can be checked against it later.
+func (s *Sessions) Read(ctx context.Context, sessionID, userID, accountID string) (SessionRead, error) {
+	const head = `SELECT ` + userColumnsOf + `, s.expires_at, ` + accountColumnsOuter + `
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		LEFT JOIN LATERAL (SELECT * FROM instagram_accounts x `
 	const tail = `) a ON true
@@ -104,21 +120,27 @@ func (s *Sessions) UserAndAccount(ctx context.Context, sessionID, userID, accoun
 	}
 	st, err := s.stmts.get(ctx, q)
 	if err != nil {
-		return User{}, Account{}, false, fmt.Errorf("get session: %w", err)
+		return SessionRead{}, fmt.Errorf("get session: %w", err)
 	}
-	var backoff int64
-	err = st.QueryRowContext(ctx, args...).Scan(append(u.fields(), acc.fields(&backoff)...)...)
+	var (
+		r       SessionRead
+		backoff int64
+	)
+	targets := append(r.User.fields(), &r.ExpiresAt)
+	err = st.QueryRowContext(ctx, args...).Scan(append(targets, r.Account.fields(&backoff)...)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, Account{}, false, apperr.New(apperr.CodeUnauthorized, "Your session has ended. Log in again.")
+		return SessionRead{}, apperr.New(apperr.CodeUnauthorized, "Your session has ended. Log in again.")
 	}
 	if err != nil {
-		return User{}, Account{}, false, fmt.Errorf("get session: %w", err)
+		return SessionRead{}, fmt.Errorf("get session: %w", err)
 	}
-	acc.InsightsBackoff = time.Duration(backoff) * time.Second
-	if acc.ID == "" {
-		return u, Account{}, false, nil
+	r.Account.InsightsBackoff = time.Duration(backoff) * time.Second
+	if r.Account.ID == "" {
+		r.Account = Account{}
+		return r, nil
 	}
-	return u, acc, true, nil
+	r.HasAccount = true
+	return r, nil
 }
 
 // Delete ends one session; an unknown id is not an error.
