@@ -83,7 +83,7 @@ export interface paths {
         put?: never;
         /**
          * End this session.
-         * @description The session stops working at once on every replica; the cookie is cleared.
+         * @description The session stops working at once on this replica and within milliseconds (at most 1 s) on the others; the cookie is cleared.
          */
         post: operations["logout"];
         delete?: never;
