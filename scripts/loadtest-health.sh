@@ -156,3 +156,6 @@ if [ "$first" -gt 1000000000 ]; then
 	echo "error: the first 503 came later than 1 s" >&2
 	exit 1
 fi
+
+# The server's log must hold none of the run's secrets.
+SCAN_SECRETS="$jwt_secret"$'\n'"$enc_key" "$root/scripts/scan-logs.sh" "$log"
