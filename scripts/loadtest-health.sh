@@ -3,6 +3,7 @@
 # (make loadtest runs it after the mix; LOADTEST_ONLY=health runs only it):
 #
 #   HEALTH_ROUNDS=2 HEALTH_DURATION=10s HEALTH_CONNS=32 scripts/loadtest-health.sh
+#   HEALTH_GOGC=400 scripts/loadtest-health.sh   # both processes with that GOGC
 #
 # It starts a private PostgreSQL cluster (port 54338) and a fresh database,
 # bin/server on it (127.0.0.1:18097) and `bin/loadtest -bare-gin`
@@ -22,6 +23,8 @@ duration=${HEALTH_DURATION:-10s}
 conns=${HEALTH_CONNS:-32}
 threads=${HEALTH_THREADS:-2}
 port=${HEALTH_PORT:-18097}
+gogc=()
+if [ -n "${HEALTH_GOGC:-}" ]; then gogc=(GOGC="$HEALTH_GOGC"); fi
 bare_port=${HEALTH_BARE_PORT:-18098}
 pg_port=${HEALTH_PG_PORT:-54338}
 
@@ -53,10 +56,10 @@ enc_key=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 env -i PATH="$PATH" HOME="${HOME:-/root}" \
 	APP_ENV=test PORT="$port" DATABASE_URL="$db_url" \
 	JWT_SECRET="$jwt_secret" TOKEN_ENCRYPTION_KEY="$enc_key" \
-	PUBLIC_URL="http://127.0.0.1:$port" FRONTEND_URL="http://127.0.0.1:$port" LOG_LEVEL=info \
+	PUBLIC_URL="http://127.0.0.1:$port" FRONTEND_URL="http://127.0.0.1:$port" LOG_LEVEL=info "${gogc[@]}" \
 	"$root/bin/server" >"$log" 2>&1 &
 pid=$!
-"$root/bin/loadtest" -bare-gin "127.0.0.1:$bare_port" >"$root/.data/loadtest-health-bare.log" 2>&1 &
+env "${gogc[@]}" "$root/bin/loadtest" -bare-gin "127.0.0.1:$bare_port" >"$root/.data/loadtest-health-bare.log" 2>&1 &
 bare_pid=$!
 results=$(mktemp)
 cleanup() {
@@ -112,7 +115,7 @@ measure() {
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(go version | cut -d' ' -f3); load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "wrk -t$threads -c$conns -d$duration --latency, $rounds rounds of bare Gin then bin/server"
+echo "wrk -t$threads -c$conns -d$duration --latency, $rounds rounds of bare Gin then bin/server${HEALTH_GOGC:+, both with GOGC=$HEALTH_GOGC}"
 echo "columns: target req/s p50_ms p99_ms avg_ms cpu_us_per_request load_1m"
 for _ in $(seq 1 "$rounds"); do
 	measure bare "$bare_pid" "http://127.0.0.1:$bare_port/health"
