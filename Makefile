@@ -19,7 +19,7 @@ e2e: ## Browser tests only
 bench: ## Benchmarks: Instagram sync and the stats endpoint
 	@scripts/bench.sh
 
-loadtest: ## Load test of bin/server on a private PostgreSQL; figures in docs/performance.md
+loadtest: ## Load test of bin/server on a private PostgreSQL, then /health against a bare Gin handler; figures in docs/performance.md
 	@scripts/loadtest.sh
 
 faults: ## Fault drills: database restart, SIGKILL mid-sync, Instagram down, SIGTERM under load, a replica killed, SMTP down

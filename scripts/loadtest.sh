@@ -11,9 +11,16 @@
 # simulated client can name its own address in X-Forwarded-For and the
 # per-IP limits (login 5/min, waitlist 120/min) apply per client, as they
 # would behind a load balancer. Everything targets loopback only.
+#
+# Then scripts/loadtest-health.sh compares /health with a bare Gin handler
+# (LOADTEST_HEALTH=false skips it; LOADTEST_ONLY=health runs only it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+
+if [ "${LOADTEST_ONLY:-}" = health ]; then
+	exec "$root/scripts/loadtest-health.sh"
+fi
 
 port=${LOADTEST_PORT:-18090}
 duration=${LOADTEST_DURATION:-45s}
@@ -68,4 +75,13 @@ JWT_SECRET="$jwt_secret" "$root/bin/loadtest" -url "http://127.0.0.1:$port" -db 
 
 # The server's log must hold none of the run's secrets.
 SCAN_SECRETS="$jwt_secret"$'\n'"$enc_key"$'\n'"$admin_password" "$root/scripts/scan-logs.sh" "$log" || status=1
+
+if [ "${LOADTEST_HEALTH:-true}" != false ]; then
+	# The mix's server and cluster are done with: the comparison starts its own.
+	cleanup
+	trap - EXIT
+	echo
+	echo "/health against a bare Gin handler:"
+	"$root/scripts/loadtest-health.sh" || status=1
+fi
 exit "$status"

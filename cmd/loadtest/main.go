@@ -39,6 +39,7 @@ type options struct {
 	seed       bool
 	out        string
 	only       string
+	bareGin    string
 }
 
 func main() {
@@ -58,10 +59,18 @@ func main() {
 	flag.BoolVar(&o.seed, "seed", true, "seed the database first")
 	flag.StringVar(&o.out, "out", "", "also write the report (markdown) to this file")
 	flag.StringVar(&o.only, "only", "", "run only the routes whose name contains this text (e.g. stats), for diagnosis")
+	flag.StringVar(&o.bareGin, "bare-gin", "", "only serve a bare Gin /health on this loopback address until stopped (the yardstick of scripts/loadtest-health.sh)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.bareGin != "" {
+		if err := serveBareGin(ctx, o.bareGin); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)

@@ -7,13 +7,16 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"creatorgrowth/internal/postgres"
+	"creatorgrowth/internal/testdb"
 )
 
 // healthDeadline is how long /health may take to say the database is
@@ -177,5 +180,163 @@ func TestHealth_DatabaseRestart(t *testing.T) {
 	var one int
 	if err := db.QueryRowContext(t.Context(), `SELECT 1`).Scan(&one); err != nil {
 		t.Errorf("query after restart: %v", err)
+	}
+}
+
+// dbProxy forwards TCP connections to a database until it is told to go
+// silent (every byte is swallowed and nothing answers, as when the
+// network drops the database's packets) or closed (every connection
+// reset, new ones refused, as when the database's host is gone).
+type dbProxy struct {
+	ln     net.Listener
+	target string
+	silent atomic.Bool
+
+	mu     sync.Mutex
+	conns  []net.Conn
+	closed bool
+	wg     sync.WaitGroup
+}
+
+func newDBProxy(t *testing.T, target string) *dbProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &dbProxy{ln: ln, target: target}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			p.serve(c)
+		}
+	}()
+	t.Cleanup(p.close)
+	return p
+}
+
+// track keeps c to be closed with the proxy; it reports false, having
+// closed c, when the proxy is closed already.
+func (p *dbProxy) track(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		c.Close()
+		return false
+	}
+	p.conns = append(p.conns, c)
+	return true
+}
+
+func (p *dbProxy) serve(client net.Conn) {
+	if !p.track(client) {
+		return
+	}
+	if p.silent.Load() {
+		p.wg.Add(1)
+		go func() { defer p.wg.Done(); p.pipe(io.Discard, client) }()
+		return
+	}
+	server, err := net.DialTimeout("tcp", p.target, 5*time.Second)
+	if err != nil || !p.track(server) {
+		client.Close()
+		return
+	}
+	p.wg.Add(2)
+	go func() { defer p.wg.Done(); p.pipe(server, client) }()
+	go func() { defer p.wg.Done(); p.pipe(client, server) }()
+}
+
+// pipe copies from src to dst until src ends, and swallows what it reads
+// once the proxy is silent.
+func (p *dbProxy) pipe(dst io.Writer, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !p.silent.Load() {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *dbProxy) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.ln.Close()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+}
+
+// TestHealth_DatabaseGoesAway runs the router on a database reached
+// through a proxy, then cuts the proxy, and checks how soon /health
+// says so: the contract's second (healthCacheTTL + healthTimeout, 950 ms,
+// when the database goes silent), with the slack of healthDeadline for
+// a loaded test machine.
+func TestHealth_DatabaseGoesAway(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		cut  func(*dbProxy)
+	}{
+		{"Silent", func(p *dbProxy) { p.silent.Store(true) }},
+		{"Closed", func(p *dbProxy) { p.close() }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, direct := testdb.NewWithURL(t)
+			u, err := url.Parse(direct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proxy := newDBProxy(t, u.Host)
+			u.Host = proxy.ln.Addr().String()
+			db, err := sql.Open("postgres", u.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			api := newTestAPI(t, withDB(db))
+			wantHealth(t, pollHealth(t, api, http.StatusOK, 5*time.Second), http.StatusOK, "ok", "ok")
+
+			// Keep the probe's answer fresh up to the cut, as a poller would.
+			for range 5 {
+				wantHealth(t, api.do(t, http.MethodGet, "/health", nil), http.StatusOK, "ok", "ok")
+				time.Sleep(50 * time.Millisecond)
+			}
+			cut := time.Now()
+			tt.cut(proxy)
+			var res response
+			for {
+				res = api.do(t, http.MethodGet, "/health", nil)
+				if res.Status != http.StatusOK || time.Since(cut) > 5*time.Second {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			took := time.Since(cut)
+			wantHealth(t, res, http.StatusServiceUnavailable, "degraded", "unreachable")
+			t.Logf("first 503 %v after the database went away", took.Round(time.Millisecond))
+			if took > healthDeadline {
+				t.Errorf("first 503 after %v, want within %v", took, healthDeadline)
+			}
+			// It stays down, and answers at once while the ping hangs.
+			for range 3 {
+				wantHealth(t, pollHealth(t, api, http.StatusServiceUnavailable, 0),
+					http.StatusServiceUnavailable, "degraded", "unreachable")
+			}
+		})
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -19,7 +18,6 @@ import (
 )
 
 const (
-	ctxRequestID = "request_id"
 	ctxUserID    = "user_id"
 	ctxEmail     = "email"
 	ctxSessionID = "session_id"
@@ -30,22 +28,52 @@ const (
 	requestTimeout = 15 * time.Second
 )
 
-func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
+// headerRequestID is X-Request-ID in the canonical form that http.Header
+// stores, so that it is read and set without being canonicalised again.
+const headerRequestID = "X-Request-Id"
+
+// requestID is the request's id, which withRequestID put in the response's
+// header: that header is the one place the id is kept.
+func requestID(c *gin.Context) string {
+	if v := c.Writer.Header()[headerRequestID]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
 
 // withRequestID gives every request an id, taken from a well-formed
 // X-Request-ID or made up, and echoes it.
 func withRequestID() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id := c.GetHeader("X-Request-ID")
-		if len(id) < 8 || len(id) > 64 || strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
-			b := make([]byte, 12)
-			rand.Read(b) //nolint:errcheck // crypto/rand never fails
-			id = hex.EncodeToString(b)
+		id := ""
+		if v := c.Request.Header[headerRequestID]; len(v) > 0 && wellFormedRequestID(v[0]) {
+			id = v[0]
+		} else {
+			var b [12]byte
+			var x [24]byte
+			rand.Read(b[:]) //nolint:errcheck // crypto/rand never fails
+			hex.Encode(x[:], b[:])
+			id = string(x[:])
 		}
-		c.Set(ctxRequestID, id)
-		c.Header("X-Request-ID", id)
+		c.Writer.Header()[headerRequestID] = []string{id}
 		c.Next()
 	}
+}
+
+// wellFormedRequestID reports whether a client's X-Request-ID may be
+// echoed: 8 to 64 letters, digits, '-' or '_'.
+func wellFormedRequestID(id string) bool {
+	if len(id) < 8 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch ch := id[i]; {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9', ch == '-', ch == '_':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // accessLog writes one structured line per request. It logs the path, never
@@ -61,7 +89,7 @@ func accessLog(logger *slog.Logger, observe func(route, method string, status in
 			route = "unmatched"
 		}
 		observe(route, c.Request.Method, status, d)
-		if c.Request.URL.Path == "/health" && status == http.StatusOK {
+		if c.Request.URL.Path == healthRoute && status == http.StatusOK {
 			return // uptime monitors poll it; successes are noise
 		}
 		// A request whose client went away is 499 (see writeError): info
@@ -113,18 +141,49 @@ const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 
 // securityHeaders sets headers every response carries.
 func securityHeaders(production bool) gin.HandlerFunc {
+	pairs := []string{
+		"X-Content-Type-Options", "nosniff",
+		"X-Frame-Options", "DENY",
+		"Referrer-Policy", "strict-origin-when-cross-origin",
+		"Cross-Origin-Opener-Policy", "same-origin",
+		"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()",
+		"Content-Security-Policy", apiCSP,
+	}
+	if production {
+		pairs = append(pairs, "Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	set := newPresetHeaders(pairs...)
 	return func(c *gin.Context) {
-		h := c.Writer.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		h.Set("Content-Security-Policy", apiCSP)
-		if production {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-		}
+		set.apply(c.Writer.Header())
 		c.Next()
+	}
+}
+
+// presetHeaders are header values built once and set on every response
+// that needs them, without a new value slice each time. The slices are
+// shared between responses, which is safe because nothing writes into a
+// header's slice: Set replaces it, and Add, with the capacity held at the
+// length, copies it.
+type presetHeaders []presetHeader
+
+type presetHeader struct {
+	key   string
+	value []string
+}
+
+// newPresetHeaders takes keys and values in turn.
+func newPresetHeaders(keyValues ...string) presetHeaders {
+	p := make(presetHeaders, 0, len(keyValues)/2)
+	for i := 0; i+1 < len(keyValues); i += 2 {
+		v := []string{keyValues[i+1]}
+		p = append(p, presetHeader{key: http.CanonicalHeaderKey(keyValues[i]), value: v[:1:1]})
+	}
+	return p
+}
+
+func (p presetHeaders) apply(h http.Header) {
+	for _, kv := range p {
+		h[kv.key] = kv.value
 	}
 }
 
@@ -163,17 +222,19 @@ func cors(allowed []string) gin.HandlerFunc {
 	}
 }
 
-// streamingRoutes answer for as long as their client listens: their
-// context is not bounded by requestTimeout (each bounds its own queries).
-var streamingRoutes = map[string]bool{eventsRoute: true}
+// selfBoundedRoutes bound their own work, so their context is not bounded
+// by requestTimeout: the live-update stream answers for as long as its
+// client listens (each of its queries has its own deadline), and /health
+// waits at most healthTimeout for the database.
+var selfBoundedRoutes = map[string]bool{eventsRoute: true, healthRoute: true}
 
 // limitBody caps the request body and bounds the request's context.
 func limitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.Body != nil {
+		if c.Request.Body != nil && c.Request.Body != http.NoBody {
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
 		}
-		if streamingRoutes[c.FullPath()] {
+		if selfBoundedRoutes[c.FullPath()] {
 			c.Next()
 			return
 		}

@@ -166,8 +166,8 @@ func NewRouter(d Deps) (http.Handler, error) {
 	r.Use(withRequestID(), recoverer(d.Logger), accessLog(d.Logger, d.Observe),
 		securityHeaders(d.Config.Production()), cors(d.Config.AllowedOrigins), limitBody())
 
-	r.GET("/health", a.health)
-	r.HEAD("/health", a.health)
+	r.GET(healthRoute, a.health)
+	r.HEAD(healthRoute, a.health)
 	openAPI, err := newOpenAPIHandler()
 	if err != nil {
 		return nil, err

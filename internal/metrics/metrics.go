@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,6 +58,20 @@ type Metrics struct {
 	instagram *prometheus.CounterVec
 	limiter   *prometheus.CounterVec
 	streams   prometheus.Gauge
+
+	// series caches each route, method and status's request series, so
+	// that a request does not hash its labels into both vectors again.
+	series sync.Map // requestKey → requestSeries
+}
+
+type requestKey struct {
+	route, method string
+	status        int
+}
+
+type requestSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
 }
 
 // New returns the metrics registered on a fresh registry.
@@ -148,8 +163,17 @@ func New(o Options) *Metrics {
 // route template (never the raw path), so that the label set stays small.
 func (m *Metrics) ObserveRequest(route, method string, status int, d time.Duration) {
 	method = knownMethod(method)
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
+	k := requestKey{route: route, method: method, status: status}
+	v, ok := m.series.Load(k)
+	if !ok {
+		v, _ = m.series.LoadOrStore(k, requestSeries{
+			count:    m.requests.WithLabelValues(route, method, strconv.Itoa(status)),
+			duration: m.duration.WithLabelValues(route, method),
+		})
+	}
+	s := v.(requestSeries)
+	s.count.Inc()
+	s.duration.Observe(d.Seconds())
 }
 
 // JobOutcome records how a background job run ended.
