@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -150,7 +151,7 @@ func (e *rpEnv) posts(t *testing.T, accountID string, posts ...rpPost) []string 
 		err := e.db.QueryRowContext(context.Background(), `INSERT INTO instagram_posts (account_id, ig_post_id, caption,
 			media_type, permalink, like_count, comments_count, posted_at, hashtags)
 			VALUES ($1, $2, $3, 'IMAGE', $4, $5, $6, $7, $8) RETURNING id`,
-			accountID, "179"+uuid.NewString()[:8], p.Caption, "https://www.instagram.com/p/"+uuid.NewString()[:8]+"/",
+			accountID, "179"+strings.ReplaceAll(uuid.NewString(), "-", ""), p.Caption, "https://www.instagram.com/p/"+uuid.NewString()[:8]+"/",
 			p.Likes, p.Comments, p.PostedAt, "{"+joinTags(growth.ExtractHashtags(p.Caption))+"}").Scan(&ids[i])
 		if err != nil {
 			t.Fatalf("insert post: %v", err)
