@@ -191,8 +191,9 @@ type Hashtag struct {
 type Service struct {
 	db *sql.DB
 
-	mu   sync.Mutex
-	stmt *sql.Stmt
+	mu         sync.Mutex
+	stmt       *sql.Stmt // statsQuery
+	rollupStmt *sql.Stmt // rollupQuery
 
 	zones sync.Map // IANA name → *time.Location
 
@@ -387,8 +388,19 @@ func (s *Service) report(ctx context.Context, acc postgres.Account, period int, 
 	return r, nil
 }
 
-// compute runs the report statement.
+// compute computes the report from growth_days when the zone's offsets
+// over the window allow it (rollup.go), else post by post.
 func (s *Service) compute(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now, prevStart, start, weekStart time.Time) (Stats, horizon, error) {
+	from, offsets := zoneSegments(start, now, tz)
+	if size := bucketSize(from, offsets); size > 0 {
+		return s.computeRollup(ctx, acc, period, tz, now, prevStart, start, weekStart, from, offsets, size)
+	}
+	return s.computePosts(ctx, acc, period, tz, now, prevStart, start, weekStart, from, offsets)
+}
+
+// computePosts runs statsQuery, which reads every post of both windows.
+func (s *Service) computePosts(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now, prevStart, start, weekStart time.Time,
+	from []string, offsets []int64) (Stats, horizon, error) {
 	st, err := s.statement(ctx)
 	if err != nil {
 		return Stats{}, horizon{}, err
@@ -401,7 +413,6 @@ func (s *Service) compute(ctx context.Context, acc postgres.Account, period int,
 		media, slots, hashes                  []byte
 		h                                     horizon
 	)
-	from, offsets := zoneSegments(start, now, tz)
 	startDay := localDay(start, tz)
 	dest := []any{
 		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
