@@ -26,15 +26,15 @@ CREATE TABLE IF NOT EXISTS growth_days (
     best_id    UUID NOT NULL,
     best_eng   BIGINT NOT NULL,
     best_at    TIMESTAMP WITH TIME ZONE NOT NULL,
-    facts      BYTEA NOT NULL, -- media types and hashtags (growth_ranges)
-    hours      BYTEA NOT NULL, -- sums per UTC hour
-    quarters   BYTEA NOT NULL, -- sums per UTC quarter-hour
+    -- The media types, hashtags and sums per UTC hour (quarter-hour), as
+    -- a report reads them (growth_ranges).
+    by_hour    BYTEA NOT NULL,
+    by_quarter BYTEA NOT NULL,
     PRIMARY KEY (account_id, day)
 );
 
 -- Read whole or not at all, never compressed.
-ALTER TABLE growth_days ALTER COLUMN facts SET STORAGE EXTERNAL,
-    ALTER COLUMN hours SET STORAGE EXTERNAL, ALTER COLUMN quarters SET STORAGE EXTERNAL;
+ALTER TABLE growth_days ALTER COLUMN by_hour SET STORAGE EXTERNAL, ALTER COLUMN by_quarter SET STORAGE EXTERNAL;
 ALTER TABLE growth_days SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_threshold = 2000);
 
 -- growth_text is a text as a record field: its length in bytes (int4), then
@@ -51,11 +51,13 @@ $$;
 -- all the ranges, so that a statement touching a thousand dates rebuilds
 -- them at once.
 --
+-- by_hour is the length of the facts (int4), the facts, the length of the
+-- hours (int4), the hours; by_quarter the same with the quarter-hours. The
 -- facts: the number of media types (int4), then per media type (NULL as
 -- ''), in byte order: growth_text, posts (int4), likes, comments (int8);
 -- then per hashtag, in order: growth_text, posts (int4), engagement (int8:
--- likes + comments). hours and quarters: one record of 36 bytes per UTC
--- hour (quarter-hour) with posts, in time order: the hour (quarter-hour)
+-- likes + comments). The hours (quarter-hours): one record of 36 bytes per
+-- UTC hour (quarter-hour) with posts, in time order: the hour (quarter-hour)
 -- since 1970-01-01 (int4), the posts (int4, plus 2^30 when a post reports
 -- views and 2^29 when one reports reach), likes, comments, views, reach
 -- (int8 each, 0 when not reported). Times are whole seconds since the
@@ -63,7 +65,7 @@ $$;
 CREATE OR REPLACE FUNCTION growth_ranges(accs UUID[], los TIMESTAMPTZ[], his TIMESTAMPTZ[])
 RETURNS TABLE (account_id UUID, lo TIMESTAMPTZ, posts INT, likes BIGINT, comments BIGINT, views BIGINT, reach BIGINT,
     saved BIGINT, shares BIGINT, covered INT, err_sum NUMERIC, err_n INT, best_id UUID, best_eng BIGINT,
-    best_at TIMESTAMPTZ, facts BYTEA, hours BYTEA, quarters BYTEA)
+    best_at TIMESTAMPTZ, by_hour BYTEA, by_quarter BYTEA)
 LANGUAGE sql STABLE AS $$
     WITH r AS (
         SELECT DISTINCT u.acc, u.lo, u.hi FROM unnest(accs, los, his) AS u(acc, lo, hi)
@@ -141,13 +143,21 @@ LANGUAGE sql STABLE AS $$
               FROM p GROUP BY p.acc, p.lo, p.s / 900) x
         GROUP BY x.acc, x.lo
     )
-    SELECT x.acc, x.lo, max(x.posts), max(x.likes), max(x.comments), max(x.views), max(x.reach), max(x.saved),
-        max(x.shares), max(x.covered), max(x.err_sum), max(x.err_n),
-        (array_agg(x.best_id) FILTER (WHERE x.best_id IS NOT NULL))[1], max(x.best_eng), max(x.best_at),
-        string_agg(x.media, ''::bytea) || COALESCE(string_agg(x.tags, ''::bytea), ''::bytea),
-        string_agg(x.hours, ''::bytea), string_agg(x.quarters, ''::bytea)
-    FROM parts x
-    GROUP BY x.acc, x.lo
+    SELECT y.acc, y.lo, y.posts, y.likes, y.comments, y.views, y.reach, y.saved, y.shares, y.covered,
+        y.err_sum, y.err_n, y.best_id, y.best_eng, y.best_at,
+        int4send(length(y.facts)) || y.facts || int4send(length(y.hours)) || y.hours,
+        int4send(length(y.facts)) || y.facts || int4send(length(y.quarters)) || y.quarters
+    FROM (
+        SELECT x.acc, x.lo, max(x.posts) AS posts, max(x.likes) AS likes, max(x.comments) AS comments,
+            max(x.views) AS views, max(x.reach) AS reach, max(x.saved) AS saved, max(x.shares) AS shares,
+            max(x.covered) AS covered, max(x.err_sum) AS err_sum, max(x.err_n) AS err_n,
+            (array_agg(x.best_id) FILTER (WHERE x.best_id IS NOT NULL))[1] AS best_id,
+            max(x.best_eng) AS best_eng, max(x.best_at) AS best_at,
+            string_agg(x.media, ''::bytea) || COALESCE(string_agg(x.tags, ''::bytea), ''::bytea) AS facts,
+            string_agg(x.hours, ''::bytea) AS hours, string_agg(x.quarters, ''::bytea) AS quarters
+        FROM parts x
+        GROUP BY x.acc, x.lo
+    ) y
 $$;
 
 -- growth_days_refresh rebuilds the given (account, date) pairs from
@@ -174,9 +184,9 @@ BEGIN
         INTO los, his
     FROM unnest(days) WITH ORDINALITY AS u(d, i);
     INSERT INTO growth_days (account_id, day, posts, likes, comments, views, reach, saved, shares, covered,
-        err_sum, err_n, best_id, best_eng, best_at, facts, hours, quarters)
+        err_sum, err_n, best_id, best_eng, best_at, by_hour, by_quarter)
     SELECT f.account_id, (f.lo AT TIME ZONE 'UTC')::date, f.posts, f.likes, f.comments, f.views, f.reach, f.saved,
-        f.shares, f.covered, f.err_sum, f.err_n, f.best_id, f.best_eng, f.best_at, f.facts, f.hours, f.quarters
+        f.shares, f.covered, f.err_sum, f.err_n, f.best_id, f.best_eng, f.best_at, f.by_hour, f.by_quarter
     FROM growth_ranges(accounts, los, his) f;
 END
 $$;
@@ -242,9 +252,9 @@ CREATE OR REPLACE TRIGGER instagram_posts_growth_days_deleted AFTER DELETE ON in
     FOR EACH STATEMENT EXECUTE FUNCTION growth_days_rows();
 
 INSERT INTO growth_days (account_id, day, posts, likes, comments, views, reach, saved, shares, covered,
-    err_sum, err_n, best_id, best_eng, best_at, facts, hours, quarters)
+    err_sum, err_n, best_id, best_eng, best_at, by_hour, by_quarter)
 SELECT f.account_id, (f.lo AT TIME ZONE 'UTC')::date, f.posts, f.likes, f.comments, f.views, f.reach, f.saved,
-    f.shares, f.covered, f.err_sum, f.err_n, f.best_id, f.best_eng, f.best_at, f.facts, f.hours, f.quarters
+    f.shares, f.covered, f.err_sum, f.err_n, f.best_id, f.best_eng, f.best_at, f.by_hour, f.by_quarter
 FROM (SELECT array_agg(k.account_id) AS accs, array_agg(k.day::timestamp AT TIME ZONE 'UTC') AS los,
         array_agg((k.day + 1)::timestamp AT TIME ZONE 'UTC') AS his
       FROM (SELECT DISTINCT account_id, (posted_at AT TIME ZONE 'UTC')::date AS day

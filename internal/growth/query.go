@@ -239,13 +239,13 @@ WITH edge AS MATERIALIZED (
 ),
 cur AS MATERIALIZED (
 	SELECT d.posts, d.likes, d.comments, d.views, d.reach, d.saved, d.shares, d.covered, d.err_sum, d.err_n,
-		d.best_id, d.best_eng, d.best_at, d.facts, CASE WHEN $13::bool THEN d.quarters ELSE d.hours END AS buckets
+		d.best_id, d.best_eng, d.best_at, CASE WHEN $13::bool THEN d.by_quarter ELSE d.by_hour END AS packed
 	FROM growth_days d
 	WHERE d.account_id = $1::uuid AND d.day >= ($10::timestamptz AT TIME ZONE 'UTC')::date
 		AND d.day < ($11::timestamptz AT TIME ZONE 'UTC')::date
 	UNION ALL
 	SELECT e.posts, e.likes, e.comments, e.views, e.reach, e.saved, e.shares, e.covered, e.err_sum, e.err_n,
-		e.best_id, e.best_eng, e.best_at, e.facts, CASE WHEN $13::bool THEN e.quarters ELSE e.hours END
+		e.best_id, e.best_eng, e.best_at, CASE WHEN $13::bool THEN e.by_quarter ELSE e.by_hour END
 	FROM edge e
 ),
 c AS (
@@ -254,7 +254,7 @@ c AS (
 		sum(views)::bigint AS views, sum(reach)::bigint AS reach, sum(saved)::bigint AS saved, sum(shares)::bigint AS shares,
 		COALESCE(sum(covered), 0)::bigint AS covered,
 		round(round(sum(err_sum) / sum(err_n), 20), 1) AS err,
-		string_agg(int4send(length(facts)) || facts || int4send(length(buckets)) || buckets, ''::bytea) AS packed
+		string_agg(packed, ''::bytea) AS packed
 	FROM cur
 ),
 p AS (

@@ -174,22 +174,22 @@ func (w *windowSums) add(packed []byte, size int64, z zoneOffsets, startDay int6
 		facts := reader{b: r.bytes(int(r.u32()))}
 		buckets := reader{b: r.bytes(int(r.u32()))}
 		for n := facts.u32(); n > 0 && facts.err == nil; n-- {
-			mt := facts.text()
-			m := w.media[mt]
+			mt := facts.field()
+			m := w.media[string(mt)] // no copy of mt to look it up
 			if m == nil {
 				m = &mediaSum{}
-				w.media[mt] = m
+				w.media[string(mt)] = m
 			}
 			m.posts += int64(facts.u32())
 			m.likes += facts.i64()
 			m.comments += facts.i64()
 		}
 		for len(facts.b) > 0 && facts.err == nil {
-			tag := facts.text()
-			t := w.tags[tag]
+			tag := facts.field()
+			t := w.tags[string(tag)]
 			if t == nil {
 				t = &tagSum{}
-				w.tags[tag] = t
+				w.tags[string(tag)] = t
 			}
 			t.posts += int64(facts.u32())
 			t.eng += facts.i64()
@@ -385,4 +385,5 @@ func (r *reader) i64() int64 {
 	return 0
 }
 
-func (r *reader) text() string { return string(r.bytes(int(r.u32()))) }
+// field reads a length (int4) and that many bytes.
+func (r *reader) field() []byte { return r.bytes(int(r.u32())) }
