@@ -216,7 +216,7 @@ func TestGrowthDays_MatchPosts(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			db := testdb.New(t)
-			svc := growth.NewService(db)
+			svc := growth.NewService(db, growth.RollupFrom(0))
 			accounts := postgres.NewAccounts(db)
 			w := &rollupWorld{t: t, db: db, rng: rand.New(rand.NewPCG(seed, 19)), t0: time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC)}
 			for range 3 {

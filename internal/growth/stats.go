@@ -201,6 +201,8 @@ type Service struct {
 	hits, misses atomic.Uint64
 
 	syncEvery time.Duration // 0: next_sync_at unknown
+
+	rollupFrom int64 // posts from which a report reads growth_days (rollup.go)
 }
 
 // Option configures a Service.
@@ -215,9 +217,19 @@ func CacheSize(n int) Option { return func(s *Service) { s.cache = newReportCach
 // freshness.next_sync_at.
 func SyncEvery(d time.Duration) Option { return func(s *Service) { s.syncEvery = d } }
 
+// DefaultRollupFrom is the number of stored posts from which an account's
+// reports are computed from growth_days: below it a window has about as
+// many posts as dates, and reading the posts costs less.
+const DefaultRollupFrom = 5000
+
+// RollupFrom makes the service compute the reports of accounts with at
+// least n stored posts from growth_days (DefaultRollupFrom unless told);
+// 0: every account's.
+func RollupFrom(n int64) Option { return func(s *Service) { s.rollupFrom = n } }
+
 // NewService returns the growth service on db.
 func NewService(db *sql.DB, opts ...Option) *Service {
-	s := &Service{db: db}
+	s := &Service{db: db, rollupFrom: DefaultRollupFrom}
 	for _, o := range opts {
 		o(s)
 	}
@@ -388,11 +400,12 @@ func (s *Service) report(ctx context.Context, acc postgres.Account, period int, 
 	return r, nil
 }
 
-// compute computes the report from growth_days when the zone's offsets
-// over the window allow it (rollup.go), else post by post.
+// compute computes the report from growth_days for an account with many
+// posts when the zone's offsets over the window allow it (rollup.go), else
+// post by post. Both give the same report.
 func (s *Service) compute(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now, prevStart, start, weekStart time.Time) (Stats, horizon, error) {
 	from, offsets := zoneSegments(start, now, tz)
-	if size := bucketSize(from, offsets); size > 0 {
+	if size := bucketSize(from, offsets); size > 0 && acc.PostsCount >= s.rollupFrom {
 		return s.computeRollup(ctx, acc, period, tz, now, prevStart, start, weekStart, from, offsets, size)
 	}
 	return s.computePosts(ctx, acc, period, tz, now, prevStart, start, weekStart, from, offsets)
