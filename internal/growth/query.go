@@ -93,29 +93,7 @@ tot AS (
 best AS (
 	SELECT id FROM cur ORDER BY eng DESC, posted_at DESC, id DESC LIMIT 1
 ),
-snap AS (
-	-- The snapshot closest to the window start: the last one at or before
-	-- it and the first one after it (up to now), in (taken_at, taken_on)
-	-- order, each one index-only probe; the one after wins only when it is
-	-- strictly closer. Their times also tell how long the choice holds.
-	SELECT CASE
-			WHEN af.taken_at IS NULL OR af.taken_at > $4::timestamptz THEN be.followers
-			WHEN be.taken_at IS NULL THEN af.followers
-			WHEN af.taken_at - $3::timestamptz < $3::timestamptz - be.taken_at THEN af.followers
-			ELSE be.followers END AS followers,
-		be.taken_at AS before_at, af.taken_at AS after_at
-	FROM (SELECT 1) one
-	LEFT JOIN LATERAL (
-		SELECT followers, taken_at FROM follower_snapshots
-		WHERE account_id = $1::uuid AND taken_at <= $3::timestamptz
-		ORDER BY taken_at DESC, taken_on DESC LIMIT 1
-	) be ON true
-	LEFT JOIN LATERAL (
-		SELECT followers, taken_at FROM follower_snapshots
-		WHERE account_id = $1::uuid AND taken_at > $3::timestamptz
-		ORDER BY taken_at, taken_on LIMIT 1
-	) af ON true
-),
+` + snapSQL + `,
 daily AS (
 	-- The dates that have posts, as offsets from the local date of the
 	-- window start; Go fills in the dates without posts. The four arrays

@@ -1,7 +1,9 @@
 // Package growth computes the growth report of an Instagram account: the
 // contract's GET /api/growth/stats. The numbers are computed by PostgreSQL
-// in one statement; the package adds the pure rules (the message, hashtag
-// extraction) and the types of the response.
+// in one statement, from the posts or from their per-day rollup (with the
+// zone's days, slots and rankings added up in Go, rollup.go); the package
+// adds the pure rules (the message, hashtag extraction) and the types of
+// the response.
 package growth
 
 import (
