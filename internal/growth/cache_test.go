@@ -33,8 +33,9 @@ func TestService_Stats_ReuseProperty(t *testing.T) {
 
 	db := testdb.New(t)
 	accounts := postgres.NewAccounts(db)
-	cached := growth.NewService(db, growth.CacheSize(1024), growth.SyncEvery(6*time.Hour))
-	fresh := growth.NewService(db, growth.SyncEvery(6*time.Hour))
+	// Reused reports computed from growth_days, fresh ones post by post.
+	cached := growth.NewService(db, growth.CacheSize(1024), growth.SyncEvery(6*time.Hour), growth.RollupFrom(0))
+	fresh := growth.NewService(db, growth.SyncEvery(6*time.Hour), growth.RollupFrom(1<<62))
 	ctx := context.Background()
 
 	const horizon = 12 * time.Hour

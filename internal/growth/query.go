@@ -93,29 +93,7 @@ tot AS (
 best AS (
 	SELECT id FROM cur ORDER BY eng DESC, posted_at DESC, id DESC LIMIT 1
 ),
-snap AS (
-	-- The snapshot closest to the window start: the last one at or before
-	-- it and the first one after it (up to now), in (taken_at, taken_on)
-	-- order, each one index-only probe; the one after wins only when it is
-	-- strictly closer. Their times also tell how long the choice holds.
-	SELECT CASE
-			WHEN af.taken_at IS NULL OR af.taken_at > $4::timestamptz THEN be.followers
-			WHEN be.taken_at IS NULL THEN af.followers
-			WHEN af.taken_at - $3::timestamptz < $3::timestamptz - be.taken_at THEN af.followers
-			ELSE be.followers END AS followers,
-		be.taken_at AS before_at, af.taken_at AS after_at
-	FROM (SELECT 1) one
-	LEFT JOIN LATERAL (
-		SELECT followers, taken_at FROM follower_snapshots
-		WHERE account_id = $1::uuid AND taken_at <= $3::timestamptz
-		ORDER BY taken_at DESC, taken_on DESC LIMIT 1
-	) be ON true
-	LEFT JOIN LATERAL (
-		SELECT followers, taken_at FROM follower_snapshots
-		WHERE account_id = $1::uuid AND taken_at > $3::timestamptz
-		ORDER BY taken_at, taken_on LIMIT 1
-	) af ON true
-),
+` + snapSQL + `,
 daily AS (
 	-- The dates that have posts, as offsets from the local date of the
 	-- window start; Go fills in the dates without posts. The four arrays
@@ -186,11 +164,12 @@ SELECT t.posts, t.likes, t.comments,
 	CASE WHEN t.posts = 0 THEN NULL ELSE round(t.covered::numeric / t.posts, 2) END, t.err,
 	-- When the report stops holding: the first post after each window's
 	-- lower edge (it leaves that window when the edge reaches it), the first
-	-- post after now (it enters), and the snapshots around the start.
-	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $2::timestamptz),
-	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $3::timestamptz),
-	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $5::timestamptz),
-	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $4::timestamptz),
+	-- post after now (it enters), and the snapshots around the start. A
+	-- post at infinity never enters.
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $2::timestamptz AND posted_at < 'infinity'),
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $3::timestamptz AND posted_at < 'infinity'),
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $5::timestamptz AND posted_at < 'infinity'),
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $4::timestamptz AND posted_at < 'infinity'),
 	sn.before_at, sn.after_at
 FROM tot t
 CROSS JOIN daily
@@ -207,3 +186,144 @@ func trendSQL(cur, prev string) string {
 		WHEN ` + prev + ` = 0 THEN CASE WHEN ` + cur + ` > 0 THEN 100 ELSE 0 END
 		ELSE round((` + cur + ` - ` + prev + `)::numeric * 100 / ` + prev + `, 1) END`
 }
+
+// rollupQuery computes the growth report of one account from growth_days
+// (migrations/0019): the whole UTC dates inside each window are one row
+// each, and only the dates a window edge cuts through are read post by
+// post (growth_ranges over the parts inside the window). It returns what
+// statsQuery returns but daily, media_types, best_posting_times and
+// top_hashtags, for which it returns the current window's rows packed into
+// one value (rollup.go adds them up in the report's zone). The totals are
+// combined here with the same numeric expressions as statsQuery, so they
+// round alike: the mean of ratios is the sum of the same exact terms over
+// their number, as avg() computes it. Parameters:
+//
+//	$1 account id            $6 period in days
+//	$2 previous window start $7 the account's follower count, NULL when unknown
+//	$3 current window start  $8 the first UTC midnight after $2
+//	$4 now (window end)      $9 the UTC midnight at or before $3
+//	$5 start of the last 7 days (exclusive)
+//	$10 the first UTC midnight after $3 (the current window's first whole date)
+//	$11 the UTC midnight at or before $4
+//	$12 the first UTC midnight after $5
+//	$13 true: quarter-hour sums instead of hourly ones
+var rollupQuery = `
+WITH edge AS MATERIALIZED (
+	-- The current window's first date after its start, and its last date
+	-- up to now (lo = $11); a part without posts has no row.
+	SELECT e.* FROM growth_ranges(ARRAY[$1::uuid, $1::uuid],
+		ARRAY[$3::timestamptz + interval '1 microsecond', $11::timestamptz],
+		ARRAY[$10::timestamptz, $4::timestamptz + interval '1 microsecond']) e
+),
+cur AS MATERIALIZED (
+	SELECT d.posts, d.likes, d.comments, d.views, d.reach, d.saved, d.shares, d.covered, d.err_sum, d.err_n,
+		d.best_id, d.best_eng, d.best_at, CASE WHEN $13::bool THEN d.by_quarter ELSE d.by_hour END AS packed
+	FROM growth_days d
+	WHERE d.account_id = $1::uuid AND d.day >= ($10::timestamptz AT TIME ZONE 'UTC')::date
+		AND d.day < ($11::timestamptz AT TIME ZONE 'UTC')::date
+	UNION ALL
+	SELECT e.posts, e.likes, e.comments, e.views, e.reach, e.saved, e.shares, e.covered, e.err_sum, e.err_n,
+		e.best_id, e.best_eng, e.best_at, CASE WHEN $13::bool THEN e.by_quarter ELSE e.by_hour END
+	FROM edge e
+),
+c AS (
+	SELECT COALESCE(sum(posts), 0)::bigint AS posts, COALESCE(sum(likes), 0)::bigint AS likes,
+		COALESCE(sum(comments), 0)::bigint AS comments,
+		sum(views)::bigint AS views, sum(reach)::bigint AS reach, sum(saved)::bigint AS saved, sum(shares)::bigint AS shares,
+		COALESCE(sum(covered), 0)::bigint AS covered,
+		round(round(sum(err_sum) / sum(err_n), 20), 1) AS err,
+		string_agg(packed, ''::bytea) AS packed
+	FROM cur
+),
+p AS (
+	-- The previous window: its whole dates, and its two edges from the posts.
+	SELECT COALESCE(sum(x.posts), 0)::bigint AS posts, COALESCE(sum(x.likes), 0)::bigint AS likes,
+		COALESCE(sum(x.comments), 0)::bigint AS comments,
+		sum(x.views)::bigint AS views, sum(x.reach)::bigint AS reach, sum(x.saved)::bigint AS saved, sum(x.shares)::bigint AS shares
+	FROM (
+		SELECT d.posts::bigint AS posts, d.likes::numeric AS likes, d.comments::numeric AS comments,
+			d.views::numeric AS views, d.reach::numeric AS reach, d.saved::numeric AS saved, d.shares::numeric AS shares
+		FROM growth_days d
+		WHERE d.account_id = $1::uuid AND d.day >= ($8::timestamptz AT TIME ZONE 'UTC')::date
+			AND d.day < ($9::timestamptz AT TIME ZONE 'UTC')::date
+		UNION ALL
+		SELECT count(*), sum(like_count), sum(comments_count), sum(views), sum(reach), sum(saved), sum(shares)
+		FROM instagram_posts
+		WHERE account_id = $1::uuid AND posted_at > $2::timestamptz AND posted_at < $8::timestamptz
+		UNION ALL
+		SELECT count(*), sum(like_count), sum(comments_count), sum(views), sum(reach), sum(saved), sum(shares)
+		FROM instagram_posts
+		WHERE account_id = $1::uuid AND posted_at >= $9::timestamptz AND posted_at <= $3::timestamptz
+	) x
+),
+w AS (
+	-- Posts of the last 7 days: the date of its start from the posts, the
+	-- whole dates after it, and the current window's last edge.
+	SELECT (SELECT count(*) FROM instagram_posts
+			WHERE account_id = $1::uuid AND posted_at > $5::timestamptz AND posted_at < $12::timestamptz)
+		+ (SELECT COALESCE(sum(d.posts), 0) FROM growth_days d
+			WHERE d.account_id = $1::uuid AND d.day >= ($12::timestamptz AT TIME ZONE 'UTC')::date
+				AND d.day < ($11::timestamptz AT TIME ZONE 'UTC')::date)
+		+ COALESCE((SELECT e.posts FROM edge e WHERE e.lo = $11::timestamptz), 0) AS posts
+),
+tot AS (
+	SELECT c.posts, c.likes, c.comments, w.posts AS week_posts, c.views, c.reach, c.saved, c.shares, c.covered, c.err, c.packed,
+		p.posts AS prev_posts, p.likes AS prev_likes, p.comments AS prev_comments,
+		p.views AS prev_views, p.reach AS prev_reach, p.saved AS prev_saved, p.shares AS prev_shares
+	FROM c CROSS JOIN p CROSS JOIN w
+),
+best AS (
+	SELECT best_id AS id FROM cur ORDER BY best_eng DESC, best_at DESC, best_id DESC LIMIT 1
+),
+` + snapSQL + `
+SELECT t.posts, t.likes, t.comments,
+	CASE WHEN t.posts = 0 THEN 0 ELSE round(t.likes::numeric / t.posts, 2) END,
+	CASE WHEN t.posts = 0 THEN 0 ELSE round(t.comments::numeric / t.posts, 2) END,
+	t.prev_posts, t.prev_likes, t.prev_comments,
+	` + trendSQL("t.likes", "t.prev_likes") + `,
+	` + trendSQL("t.comments", "t.prev_comments") + `,
+	t.week_posts,
+	round(t.posts::numeric * 7 / $6::int, 2),
+	CASE WHEN $7::bigint IS NULL OR sn.followers IS NULL THEN NULL
+		WHEN sn.followers = 0 THEN CASE WHEN $7::bigint > 0 THEN 100 ELSE 0 END
+		ELSE round(($7::bigint - sn.followers)::numeric * 100 / sn.followers, 1) END,
+	CASE WHEN t.posts = 0 OR $7::bigint IS NULL OR $7::bigint = 0 THEN NULL
+		ELSE round((t.likes + t.comments)::numeric * 100 / (t.posts::numeric * $7::bigint), 1) END,
+	` + postgres.PostColumnsOf("bp") + `,
+	t.packed,
+	t.views, t.reach, t.saved, t.shares, t.prev_views, t.prev_reach, t.prev_saved, t.prev_shares,
+	` + trendSQL("t.views", "t.prev_views") + `, ` + trendSQL("t.reach", "t.prev_reach") + `,
+	` + trendSQL("t.saved", "t.prev_saved") + `, ` + trendSQL("t.shares", "t.prev_shares") + `,
+	CASE WHEN t.posts = 0 THEN NULL ELSE round(t.covered::numeric / t.posts, 2) END, t.err,
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $2::timestamptz AND posted_at < 'infinity'),
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $3::timestamptz AND posted_at < 'infinity'),
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $5::timestamptz AND posted_at < 'infinity'),
+	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $4::timestamptz AND posted_at < 'infinity'),
+	sn.before_at, sn.after_at
+FROM tot t
+LEFT JOIN snap sn ON true
+LEFT JOIN best b ON true
+LEFT JOIN instagram_posts bp ON bp.id = b.id`
+
+// snapSQL is the snap CTE of both statements: the follower snapshot
+// closest to the window start ($3) among those up to now ($4), and the
+// times of the snapshots on either side of it.
+const snapSQL = `snap AS (
+	SELECT CASE
+			WHEN af.taken_at IS NULL OR af.taken_at > $4::timestamptz THEN be.followers
+			WHEN be.taken_at IS NULL THEN af.followers
+			WHEN af.taken_at - $3::timestamptz < $3::timestamptz - be.taken_at THEN af.followers
+			ELSE be.followers END AS followers,
+		be.taken_at AS before_at, af.taken_at AS after_at
+	FROM (SELECT 1) one
+	LEFT JOIN LATERAL (
+		SELECT followers, taken_at FROM follower_snapshots
+		WHERE account_id = $1::uuid AND taken_at <= $3::timestamptz
+		ORDER BY taken_at DESC, taken_on DESC LIMIT 1
+	) be ON true
+	LEFT JOIN LATERAL (
+		SELECT followers, taken_at FROM follower_snapshots
+		WHERE account_id = $1::uuid AND taken_at > $3::timestamptz
+		ORDER BY taken_at, taken_on LIMIT 1
+	) af ON true
+)`

@@ -1,7 +1,9 @@
 // Package growth computes the growth report of an Instagram account: the
 // contract's GET /api/growth/stats. The numbers are computed by PostgreSQL
-// in one statement; the package adds the pure rules (the message, hashtag
-// extraction) and the types of the response.
+// in one statement, from the posts or from their per-day rollup (with the
+// zone's days, slots and rankings added up in Go, rollup.go); the package
+// adds the pure rules (the message, hashtag extraction) and the types of
+// the response.
 package growth
 
 import (
@@ -191,8 +193,9 @@ type Hashtag struct {
 type Service struct {
 	db *sql.DB
 
-	mu   sync.Mutex
-	stmt *sql.Stmt
+	mu         sync.Mutex
+	stmt       *sql.Stmt // statsQuery
+	rollupStmt *sql.Stmt // rollupQuery
 
 	zones sync.Map // IANA name → *time.Location
 
@@ -200,6 +203,8 @@ type Service struct {
 	hits, misses atomic.Uint64
 
 	syncEvery time.Duration // 0: next_sync_at unknown
+
+	rollupFrom int64 // posts from which a report reads growth_days (rollup.go)
 }
 
 // Option configures a Service.
@@ -214,9 +219,19 @@ func CacheSize(n int) Option { return func(s *Service) { s.cache = newReportCach
 // freshness.next_sync_at.
 func SyncEvery(d time.Duration) Option { return func(s *Service) { s.syncEvery = d } }
 
+// DefaultRollupFrom is the number of stored posts from which an account's
+// reports are computed from growth_days: below it a window has about as
+// many posts as dates, and reading the posts costs less.
+const DefaultRollupFrom = 5000
+
+// RollupFrom makes the service compute the reports of accounts with at
+// least n stored posts from growth_days (DefaultRollupFrom unless told);
+// 0: every account's.
+func RollupFrom(n int64) Option { return func(s *Service) { s.rollupFrom = n } }
+
 // NewService returns the growth service on db.
 func NewService(db *sql.DB, opts ...Option) *Service {
-	s := &Service{db: db}
+	s := &Service{db: db, rollupFrom: DefaultRollupFrom}
 	for _, o := range opts {
 		o(s)
 	}
@@ -387,8 +402,20 @@ func (s *Service) report(ctx context.Context, acc postgres.Account, period int, 
 	return r, nil
 }
 
-// compute runs the report statement.
+// compute computes the report from growth_days for an account with many
+// posts when the zone's offsets over the window allow it (rollup.go), else
+// post by post. Both give the same report.
 func (s *Service) compute(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now, prevStart, start, weekStart time.Time) (Stats, horizon, error) {
+	from, offsets := zoneSegments(start, now, tz)
+	if size := bucketSize(from, offsets); size > 0 && acc.PostsCount >= s.rollupFrom {
+		return s.computeRollup(ctx, acc, period, tz, now, prevStart, start, weekStart, from, offsets, size)
+	}
+	return s.computePosts(ctx, acc, period, tz, now, prevStart, start, weekStart, from, offsets)
+}
+
+// computePosts runs statsQuery, which reads every post of both windows.
+func (s *Service) computePosts(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now, prevStart, start, weekStart time.Time,
+	from []string, offsets []int64) (Stats, horizon, error) {
 	st, err := s.statement(ctx)
 	if err != nil {
 		return Stats{}, horizon{}, err
@@ -401,7 +428,6 @@ func (s *Service) compute(ctx context.Context, acc postgres.Account, period int,
 		media, slots, hashes                  []byte
 		h                                     horizon
 	)
-	from, offsets := zoneSegments(start, now, tz)
 	startDay := localDay(start, tz)
 	dest := []any{
 		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,

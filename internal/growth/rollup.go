@@ -1,0 +1,389 @@
+package growth
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/big"
+	"math/bits"
+	"slices"
+	"strconv"
+	"time"
+
+	"creatorgrowth/internal/postgres"
+)
+
+// A report from growth_days (migrations/0019, rollupQuery): the whole UTC
+// dates of a window are one row each, the dates its edges cut through are
+// summed from their posts, and each comes with its sums per UTC hour or
+// quarter-hour. When every offset of the zone in the window, and every
+// instant it changes, falls on whole hours (quarter-hours), each such
+// bucket lies within one local hour of one local date, so daily and the
+// posting slots are sums of buckets. Zones that do not (offsets of local
+// mean time, in windows long past) are computed post by post (statsQuery).
+
+// bucketSize returns the bucket, in seconds, that the zone's offsets over
+// the window allow (3600 or 900), or 0 when neither does.
+func bucketSize(from []string, offsets []int64) int64 {
+	for _, size := range []int64{3600, 900} {
+		ok := len(from) < 64
+		for i, o := range offsets {
+			if o%size != 0 {
+				ok = false
+			}
+			if i == 0 {
+				continue // the window start, not a change
+			}
+			t, err := time.Parse(time.RFC3339Nano, from[i])
+			if err != nil || t.Nanosecond() != 0 || t.Unix()%size != 0 {
+				ok = false
+			}
+		}
+		if ok {
+			return size
+		}
+	}
+	return 0
+}
+
+// utcMidnight returns the UTC midnight at or before t.
+func utcMidnight(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// rollupStatement returns the prepared rollupQuery, preparing it on first
+// use.
+func (s *Service) rollupStatement(ctx context.Context) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rollupStmt != nil {
+		return s.rollupStmt, nil
+	}
+	st, err := s.db.PrepareContext(ctx, rollupQuery)
+	if err != nil {
+		return nil, fmt.Errorf("prepare growth stats: %w", err)
+	}
+	s.rollupStmt = st
+	return st, nil
+}
+
+// computeRollup computes the report with rollupQuery, in buckets of size
+// seconds.
+func (s *Service) computeRollup(ctx context.Context, acc postgres.Account, period int, tz *time.Location, now, prevStart, start, weekStart time.Time,
+	from []string, offsets []int64, size int64) (Stats, horizon, error) {
+	st, err := s.rollupStatement(ctx)
+	if err != nil {
+		return Stats{}, horizon{}, err
+	}
+	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Summary: Summary{Followers: acc.Followers}}
+	var (
+		bp     postgres.PostScan
+		packed []byte
+		h      horizon
+	)
+	dest := []any{
+		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
+		&out.Previous.TotalPosts, &out.Previous.TotalLikes, &out.Previous.TotalComments,
+		&out.LikesTrend, &out.CommentsTrend, &out.PostsThisWeek, &out.PostsPerWeek,
+		&out.FollowersTrend, &out.EngagementRate,
+	}
+	dest = append(dest, bp.Dest()...)
+	dest = append(dest, &packed,
+		&out.TotalViews, &out.TotalReach, &out.TotalSaves, &out.TotalShares,
+		&out.Previous.TotalViews, &out.Previous.TotalReach, &out.Previous.TotalSaves, &out.Previous.TotalShares,
+		&out.ViewsTrend, &out.ReachTrend, &out.SavesTrend, &out.SharesTrend,
+		&out.InsightsCoverage, &out.EngagementRateByReach,
+		&h.prevFirst, &h.curFirst, &h.weekFirst, &h.next, &h.snapBefore, &h.snapAfter,
+	)
+	day := 24 * time.Hour
+	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, period, acc.Followers,
+		utcMidnight(prevStart).Add(day), utcMidnight(start), utcMidnight(start).Add(day), utcMidnight(now),
+		utcMidnight(weekStart).Add(day), size == 900).Scan(dest...)
+	if err != nil {
+		return Stats{}, h, fmt.Errorf("growth stats: %w", err)
+	}
+	if p := bp.Post(); p != nil {
+		best := PostOf(*p)
+		out.BestPost = &best
+	}
+	first, last := start.In(tz).Format(time.DateOnly), now.In(tz).Format(time.DateOnly)
+	if out.Daily, err = days(first, last, nil, nil, nil, nil); err != nil {
+		return Stats{}, h, err
+	}
+	z := zoneOffsets{start: start.Unix(), from: make([]int64, len(from)), offsets: offsets}
+	for i, f := range from {
+		t, err := time.Parse(time.RFC3339Nano, f)
+		if err != nil {
+			return Stats{}, h, fmt.Errorf("growth stats: zone segment: %w", err)
+		}
+		z.from[i] = t.Unix()
+	}
+	var sums windowSums
+	if err := sums.add(packed, size, z, localDay(start, tz), out.Daily); err != nil {
+		return Stats{}, h, err
+	}
+	out.MediaTypes, out.BestPostingTimes, out.TopHashtags = sums.mediaTypes(), sums.postingTimes(), sums.hashtags()
+	out.Message = Message(out.LikesTrend, int(out.TotalPosts), int(out.PostsThisWeek))
+	return out, h, nil
+}
+
+// zoneOffsets are the zone's offsets over a window, as zoneSegments gives
+// them, in Unix seconds.
+type zoneOffsets struct {
+	start   int64
+	from    []int64
+	offsets []int64
+}
+
+// at returns the offset in force at Unix second t (the window start's for
+// any t before it).
+func (z zoneOffsets) at(t int64) int64 {
+	i := len(z.from) - 1
+	for i > 0 && t < z.from[i] {
+		i--
+	}
+	return z.offsets[i]
+}
+
+// windowSums are the current window's sums that depend on the zone or
+// need more than one number per window.
+type windowSums struct {
+	media map[string]*mediaSum
+	tags  map[string]*tagSum
+	slots [7 * 24]slotSum
+}
+
+type mediaSum struct{ posts, likes, comments int64 }
+
+type tagSum struct{ posts, eng int64 }
+
+type slotSum struct{ posts, eng int64 }
+
+// add adds up the packed rows of rollupQuery: per row, the length of its
+// facts (int4), the facts, the length of its buckets (int4), the buckets
+// (see growth_ranges). daily gets each bucket's sums on its local date,
+// startDay being the local date of daily[0] in days since 1970-01-01.
+func (w *windowSums) add(packed []byte, size int64, z zoneOffsets, startDay int64, daily []Day) error {
+	w.media, w.tags = map[string]*mediaSum{}, map[string]*tagSum{}
+	r := reader{b: packed}
+	for len(r.b) > 0 && r.err == nil {
+		facts := reader{b: r.bytes(int(r.u32()))}
+		buckets := reader{b: r.bytes(int(r.u32()))}
+		for n := facts.u32(); n > 0 && facts.err == nil; n-- {
+			mt := facts.field()
+			m := w.media[string(mt)] // no copy of mt to look it up
+			if m == nil {
+				m = &mediaSum{}
+				w.media[string(mt)] = m
+			}
+			m.posts += int64(facts.u32())
+			m.likes += facts.i64()
+			m.comments += facts.i64()
+		}
+		for len(facts.b) > 0 && facts.err == nil {
+			tag := facts.field()
+			t := w.tags[string(tag)]
+			if t == nil {
+				t = &tagSum{}
+				w.tags[string(tag)] = t
+			}
+			t.posts += int64(facts.u32())
+			t.eng += facts.i64()
+		}
+		for len(buckets.b) > 0 && buckets.err == nil {
+			at := int64(buckets.u32()) * size
+			n := buckets.u32()
+			likes, comments, views, reach := buckets.i64(), buckets.i64(), buckets.i64(), buckets.i64()
+			posts := int64(n & (1<<29 - 1))
+			local := at + z.at(max(at, z.start))
+			i := local/86400 - startDay
+			if i < 0 || i >= int64(len(daily)) {
+				return fmt.Errorf("growth stats: posts on day %d of %d", i, len(daily))
+			}
+			d := &daily[i]
+			d.Posts += posts
+			d.Likes += likes
+			d.Comments += comments
+			if n&(1<<30) != 0 {
+				d.Views = addTo(d.Views, views)
+			}
+			if n&(1<<29) != 0 {
+				d.Reach = addTo(d.Reach, reach)
+			}
+			weekday, hour := (local/86400+4)%7, (local/3600)%24
+			s := &w.slots[weekday*24+hour]
+			s.posts += posts
+			s.eng += likes + comments
+		}
+		if err := cmp.Or(facts.err, buckets.err); err != nil {
+			return err
+		}
+	}
+	return r.err
+}
+
+func addTo(p *int64, v int64) *int64 {
+	if p != nil {
+		v += *p
+	}
+	return &v
+}
+
+// mediaTypes returns the media types by posts, then type in byte order.
+func (w *windowSums) mediaTypes() []MediaType {
+	out := make([]MediaType, 0, len(w.media))
+	for mt, m := range w.media {
+		out = append(out, MediaType{MediaType: mt, Posts: m.posts,
+			AvgLikes: roundRatio(m.likes, m.posts, 2), AvgComments: roundRatio(m.comments, m.posts, 2)})
+	}
+	slices.SortFunc(out, func(a, b MediaType) int {
+		return cmp.Or(cmp.Compare(b.Posts, a.Posts), cmp.Compare(a.MediaType, b.MediaType))
+	})
+	return out
+}
+
+// postingTimes returns the three slots of at least two posts with the
+// highest average engagement, then more posts, then the earlier weekday
+// and hour.
+func (w *windowSums) postingTimes() []PostingTime {
+	type slot struct {
+		i int
+		slotSum
+	}
+	var cands []slot
+	for i, s := range w.slots {
+		if s.posts >= 2 {
+			cands = append(cands, slot{i, s})
+		}
+	}
+	slices.SortFunc(cands, func(a, b slot) int {
+		return cmp.Or(cmpRatio(b.eng, b.posts, a.eng, a.posts), cmp.Compare(b.posts, a.posts), cmp.Compare(a.i, b.i))
+	})
+	out := make([]PostingTime, 0, 3)
+	for _, c := range cands[:min(3, len(cands))] {
+		out = append(out, PostingTime{Weekday: c.i / 24, Hour: c.i % 24, Posts: c.posts, AvgEngagement: roundRatio(c.eng, c.posts, 2)})
+	}
+	return out
+}
+
+// hashtags returns the five tags of at least two posts with the highest
+// average engagement, then more posts, then the tag in byte order.
+func (w *windowSums) hashtags() []Hashtag {
+	type tag struct {
+		name string
+		tagSum
+	}
+	var cands []tag
+	for name, t := range w.tags {
+		if t.posts >= 2 {
+			cands = append(cands, tag{name, *t})
+		}
+	}
+	slices.SortFunc(cands, func(a, b tag) int {
+		return cmp.Or(cmpRatio(b.eng, b.posts, a.eng, a.posts), cmp.Compare(b.posts, a.posts), cmp.Compare(a.name, b.name))
+	})
+	out := make([]Hashtag, 0, 5)
+	for _, c := range cands[:min(5, len(cands))] {
+		out = append(out, Hashtag{Tag: c.name, Posts: c.posts, AvgEngagement: roundRatio(c.eng, c.posts, 2)})
+	}
+	return out
+}
+
+// cmpRatio compares a/b with c/d exactly (b, d > 0). The statements rank
+// averages at 30 decimals, which separates any two different ratios of
+// these sizes, so the exact order is theirs.
+func cmpRatio(a, b, c, d int64) int {
+	const small = 1 << 31
+	if a > -small && a < small && c > -small && c < small && b < small && d < small {
+		return cmp.Compare(a*d, c*b)
+	}
+	x := new(big.Int).Mul(big.NewInt(a), big.NewInt(d))
+	return x.Cmp(new(big.Int).Mul(big.NewInt(c), big.NewInt(b)))
+}
+
+// roundRatio returns num/den (den > 0) rounded to places decimals half away
+// from zero, as PostgreSQL's round(numeric) rounds the quotient: the
+// quotient is computed to at least 16 significant digits first, and a
+// ratio of integers is never within that of a rounding boundary without
+// being on it, so rounding the exact ratio gives the same digits. The
+// float is the one the decimal's text would parse to.
+func roundRatio(num, den int64, places int) float64 {
+	scale := int64(math.Pow10(places))
+	if hi, lo := bits.Mul64(uint64(abs(num)), uint64(scale)*2); hi == 0 && lo < 1<<62 && den < 1<<61 {
+		// |num|·scale/den rounded: (2·|num|·scale + den) / (2·den).
+		q := (int64(lo) + den) / (2 * den)
+		if num < 0 {
+			q = -q
+		}
+		if q > -(1<<53) && q < 1<<53 {
+			return float64(q) / float64(scale)
+		}
+	}
+	r := new(big.Int).Mul(big.NewInt(num), big.NewInt(scale))
+	r.Abs(r).Lsh(r, 1).Add(r, big.NewInt(den))
+	r.Quo(r, new(big.Int).Lsh(big.NewInt(den), 1))
+	if num < 0 {
+		r.Neg(r)
+	}
+	s := r.String()
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	for len(s) <= places {
+		s = "0" + s
+	}
+	s = s[:len(s)-places] + "." + s[len(s)-places:]
+	if neg {
+		s = "-" + s
+	}
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// reader reads the packed rows; a short read sets err and returns zeros.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) bytes(n int) []byte {
+	if r.err != nil || n < 0 || n > len(r.b) {
+		if r.err == nil {
+			r.err = fmt.Errorf("growth stats: packed rows: %d bytes wanted, %d left", n, len(r.b))
+		}
+		r.b = nil
+		return nil
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out
+}
+
+func (r *reader) u32() uint32 {
+	if b := r.bytes(4); b != nil {
+		return binary.BigEndian.Uint32(b)
+	}
+	return 0
+}
+
+func (r *reader) i64() int64 {
+	if b := r.bytes(8); b != nil {
+		return int64(binary.BigEndian.Uint64(b))
+	}
+	return 0
+}
+
+// field reads a length (int4) and that many bytes.
+func (r *reader) field() []byte { return r.bytes(int(r.u32())) }
