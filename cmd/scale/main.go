@@ -1,11 +1,12 @@
 // Command scale is the scale drill of scripts/scale.sh (make scale): two
 // bin/server replicas on one PostgreSQL database and bin/fakeig as
 // Instagram, on loopback. It seeds -accounts accounts of -posts posts each
-// on the server side, makes every account's sync and the fake's posts'
-// insights due at once (time compressed), lets the real schedules and
-// workers run while a mixed dashboard load is measured, SIGKILLs one
-// replica in the middle and checks that its jobs finish on the other
-// within 30 s, each once. It prints a table and writes it to -out.
+// on the server side, spreads the accounts' syncs and insights readings
+// over their cycles as a running system has them, compressed -compress
+// times (schedule.go), lets the real schedules and workers run while a
+// mixed dashboard load is measured, SIGKILLs one replica in the middle and
+// checks that its jobs finish on the other within 30 s, each once. It
+// prints a table and writes it to -out.
 //
 // The secrets come from the environment (JWT_SECRET, TOKEN_ENCRYPTION_KEY,
 // METRICS_TOKEN). Every wait is bounded; the whole run by -limit.
@@ -51,6 +52,9 @@ type options struct {
 	clients, maxRequests int
 	think                time.Duration
 	limit                time.Duration
+	compress             float64
+	workers              int
+	bulk, seedOnly       bool
 }
 
 func main() {
@@ -72,10 +76,21 @@ func main() {
 	flag.DurationVar(&o.work, "work", 4*time.Minute, "background work measured, from the first job")
 	flag.DurationVar(&o.killAfter, "kill-after", 90*time.Second, "when replica A is SIGKILLed, from the first job")
 	flag.IntVar(&o.clients, "clients", 8, "concurrent dashboard clients")
-	flag.IntVar(&o.maxRequests, "max-requests", 100000, "requests per load phase at most")
+	flag.IntVar(&o.maxRequests, "max-requests", 400000, "requests per load phase at most")
 	flag.DurationVar(&o.think, "think", 10*time.Millisecond, "each dashboard client's pause between requests")
 	flag.DurationVar(&o.limit, "limit", 12*time.Minute, "the whole run at most")
+	flag.Float64Var(&o.compress, "compress", 0, "time compression: a 6-hour cycle runs in 6h/compress (0: autoCompress)")
+	flag.IntVar(&o.workers, "workers", 8, "JOB_WORKERS of each replica")
+	flag.BoolVar(&o.bulk, "bulk", true, "build the posts' derived tables set-based rather than by the insert triggers")
+	flag.BoolVar(&o.seedOnly, "seed-only", false, "seed, check, report the seed and stop")
 	flag.Parse()
+	if o.compress == 0 {
+		o.compress = autoCompress(o.accounts)
+	}
+	if o.compress < 1 || o.compress > 360 {
+		fmt.Fprintln(os.Stderr, "scale: -compress must be from 1 to 360")
+		os.Exit(2)
+	}
 	if o.adminURL == "" {
 		fmt.Fprintln(os.Stderr, "scale: -admin-url is required")
 		os.Exit(2)
@@ -181,7 +196,7 @@ func (d *drill) serverEnv(port int) []string {
 		"PUBLIC_URL=http://127.0.0.1:" + strconv.Itoa(port), "FRONTEND_URL=http://127.0.0.1:" + strconv.Itoa(port),
 		"TRUSTED_PROXIES=127.0.0.1", "LOG_LEVEL=warn",
 		// Retries come after 1 s instead of 30 s: time compressed.
-		"JOB_BACKOFF=1s",
+		"JOB_BACKOFF=1s", "JOB_WORKERS=" + strconv.Itoa(d.o.workers),
 		"INSTAGRAM_CLIENT_ID=fakeig-client", "INSTAGRAM_CLIENT_SECRET=fakeig-secret",
 		"INSTAGRAM_REDIRECT_URI=http://127.0.0.1:" + strconv.Itoa(port) + "/auth/instagram/callback",
 		"INSTAGRAM_AUTH_URL=" + fake + "/oauth/authorize", "INSTAGRAM_API_URL=" + fake, "INSTAGRAM_GRAPH_URL=" + fake,
@@ -197,7 +212,9 @@ func (d *drill) startServer(ctx context.Context, i int) error {
 	if err != nil {
 		return err
 	}
+	d.mu.Lock()
 	d.servers[i] = p
+	d.mu.Unlock()
 	err = wait(ctx, 30*time.Second, func() bool {
 		resp, err := http.Get(d.base(i) + "/health")
 		if err != nil {
@@ -256,8 +273,36 @@ func say(format string, args ...any) {
 	fmt.Printf("%s  %s\n", time.Now().UTC().Format("15:04:05"), fmt.Sprintf(format, args...))
 }
 
-// schedules are the periodic tasks the drill holds back, then makes due.
+// autoCompress is the compression two replicas of 8 workers kept up with
+// on the 2-core machine of docs/performance.md: about 250 jobs a minute,
+// where each account brings some 7.3 jobs per 6-hour cycle (a sync, six
+// post insights jobs, a third of an account insights job), so 12,500/N
+// (×1.25 for 10,000 accounts, ×12.5 for 1,000), and never slower than
+// real time.
+func autoCompress(accounts int) float64 {
+	return min(max(12500/float64(max(accounts, 1)), 1), 360)
+}
+
+// schedules are the periodic tasks the drill holds back, then runs on its
+// compressed clock.
 var schedules = []string{"sync_accounts", "refresh_tokens", "account_insights", "read_insights"}
+
+// fakeRate is the fake's budget per account, its window compressed.
+func (o options) fakeRate() (string, error) {
+	n, w, ok := strings.Cut(o.rateLimit, "/")
+	if !ok {
+		return "", fmt.Errorf("-rate-limit %q: want calls/window", o.rateLimit)
+	}
+	switch w {
+	case "s", "m", "h":
+		w = "1" + w
+	}
+	win, err := time.ParseDuration(w)
+	if err != nil {
+		return "", fmt.Errorf("-rate-limit %q: %w", o.rateLimit, err)
+	}
+	return n + "/" + cycle(win, o.compress).Round(time.Millisecond).String(), nil
+}
 
 func (d *drill) run(ctx context.Context) error {
 	o := d.o
@@ -273,9 +318,12 @@ func (d *drill) run(ctx context.Context) error {
 	tokensPath := filepath.Join(o.logDir, "fakeig-tokens")
 	os.Remove(tokensPath) //nolint:errcheck
 	fakeStart := time.Now()
-	var err error
+	rate, err := o.fakeRate()
+	if err != nil {
+		return err
+	}
 	d.fake, err = start(o.fakeigBin, []string{"-port", strconv.Itoa(o.fakePort), "-accounts", strconv.Itoa(o.accounts),
-		"-account-posts", strconv.Itoa(o.fakePosts), "-tokens", tokensPath, "-latency", o.latency, "-rate-limit", o.rateLimit,
+		"-account-posts", strconv.Itoa(o.fakePosts), "-tokens", tokensPath, "-latency", o.latency, "-rate-limit", rate,
 		"-posts", "100"}, []string{"PATH=" + os.Getenv("PATH")}, filepath.Join(o.logDir, "fakeig.log"))
 	if err != nil {
 		return err
@@ -289,7 +337,7 @@ func (d *drill) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sd, err := seed(ctx, d.db, key, tokensPath, o.accounts, o.posts, o.fakePosts, func(s string) { say("%s", s) })
+	sd, err := seed(ctx, d.db, key, tokensPath, o.accounts, o.posts, o.fakePosts, o.bulk, func(s string) { say("%s", s) })
 	if err != nil {
 		return err
 	}
@@ -298,6 +346,11 @@ func (d *drill) run(ctx context.Context) error {
 		return err
 	}
 	say("seeded in %.0f s; database %d MiB", sd.total.Seconds(), sizeSeeded>>20)
+	if o.seedOnly {
+		text := (&report{o: d.o, seed: sd, sizeSeeded: sizeSeeded}).seedString()
+		fmt.Println(text)
+		return os.WriteFile(o.out, []byte(text), 0o644)
+	}
 	// A slow seed shortens the window rather than overrunning the limit:
 	// the idle phase, the wait for the scheduler and some slack come first.
 	if dl, ok := ctx.Deadline(); ok {
@@ -365,10 +418,10 @@ func (d *drill) busy(ctx context.Context, r *report, tokens []string) error {
 			for i := range r.rssPeak {
 				d.mu.Lock()
 				alive := d.alive[i]
-				d.mu.Unlock()
 				if alive {
-					r.rssPeak[i] = max(r.rssPeak[i], rssKiB(r.pids[i]))
+					r.rssPeak[i] = max(r.rssPeak[i], rssKiB(d.servers[i].cmd.Process.Pid))
 				}
+				d.mu.Unlock()
 			}
 			select {
 			case <-sctx.Done():
@@ -376,24 +429,18 @@ func (d *drill) busy(ctx context.Context, r *report, tokens []string) error {
 			}
 		}
 	}()
-	if _, err := d.db.ExecContext(ctx, `UPDATE schedules SET next_run_at = now() WHERE name = ANY($1)`, pqArray(schedules)); err != nil {
+	armed, err := arm(ctx, d.db, o.compress)
+	if err != nil {
 		scancel()
 		wg.Wait()
 		return err
 	}
-	say("schedules due; waiting for the first job (the scheduler looks every minute)")
-	var t0 time.Time
-	err := wait(ctx, 75*time.Second, func() bool {
-		var first sql.NullTime
-		d.db.QueryRowContext(ctx, `SELECT min(created_at) FROM jobs WHERE kind <> 'send_mail'`).Scan(&first) //nolint:errcheck
-		t0 = first.Time
-		return first.Valid
-	})
-	if err != nil {
-		scancel()
-		wg.Wait()
-		return fmt.Errorf("no job was enqueued: %w", err)
-	}
+	r.armed = armed
+	t0 := time.Now()
+	wg.Add(1)
+	go func() { defer wg.Done(); clock(sctx, d.db, o.compress) }()
+	say("armed in %.1f s: a 6-hour cycle in %s (×%g); schedules on the compressed clock", armed.Seconds(),
+		cycle(6*time.Hour, o.compress).Round(time.Second), o.compress)
 	r.t0 = t0
 	var load loadResult
 	lctx, lcancel := context.WithCancel(ctx)
@@ -412,6 +459,15 @@ func (d *drill) busy(ctx context.Context, r *report, tokens []string) error {
 		wg.Wait()
 		return err
 	}
+	// As an orchestrator would, start A again once its jobs are B's.
+	if err := d.startServer(ctx, 0); err != nil {
+		lcancel()
+		scancel()
+		wg.Wait()
+		return err
+	}
+	r.restartedAt = time.Now()
+	say("replica A restarted (pid %d)", d.servers[0].cmd.Process.Pid)
 	select {
 	case <-ctx.Done():
 	case <-time.After(time.Until(t0.Add(o.work))):
@@ -423,8 +479,13 @@ func (d *drill) busy(ctx context.Context, r *report, tokens []string) error {
 	r.busy, r.lags = load, lags
 	r.claimDelays = log.delays()
 	r.sameAttempt, r.moved = log.doubled(r.pids[0])
-	d.servers[1].stop(syscall.SIGTERM)
-	d.servers[1] = nil
+	for i := range d.servers {
+		d.mu.Lock()
+		d.alive[i] = false
+		d.mu.Unlock()
+		d.servers[i].stop(syscall.SIGTERM)
+		d.servers[i] = nil
+	}
 	if err := r.collect(ctx, d.db, log); err != nil {
 		return err
 	}
@@ -436,32 +497,61 @@ func (d *drill) busy(ctx context.Context, r *report, tokens []string) error {
 	return r.verdict()
 }
 
-// kill SIGKILLs replica A and follows the jobs it held until each is
-// taken over by B and finished, for at most 60 s.
+// kill SIGKILLs replica A as soon as it holds a running job (until a
+// minute before the window ends: with capacity to spare the jobs come in
+// bursts at the schedules' compressed looks, minutes apart when F is small)
+// and follows the jobs it held until each is taken over by B and
+// finished, for at most 60 s.
 func (d *drill) kill(ctx context.Context, r *report, log *runLog) error {
 	mark := "%-" + strconv.Itoa(r.pids[0]) + "-%"
-	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, attempts FROM jobs WHERE state = 'running' AND locked_by LIKE $1`, mark)
+	held := func() ([]killedJob, error) {
+		rows, err := d.db.QueryContext(ctx, `SELECT id, kind, attempts FROM jobs WHERE state = 'running' AND locked_by LIKE $1`, mark)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []killedJob
+		for rows.Next() {
+			var k killedJob
+			if err := rows.Scan(&k.id, &k.kind, &k.attemptsAtKill); err != nil {
+				return nil, err
+			}
+			out = append(out, k)
+		}
+		return out, rows.Err()
+	}
+	var err error
+	waitErr := wait(ctx, max(time.Until(r.t0.Add(d.o.work-time.Minute)), time.Second), func() bool {
+		r.killed, err = held()
+		return err != nil || len(r.killed) > 0
+	})
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var k killedJob
-		if err := rows.Scan(&k.id, &k.kind, &k.attemptsAtKill); err != nil {
-			rows.Close()
-			return err
-		}
-		r.killed = append(r.killed, k)
-	}
-	rows.Close()
 	d.mu.Lock()
 	d.alive[0] = false
 	d.mu.Unlock()
 	d.servers[0].stop(syscall.SIGKILL)
-	d.servers[0] = nil
 	r.killedAt = time.Now()
+	if waitErr != nil || len(r.killed) == 0 {
+		return errors.New("replica A held no running job until a minute before the window's end")
+	}
+	// A job finished by A between the look and the kill was not A's to lose.
+	kept := r.killed[:0]
+	for _, k := range r.killed {
+		var fin sql.NullTime
+		if err := d.db.QueryRowContext(ctx, `SELECT finished_at FROM jobs WHERE id = $1`, k.id).Scan(&fin); err != nil {
+			return err
+		}
+		if fin.Valid && fin.Time.Before(r.killedAt) {
+			continue
+		}
+		kept = append(kept, k)
+	}
+	r.killed = kept
 	say("replica A (pid %d) SIGKILLed holding %d running job(s)", r.pids[0], len(r.killed))
 	if len(r.killed) == 0 {
-		return errors.New("replica A held no running job when killed")
+		return errors.New("the jobs replica A held finished before the kill")
 	}
 	pending := len(r.killed)
 	err = wait(ctx, 60*time.Second, func() bool {

@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // killedJob is a job replica A held when it was killed.
@@ -28,6 +26,7 @@ type killedJob struct {
 // kindCount is what one job kind did in the window.
 type kindCount struct {
 	kind                    string
+	enqueued                int // created in the window
 	done, failed, left      int
 	retried                 int // done after more than one attempt, outside the kill
 	retriedWithError        int
@@ -54,9 +53,9 @@ type report struct {
 	readings              int
 	readingsTwice         int
 	load                  string
+	armed                 time.Duration
+	restartedAt           time.Time
 }
-
-func pqArray(s []string) any { return pq.Array(s) }
 
 // collect reads the outcome from the jobs and posts tables.
 func (r *report) collect(ctx context.Context, db *sql.DB, log *runLog) error {
@@ -67,7 +66,7 @@ func (r *report) collect(ctx context.Context, db *sql.DB, log *runLog) error {
 	for _, k := range r.killed {
 		killed[k.id] = true
 	}
-	rows, err := db.QueryContext(ctx, `SELECT id, kind, state, attempts, COALESCE(last_error, ''), finished_at FROM jobs WHERE kind <> 'send_mail'`)
+	rows, err := db.QueryContext(ctx, `SELECT id, kind, state, attempts, COALESCE(last_error, ''), created_at, finished_at FROM jobs WHERE kind <> 'send_mail'`)
 	if err != nil {
 		return err
 	}
@@ -77,7 +76,8 @@ func (r *report) collect(ctx context.Context, db *sql.DB, log *runLog) error {
 		var id, kind, state, lastErr string
 		var attempts int
 		var fin sql.NullTime
-		if err := rows.Scan(&id, &kind, &state, &attempts, &lastErr, &fin); err != nil {
+		var created time.Time
+		if err := rows.Scan(&id, &kind, &state, &attempts, &lastErr, &created, &fin); err != nil {
 			rows.Close()
 			return err
 		}
@@ -87,6 +87,9 @@ func (r *report) collect(ctx context.Context, db *sql.DB, log *runLog) error {
 			byKind[kind] = k
 		}
 		k.attemptsMax = max(k.attemptsMax, attempts)
+		if !created.Before(r.t0) && !created.After(r.tEnd) {
+			k.enqueued++
+		}
 		inWindow := fin.Valid && !fin.Time.Before(r.t0) && !fin.Time.After(r.tEnd)
 		switch {
 		case state == "done" && inWindow:
@@ -192,36 +195,45 @@ func (r *report) String() string {
 	minutes := r.tEnd.Sub(r.t0).Minutes()
 	p("## Scale drill (`make scale`)")
 	p("")
-	p("%d accounts × %d posts on one PostgreSQL, two replicas (2 workers each), fakeig with %s latency and %s per account (%d posts each); "+
-		"every sync and the fake's posts' insights due at once, so one 6-hour sync cycle is compressed into the %.1f-minute window (×%.0f); "+
+	p("%d accounts × %d posts on one PostgreSQL, two replicas (JOB_WORKERS=%d each), fakeig with %s latency and %s per account "+
+		"(%d posts each), its window compressed like the schedules; time compressed ×%g: each account's sync, post insights "+
+		"(%d jobs of %d posts) and account insights come due at its own phase of a %s cycle (6 h real; account insights "+
+		"%s for 20 h), the schedules look every period/%g (at most once a minute); window %.1f min from the arming; "+
 		"JOB_BACKOFF=1s (×30); %d dashboard clients pausing %s between requests. Machine: %d cores, load average %s at the end.",
-		o.accounts, o.posts, o.latency, o.rateLimit, o.fakePosts, minutes, 360/minutes, o.clients, o.think, runtime.NumCPU(), r.load)
+		o.accounts, o.posts, o.workers, o.latency, o.rateLimit, o.fakePosts, o.compress, readingsPerCycle, o.fakePosts/readingsPerCycle,
+		cycle(6*time.Hour, o.compress).Round(time.Second), cycle(20*time.Hour, o.compress).Round(time.Second), o.compress,
+		minutes, o.clients, o.think, runtime.NumCPU(), r.load)
 	p("")
 	p("| figure | value |")
 	p("|---|---|")
-	p("| seed | %.0f s (%s) |", r.seed.total.Seconds(), seedSteps(r.seed))
+	p("| seed | %.0f s (%s); %s |", r.seed.total.Seconds(), seedSteps(r.seed), r.seed.check)
+	p("| arming (due times spread over the cycle) | %.1f s |", r.armed.Seconds())
 	p("| PostgreSQL size | %d MiB seeded, %d MiB after: %.1f KiB per account (%.2f KiB per post) |",
 		r.sizeSeeded>>20, r.sizeAfter>>20, float64(r.sizeAfter)/1024/float64(o.accounts), float64(r.sizeAfter)/1024/float64(o.accounts*o.posts))
 	for _, k := range r.kinds {
-		p("| %s | %d done (%.1f/min; %d in one attempt, %d after retries), %d failed, %d left queued or running |",
-			k.kind, k.done, k.perMinute, k.doneAttempts1, k.doneMore, k.failed, k.left)
+		p("| %s | %d enqueued in the window, %d done (%.1f/min; %d in one attempt, %d after retries), %d failed, %d left queued or running |",
+			k.kind, k.enqueued, k.done, k.perMinute, k.doneAttempts1, k.doneMore, k.failed, k.left)
 	}
 	p("| post insights readings | %d (%.0f/min), %d post(s) read twice |", r.readings, float64(r.readings)/minutes, r.readingsTwice)
 	sort.Float64s(r.lags)
-	p("| queue lag (job_queue_oldest_due_seconds, %d samples) | p50 %.0f s, p99 %.0f s |", len(r.lags), quantile(r.lags, 0.5), quantile(r.lags, 0.99))
+	p("| queue lag (job_queue_oldest_due_seconds, %d samples) | p50 %.0f s, p99 %.0f s (target p99 ≤ 60 s) |", len(r.lags), quantile(r.lags, 0.5), quantile(r.lags, 0.99))
 	p("| claim delay (first seen running − run_at, %d jobs) | p50 %s, p99 %s |", len(r.claimDelays),
 		r.claimDelays50(), percentile(r.claimDelays, 0.99).Round(time.Second))
 	ia, ba := r.idle.all(), r.busy.all()
 	p("| dashboard API, idle | %d requests: p50 %s, p99 %s (%s) |", len(ia), ms(percentile(ia, 0.5)), ms(percentile(ia, 0.99)), statuses(r.idle))
 	p("| dashboard API, during the work | %d requests: p50 %s, p99 %s (%s) |", len(ba), ms(percentile(ba, 0.5)), ms(percentile(ba, 0.99)), statuses(r.busy))
+	if ip := percentile(ia, 0.99); ip > 0 {
+		p("| dashboard p99 during the work ÷ idle | %.2f (target ≤ 2) |", float64(percentile(ba, 0.99))/float64(ip))
+	}
 	for _, route := range dashboardRoutes {
 		il, bl := r.idle.lat[route], r.busy.lat[route]
 		p("| %s idle / busy | p50 %s / %s, p99 %s / %s |", route, ms(percentile(il, 0.5)), ms(percentile(bl, 0.5)), ms(percentile(il, 0.99)), ms(percentile(bl, 0.99)))
 	}
-	for i, name := range []string{"A", "B"} {
+	for i, name := range []string{"A (peak over its two processes)", "B"} {
 		p("| replica %s memory (VmRSS) | %.0f MiB idle, %.0f MiB peak |", name, float64(r.rssIdle[i])/1024, float64(r.rssPeak[i])/1024)
 	}
-	p("| replica A SIGKILLed | %.0f s after the first job, holding %d running job(s) |", r.killedAt.Sub(r.t0).Seconds(), len(r.killed))
+	p("| replica A SIGKILLed | %.0f s after the arming, holding %d running job(s); started again %.0f s after the kill |",
+		r.killedAt.Sub(r.t0).Seconds(), len(r.killed), r.restartedAt.Sub(r.killedAt).Seconds())
 	for _, k := range r.killed {
 		took := "not taken over"
 		if !k.takenOver.IsZero() {
@@ -258,7 +270,11 @@ func quantile(sorted []float64, q float64) float64 {
 func seedSteps(s seedResult) string {
 	parts := make([]string, 0, len(s.steps))
 	for _, st := range s.steps {
-		parts = append(parts, fmt.Sprintf("%s %d rows %.0f s", st.name, st.rows, st.took.Seconds()))
+		if st.rows == 0 {
+			parts = append(parts, fmt.Sprintf("%s %.1f s", st.name, st.took.Seconds()))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %d rows %.1f s", st.name, st.rows, st.took.Seconds()))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -277,4 +293,16 @@ func statuses(l loadResult) string {
 		parts = append(parts, fmt.Sprintf("connection errors×%d", l.neterr))
 	}
 	return strings.Join(parts, " ")
+}
+
+// seedString is the report of a -seed-only run.
+func (r *report) seedString() string {
+	var b strings.Builder
+	mode := "session_replication_role = replica, derived tables built set-based per batch"
+	if !r.seed.bulk {
+		mode = "every insert trigger on (but insights-due)"
+	}
+	fmt.Fprintf(&b, "seed of %d accounts × %d posts (%s; unknown insert triggers that fired: %s): %.0f s (%s); %s; %d MiB\n",
+		r.o.accounts, r.o.posts, mode, strings.Join(r.seed.enabled, ", "), r.seed.total.Seconds(), seedSteps(r.seed), r.seed.check, r.sizeSeeded>>20)
+	return b.String()
 }

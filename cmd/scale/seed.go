@@ -31,11 +31,11 @@ const (
 INSERT INTO users (email, password)
 SELECT 'scale-' || g || '@example.com', $1 FROM generate_series(1, $2) g`
 
-	// Every account was last synced seven hours ago: due for the 6-hourly
-	// sync as soon as the schedule runs.
+	// Every account was synced just now; arm (schedule.go) spreads the
+	// last syncs over the cycle when the work starts.
 	seedAccounts = `
 INSERT INTO instagram_accounts (user_id, ig_user_id, username, access_token, token_expires_at, followers, last_synced_at)
-SELECT u.id, t.ig, 'scale_' || t.n, t.sealed, now() + interval '50 days', 500 + t.n % 5000, now() - interval '7 hours'
+SELECT u.id, t.ig, 'scale_' || t.n, t.sealed, now() + interval '50 days', 500 + t.n % 5000, now()
 FROM unnest($1::int[], $2::text[], $3::text[]) AS t(n, ig, sealed)
 JOIN users u ON u.email = 'scale-' || t.n || '@example.com'`
 
@@ -61,13 +61,14 @@ FROM instagram_accounts a CROSS JOIN generate_series(1, $1) g
 WHERE a.username LIKE 'scale\_%' AND substring(a.username from 7)::int BETWEEN $2 AND $3
 ORDER BY a.id, g DESC`
 
-	// Only the posts the fake knows are due for an insights reading (all
-	// of them at once: time compressed); the rest were read already.
+	// The posts the fake knows (the newest $1 of each account) get a row
+	// for their next insights reading, with no time yet: arm sets it.
 	seedDue = `
 INSERT INTO instagram_post_insights_due (post_id, account_id, due_at)
-SELECT p.id, p.account_id, now() - interval '1 minute'
-FROM instagram_posts p
-WHERE p.ig_post_id LIKE '18%' AND substring(p.ig_post_id from 9)::int <= $1`
+SELECT p.id, p.account_id, NULL
+FROM instagram_accounts a CROSS JOIN generate_series(1, $1) g
+JOIN instagram_posts p ON p.account_id = a.id AND p.ig_post_id = '18' || right(a.ig_user_id, 6) || lpad(g::text, 9, '0')
+WHERE a.username LIKE 'scale\_%'`
 
 	seedSnapshots = `
 INSERT INTO follower_snapshots (account_id, taken_on, followers)
@@ -80,6 +81,12 @@ WHERE a.username LIKE 'scale\_%'`
 type seedResult struct {
 	steps []seedStep
 	total time.Duration
+	// bulk: the derived tables were built set-based; enabled are the
+	// insert triggers of instagram_posts that ran anyway (unknown to
+	// derived.go, or all of them without bulk).
+	bulk    bool
+	enabled []string
+	check   string // the consistency check's outcome
 }
 
 type seedStep struct {
@@ -108,10 +115,11 @@ func readTokens(path string) ([]string, []string, error) {
 }
 
 // seed creates n users, each with an account (its token sealed with the
-// server's key) of posts posts, follower snapshots for 120 days, and the
-// fake's posts due for insights. The insert trigger of the due table is
-// off while the posts go in: the seeded posts were read already.
-func seed(ctx context.Context, db *sql.DB, key []byte, tokensPath string, n, posts, fakePosts int, progress func(string)) (seedResult, error) {
+// server's key) of posts posts, follower snapshots for 120 days, and a
+// due row for each of the fake's posts (its time set by arm). bulk builds
+// the posts' derived tables set-based (derived.go) rather than by the
+// insert triggers.
+func seed(ctx context.Context, db *sql.DB, key []byte, tokensPath string, n, posts, fakePosts int, bulk bool, progress func(string)) (seedResult, error) {
 	var res seedResult
 	start := time.Now()
 	step := func(name string, q string, args ...any) error {
@@ -154,26 +162,7 @@ func seed(ctx context.Context, db *sql.DB, key []byte, tokensPath string, n, pos
 	if err := step("accounts", seedAccounts, pq.Array(nums), pq.Array(ids[:n]), pq.Array(sealed)); err != nil {
 		return res, err
 	}
-	if _, err := db.ExecContext(ctx, `ALTER TABLE instagram_posts DISABLE TRIGGER instagram_posts_insights_due_inserted`); err != nil {
-		return res, err
-	}
-	t := time.Now()
-	var rows int64
-	const batch = 250
-	for lo := 1; lo <= n; lo += batch {
-		hi := min(lo+batch-1, n)
-		r, err := db.ExecContext(ctx, seedPosts, posts, lo, hi)
-		if err != nil {
-			return res, fmt.Errorf("seed posts %d-%d: %w", lo, hi, err)
-		}
-		k, _ := r.RowsAffected()
-		rows += k
-		if hi%(batch*8) == 0 || hi == n {
-			progress(fmt.Sprintf("seed posts: %d accounts, %d posts, %.0f s", hi, rows, time.Since(t).Seconds()))
-		}
-	}
-	res.steps = append(res.steps, seedStep{name: "posts (and their hashtag rows)", rows: rows, took: time.Since(t)})
-	if _, err := db.ExecContext(ctx, `ALTER TABLE instagram_posts ENABLE TRIGGER instagram_posts_insights_due_inserted`); err != nil {
+	if err := seedAllPosts(ctx, db, &res, n, posts, bulk, progress); err != nil {
 		return res, err
 	}
 	if err := step("insights due", seedDue, fakePosts); err != nil {

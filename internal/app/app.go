@@ -54,8 +54,8 @@ type Options struct {
 	Limits *httpapi.Limits
 	// LimiterStore defaults to an in-memory store.
 	LimiterStore limiter.Store
-	// Pool tunes the worker pool; Lease and BaseBackoff default to the
-	// configuration's JOB_LEASE and JOB_BACKOFF.
+	// Pool tunes the worker pool; Lease, BaseBackoff and Workers default
+	// to the configuration's JOB_LEASE, JOB_BACKOFF and JOB_WORKERS.
 	Pool worker.Options
 	// Instagram tunes the Instagram client.
 	Instagram InstagramOptions
@@ -212,6 +212,9 @@ func New(cfg *config.Config, db *sql.DB, logger *slog.Logger, o Options) (*App, 
 	}
 	if poolOpts.BaseBackoff == 0 {
 		poolOpts.BaseBackoff = cfg.JobBackoff
+	}
+	if poolOpts.Workers == 0 {
+		poolOpts.Workers = cfg.JobWorkers
 	}
 	poolOpts.Wake = wake
 	digests := newDigests(cfg, db, jobs, posts, mails, reports, logger, wake, now)

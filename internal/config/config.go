@@ -26,6 +26,10 @@ const (
 	EnvTest        = "test"
 )
 
+// MaxJobWorkers bounds JOB_WORKERS: each worker may hold one of a
+// replica's 25 database connections, and a heartbeat another.
+const MaxJobWorkers = 16
+
 // Config is the whole configuration of the server.
 type Config struct {
 	Port               int
@@ -52,6 +56,11 @@ type Config struct {
 	// defaults (20 s, renewed while the job runs, and 30 s). Meant for tests
 	// and fault drills.
 	JobLease, JobBackoff time.Duration
+	// JobWorkers is how many jobs each replica runs at once (JOB_WORKERS,
+	// 1 to MaxJobWorkers; zero keeps the pool's default of 2). Jobs mostly wait on
+	// Instagram, so more workers sync more accounts a minute; each holds
+	// one database connection while it runs.
+	JobWorkers int
 	// SMTPURL is the mail server (SMTP_URL: smtp://user:pass@host:port,
 	// STARTTLS when offered, or smtps://… for implicit TLS); empty: mail
 	// features are unavailable.
@@ -209,6 +218,14 @@ func Load(getenv func(string) string) (*Config, error) {
 			}
 			*d.dst = v
 		}
+	}
+
+	if raw := get("JOB_WORKERS", ""); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > MaxJobWorkers {
+			bad("JOB_WORKERS must be a number from 1 to %d", MaxJobWorkers)
+		}
+		c.JobWorkers = n
 	}
 
 	c.SMTPURL = get("SMTP_URL", "")

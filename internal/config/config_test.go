@@ -101,11 +101,24 @@ func TestLoad(t *testing.T) {
 		if got, want := c.StatsCacheSize, 4096; got != want {
 			t.Errorf("StatsCacheSize = %d, want %d", got, want)
 		}
+		if got, want := c.JobWorkers, 0; got != want {
+			t.Errorf("JobWorkers = %d, want %d (the pool's default)", got, want)
+		}
 		if c.SMTPURL != "" {
 			t.Errorf("SMTPURL = %q, want none", c.SMTPURL)
 		}
 		if got, want := c.MailFrom, "Creator Growth Tool <no-reply@localhost>"; got != want {
 			t.Errorf("MailFrom = %q, want %q", got, want)
+		}
+	})
+
+	t.Run("JobWorkers", func(t *testing.T) {
+		c, err := config.Load(getenv(with(development, "JOB_WORKERS", "12")))
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		if got, want := c.JobWorkers, 12; got != want {
+			t.Errorf("JobWorkers = %d, want %d", got, want)
 		}
 	})
 
@@ -234,6 +247,9 @@ func TestLoad(t *testing.T) {
 		{"ErrMaxPosts", with(development, "INSTAGRAM_MAX_POSTS", "10001"), []string{"INSTAGRAM_MAX_POSTS"}},
 		{"ErrStatsCacheSizeNegative", with(development, "STATS_CACHE_SIZE", "-1"), []string{"STATS_CACHE_SIZE"}},
 		{"ErrStatsCacheSizeText", with(development, "STATS_CACHE_SIZE", "lots"), []string{"STATS_CACHE_SIZE"}},
+		{"ErrJobWorkersZero", with(development, "JOB_WORKERS", "0"), []string{"JOB_WORKERS"}},
+		{"ErrJobWorkersTooMany", with(development, "JOB_WORKERS", "17"), []string{"JOB_WORKERS"}},
+		{"ErrJobWorkersText", with(development, "JOB_WORKERS", "many"), []string{"JOB_WORKERS"}},
 		{"ErrSMTPURLScheme", with(development, "SMTP_URL", "http://mailer:hunter22@smtp.example.com"), []string{"SMTP_URL"}},
 		{"ErrSMTPURLNoHost", with(development, "SMTP_URL", "smtp://mailer:hunter22@:25"), []string{"SMTP_URL"}},
 		{"ErrSMTPURLPort", with(development, "SMTP_URL", "smtp://mailer:hunter22@smtp.example.com:70000"), []string{"SMTP_URL"}},

@@ -21,6 +21,11 @@ import (
 const (
 	// SyncEvery is how often every active account is synced.
 	SyncEvery = 6 * time.Hour
+	// SyncCheckEvery is how often the schedule looks for accounts due:
+	// each account is synced SyncEvery after its own last sync (within
+	// this), not all of them at one tick every SyncEvery, which would
+	// leave an account synced late in a burst for two cycles.
+	SyncCheckEvery = 10 * time.Minute
 	// RefreshEvery is how often tokens near expiry are refreshed.
 	RefreshEvery = 12 * time.Hour
 	// RefreshWindow: tokens expiring within it are refreshed.
@@ -154,7 +159,7 @@ func (s *Service) Handlers() map[string]worker.Handler {
 // due insights.
 func (s *Service) Schedules() []worker.Schedule {
 	out := []worker.Schedule{
-		{Name: "sync_accounts", Every: SyncEvery, Run: s.enqueueDueSyncs},
+		{Name: "sync_accounts", Every: SyncCheckEvery, Run: s.enqueueDueSyncs},
 		{Name: "refresh_tokens", Every: RefreshEvery, Run: s.enqueueDueRefreshes},
 		{Name: "account_insights", Every: AccountInsightsEvery, Run: s.enqueueDueAccountInsights},
 	}
@@ -350,7 +355,7 @@ func (s *Service) Status(ctx context.Context, acc postgres.Account) (SyncStatus,
 }
 
 func (s *Service) enqueueDueSyncs(ctx context.Context) error {
-	ids, err := s.accounts.DueForSync(ctx, SyncEvery-10*time.Minute)
+	ids, err := s.accounts.DueForSync(ctx, SyncEvery-SyncCheckEvery)
 	if err != nil {
 		return err
 	}
