@@ -58,17 +58,7 @@ func utcMidnight(t time.Time) time.Time {
 // rollupStatement returns the prepared rollupQuery, preparing it on first
 // use.
 func (s *Service) rollupStatement(ctx context.Context) (*sql.Stmt, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.rollupStmt != nil {
-		return s.rollupStmt, nil
-	}
-	st, err := s.db.PrepareContext(ctx, rollupQuery)
-	if err != nil {
-		return nil, fmt.Errorf("prepare growth stats: %w", err)
-	}
-	s.rollupStmt = st
-	return st, nil
+	return s.prepared(ctx, &s.rollupStmt, rollupQuery)
 }
 
 // computeRollup computes the report with rollupQuery, in buckets of size

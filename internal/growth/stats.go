@@ -245,16 +245,22 @@ func (s *Service) CacheCounts() (hits, misses uint64) { return s.hits.Load(), s.
 // statement returns the prepared report statement, preparing it on first
 // use; a failed preparation is retried by the next call.
 func (s *Service) statement(ctx context.Context) (*sql.Stmt, error) {
+	return s.prepared(ctx, &s.stmt, statsQuery)
+}
+
+// prepared returns *slot, preparing query into it on first use; a failed
+// preparation is retried by the next call.
+func (s *Service) prepared(ctx context.Context, slot **sql.Stmt, query string) (*sql.Stmt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stmt != nil {
-		return s.stmt, nil
+	if *slot != nil {
+		return *slot, nil
 	}
-	st, err := s.db.PrepareContext(ctx, statsQuery)
+	st, err := s.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("prepare growth stats: %w", err)
 	}
-	s.stmt = st
+	*slot = st
 	return st, nil
 }
 
