@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,12 +30,21 @@ import (
 	"creatorgrowth/web"
 )
 
+// gcPercent is the collector's GOGC unless the environment sets one. The
+// server's live heap is small (2–3 MB idle) and every request allocates,
+// so at Go's default of 100 it collected some 30 times a second under
+// load; 200 halves that for a heap goal of three times the live heap.
+const gcPercent = 200
+
 func main() {
 	// .env fills in what the environment leaves unset; it never overrides.
 	_ = godotenv.Load()
 	if len(os.Args) > 1 && os.Args[1] == "-healthcheck" {
 		// For container HEALTHCHECKs in images without curl.
 		os.Exit(healthcheck(os.Getenv("PORT")))
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

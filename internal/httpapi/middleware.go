@@ -139,14 +139,17 @@ func recoverer(logger *slog.Logger) gin.HandlerFunc {
 // apiCSP is the policy of JSON responses: nothing may load from them.
 const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 
-// securityHeaders sets headers every response carries.
+// securityHeaders sets the headers every response carries: those of
+// OWASP's REST security set (nosniff, no framing, a policy that loads
+// nothing, HSTS in production) and a referrer policy. Headers that govern
+// a browsing context (documentHeaders) are set by the handlers that
+// answer HTML. Every API answer then has at most eight header entries,
+// which keeps net/http's header map in its first group.
 func securityHeaders(production bool) gin.HandlerFunc {
 	pairs := []string{
 		"X-Content-Type-Options", "nosniff",
 		"X-Frame-Options", "DENY",
 		"Referrer-Policy", "strict-origin-when-cross-origin",
-		"Cross-Origin-Opener-Policy", "same-origin",
-		"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()",
 		"Content-Security-Policy", apiCSP,
 	}
 	if production {
@@ -158,6 +161,15 @@ func securityHeaders(production bool) gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// documentHeaders are the headers of HTML answers (the web app and the
+// sandbox's pages) on top of securityHeaders: a window opened from the page
+// gets no handle on it, and the page may use no camera, microphone,
+// location or payment. They mean nothing for JSON, which no browser runs.
+var documentHeaders = newPresetHeaders(
+	"Cross-Origin-Opener-Policy", "same-origin",
+	"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()",
+)
 
 // presetHeaders are header values built once and set on every response
 // that needs them, without a new value slice each time. The slices are

@@ -245,6 +245,7 @@ func noStore(c *gin.Context) {
 // sandboxHeaders relaxes the policy for the sandbox's own HTML pages.
 func sandboxHeaders(c *gin.Context) {
 	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'")
+	documentHeaders.apply(c.Writer.Header())
 	c.Next()
 }
 

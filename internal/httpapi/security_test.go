@@ -205,6 +205,21 @@ func wantSecurityHeaders(t *testing.T, what string, h http.Header) {
 	if got := h.Get("Referrer-Policy"); got != "strict-origin-when-cross-origin" && got != "no-referrer" {
 		t.Errorf("%s: Referrer-Policy = %q, want strict-origin-when-cross-origin or no-referrer", what, got)
 	}
+	// A document also keeps its openers out and may use no device (a
+	// redirect's short HTML body is never shown).
+	if strings.HasPrefix(h.Get("Content-Type"), "text/html") && h.Get("Location") == "" {
+		for k, want := range documentHeaders {
+			if got := h.Get(k); got != want {
+				t.Errorf("%s: %s = %q, want %q on an HTML answer", what, k, got, want)
+			}
+		}
+	}
+}
+
+// documentHeaders are the headers every HTML answer carries too.
+var documentHeaders = map[string]string{
+	"Cross-Origin-Opener-Policy": "same-origin",
+	"Permissions-Policy":         "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
 func TestSecurity_HeadersOnEveryRoute(t *testing.T) {

@@ -53,6 +53,7 @@ func (h *spaHandler) serve(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Security-Policy", spaCSP)
+	documentHeaders.apply(c.Writer.Header())
 	if h.index == nil {
 		c.Header("Cache-Control", "no-cache")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(notBuiltPage))
