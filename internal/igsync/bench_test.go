@@ -123,3 +123,29 @@ func BenchmarkInsightsBackfill1000(b *testing.B) {
 		b.ReportMetric(float64(e.h.Int(`SELECT count(*) FROM instagram_posts WHERE media_product_type = 'REELS'`)), "reels")
 	}
 }
+
+// BenchmarkReadInsightsJob runs one read_insights job of ten due posts of
+// an account of 1,000 stored posts against FakeInsights (in process, no
+// latency, no budget): what a job costs the server and PostgreSQL beyond
+// Instagram's answers. Each iteration makes ten other posts due.
+func BenchmarkReadInsightsJob(b *testing.B) {
+	fake := &igsynctest.FakeInsights{}
+	e := newInsightsEnvSpec(b, fake, sandbox.AccountSpec{UserID: insightsIG, Posts: 1000, Span: 1000 * 24 * time.Hour})
+	e.h.Exec(`UPDATE instagram_post_insights_due SET due_at = now() + interval '1 year'`)
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		e.h.Exec(`UPDATE instagram_post_insights_due SET due_at = now() - interval '1 minute'
+			WHERE post_id IN (SELECT id FROM instagram_posts ORDER BY posted_at DESC OFFSET $1 LIMIT 10)`, (i*10)%1000)
+		i++
+		e.clock.set(time.Now().UTC())
+		b.StartTimer()
+		if err := e.run(b, igsync.KindReadInsights); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if n := e.h.Int(`SELECT count(*) FROM instagram_post_insights_due WHERE due_at <= now()`); n != 0 {
+		b.Fatalf("%d posts left due", n)
+	}
+}
