@@ -338,22 +338,35 @@ func (s *Service) ScheduleInsights(ctx context.Context, accountID string) (bool,
 	return created, err
 }
 
-// enqueueDueInsights gives every active, unparked account with a due post
-// a read_insights job.
+// enqueueDueInsights gives every active, unparked account with a post
+// due before the schedule's next look a read_insights job, due when that
+// post is: the readings keep to their own times instead of coming due
+// together at each look, and the jobs reach the workers as evenly as the
+// readings' times are spread.
 func (s *Service) enqueueDueInsights(ctx context.Context) error {
-	ids, err := s.posts.AccountsWithDueInsights(ctx, s.now())
+	now := s.now()
+	due, err := s.posts.AccountsWithDueInsights(ctx, now, now.Add(InsightsEvery))
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if _, err := s.jobs.Enqueue(ctx, KindReadInsights, id, s.now(), jobAttempts); err != nil {
+	for _, a := range due {
+		// A post overdue (its account was parked, or busy) makes the job
+		// due now: the queue's age says how long jobs wait, not readings.
+		if _, err := s.jobs.Enqueue(ctx, KindReadInsights, a.ID, later(a.DueAt, now), jobAttempts); err != nil {
 			return fmt.Errorf("enqueue insights: %w", err)
 		}
 	}
-	if len(ids) > 0 && s.notifier != nil {
+	if len(due) > 0 && s.notifier != nil {
 		s.notifier.Notify()
 	}
 	return nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // EnqueueDueInsights runs the insights schedule now (for tests and

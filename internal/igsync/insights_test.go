@@ -3,6 +3,7 @@ package igsync_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -398,5 +399,52 @@ func TestReadInsights_NotAvailable(t *testing.T) {
 	}
 	if version() != v1 {
 		t.Error("readings that stored nothing advanced data_version")
+	}
+}
+
+// TestEnqueueDueInsights_AtTheReadingsTime: the insights schedule gives an
+// account a job due when its earliest post comes due before the next look,
+// none when that is later, and a job due now for an overdue post.
+func TestEnqueueDueInsights_AtTheReadingsTime(t *testing.T) {
+	t.Parallel()
+	e := newInsightsEnvSpec(t, &igsynctest.FakeInsights{}, sandbox.AccountSpec{UserID: insightsIG, Posts: 3})
+	now := e.clock.now()
+	runAt := func(dueIn time.Duration) (time.Time, bool) {
+		t.Helper()
+		e.h.Exec(`DELETE FROM jobs WHERE kind = $1`, igsync.KindReadInsights)
+		e.h.Exec(`UPDATE instagram_post_insights_due SET due_at = $1::timestamptz + interval '30 days'`, now)
+		e.h.Exec(`UPDATE instagram_post_insights_due SET due_at = $1
+			WHERE post_id = (SELECT id FROM instagram_posts ORDER BY posted_at LIMIT 1)`, now.Add(dueIn))
+		if err := e.h.Service.EnqueueDueInsights(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var at time.Time
+		err := e.h.DB.QueryRow(`SELECT run_at FROM jobs WHERE kind = $1 AND state = 'queued'`, igsync.KindReadInsights).Scan(&at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return time.Time{}, false
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return at, true
+	}
+	for _, tc := range []struct {
+		dueIn time.Duration
+		want  time.Duration // the job's run_at after now; -1: no job
+	}{
+		{2 * time.Minute, 2 * time.Minute},
+		{igsync.InsightsEvery, igsync.InsightsEvery},
+		{igsync.InsightsEvery + time.Second, -1},
+		{0, 0},
+		{-time.Hour, 0},
+	} {
+		at, ok := runAt(tc.dueIn)
+		switch {
+		case tc.want < 0 && ok:
+			t.Errorf("due in %s: a job at %s, want none before the next look", tc.dueIn, at.Sub(now))
+		case tc.want >= 0 && !ok:
+			t.Errorf("due in %s: no job, want one", tc.dueIn)
+		case tc.want >= 0 && !at.Equal(now.Add(tc.want)):
+			t.Errorf("due in %s: job at now%+v, want now%+v", tc.dueIn, at.Sub(now), tc.want)
+		}
 	}
 }

@@ -104,27 +104,38 @@ func (s *Posts) DueForInsights(ctx context.Context, accountID string, now time.T
 	return out, rows.Err()
 }
 
+// DueAccount is an account with a post due for an insights reading.
+type DueAccount struct {
+	ID string
+	// DueAt is when its earliest due post is due.
+	DueAt time.Time
+}
+
 // AccountsWithDueInsights returns the accounts, active and not parked at
-// now, that have a post due for reading at now.
-func (s *Posts) AccountsWithDueInsights(ctx context.Context, now time.Time) ([]string, error) {
-	const q = `SELECT a.id FROM instagram_accounts a
+// now, that have a post due for reading at or before by, each with the
+// earliest such time, earliest first.
+func (s *Posts) AccountsWithDueInsights(ctx context.Context, now, by time.Time) ([]DueAccount, error) {
+	// One probe of the (account_id, due_at) index per account.
+	const q = `SELECT a.id, d.due_at FROM instagram_accounts a
+		CROSS JOIN LATERAL (SELECT min(x.due_at) AS due_at FROM instagram_post_insights_due x
+			WHERE x.account_id = a.id AND x.due_at IS NOT NULL) d
 		WHERE a.status = 'active' AND (a.insights_parked_until IS NULL OR a.insights_parked_until <= $1)
-			AND EXISTS (SELECT 1 FROM instagram_post_insights_due d
-				WHERE d.account_id = a.id AND d.due_at IS NOT NULL AND d.due_at <= $1)`
-	rows, err := s.db.QueryContext(ctx, q, now)
+			AND d.due_at <= $2
+		ORDER BY d.due_at, a.id`
+	rows, err := s.db.QueryContext(ctx, q, now, by)
 	if err != nil {
 		return nil, fmt.Errorf("accounts with due insights: %w", err)
 	}
 	defer rows.Close()
-	var ids []string
+	var out []DueAccount
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var a DueAccount
+		if err := rows.Scan(&a.ID, &a.DueAt); err != nil {
 			return nil, fmt.Errorf("accounts with due insights: %w", err)
 		}
-		ids = append(ids, id)
+		out = append(out, a)
 	}
-	return ids, rows.Err()
+	return out, rows.Err()
 }
 
 // MakeInsightsDue makes every post of the account posted after since due

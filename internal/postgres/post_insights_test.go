@@ -135,26 +135,32 @@ func TestPosts_DueAndRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if ids, err := posts.AccountsWithDueInsights(ctx, now.Add(time.Minute)); err != nil || len(ids) != 0 {
+	if ids, err := posts.AccountsWithDueInsights(ctx, now.Add(time.Minute), now.Add(time.Minute)); err != nil || len(ids) != 0 {
 		t.Errorf("accounts with due posts = %v, %v; want none", ids, err)
+	}
+	// Due within a later horizon: the account, with its earliest due time.
+	if ids, err := posts.AccountsWithDueInsights(ctx, now.Add(time.Minute), later); err != nil ||
+		len(ids) != 1 || ids[0].ID != acc || !ids[0].DueAt.Equal(later) {
+		t.Errorf("accounts due by %s = %+v, %v; want the account due then", later, ids, err)
 	}
 	if n, err := posts.MakeInsightsDue(ctx, acc, now.Add(-7*24*time.Hour), now.Add(time.Minute)); err != nil || n != 2 {
 		t.Errorf("MakeInsightsDue = %d, %v; want the 2 posts of the last week", n, err)
 	}
-	if ids, err := posts.AccountsWithDueInsights(ctx, now.Add(time.Minute)); err != nil || len(ids) != 1 {
-		t.Errorf("accounts with due posts = %v, %v; want the account", ids, err)
+	if ids, err := posts.AccountsWithDueInsights(ctx, now.Add(time.Minute), now.Add(time.Minute)); err != nil ||
+		len(ids) != 1 || !ids[0].DueAt.Equal(now.Add(time.Minute)) {
+		t.Errorf("accounts with due posts = %+v, %v; want the account", ids, err)
 	}
 	// A parked account is left out until the park ends.
 	if err := accounts.ParkInsights(ctx, acc, now.Add(time.Hour), time.Minute, nil); err != nil {
 		t.Fatal(err)
 	}
-	if ids, _ := posts.AccountsWithDueInsights(ctx, now.Add(time.Minute)); len(ids) != 0 {
+	if ids, _ := posts.AccountsWithDueInsights(ctx, now.Add(time.Minute), later); len(ids) != 0 {
 		t.Errorf("a parked account has a job: %v", ids)
 	}
 	if b, err := accounts.InsightsBudget(ctx, now.Add(time.Minute)); err != nil || b.Parked != 1 {
 		t.Errorf("budget = %+v, %v; want 1 parked", b, err)
 	}
-	if ids, _ := posts.AccountsWithDueInsights(ctx, now.Add(2*time.Hour)); len(ids) != 1 {
+	if ids, _ := posts.AccountsWithDueInsights(ctx, now.Add(2*time.Hour), now.Add(2*time.Hour)); len(ids) != 1 {
 		t.Errorf("after the park: %v, want the account", ids)
 	}
 
