@@ -54,7 +54,7 @@ limit_min=${SCALE_LIMIT_MINUTES:-$((12 + ${SCALE_ACCOUNTS:-10000} / 400))}
 timeout --kill-after=30s "$((limit_min + 1))m" "$root/bin/scale" -admin-url "$admin_url" -log-dir "$logs" \
 	-limit "${limit_min}m" -accounts "${SCALE_ACCOUNTS:-10000}" -posts "${SCALE_POSTS:-1000}" -work "${SCALE_WORK:-4m}" \
 	-kill-after "${SCALE_KILL_AFTER:-90s}" -clients "${SCALE_CLIENTS:-8}" \
-	-compress "${SCALE_COMPRESS:-0}" -workers "${SCALE_WORKERS:-8}" -bulk="${SCALE_BULK:-true}" \
+	-compress "${SCALE_COMPRESS:-0}" -workers "${SCALE_WORKERS:-16}" -bulk="${SCALE_BULK:-true}" \
 	-seed-only="$([ -n "${SCALE_SEED_ONLY:-}" ] && echo true || echo false)" \
 	-out "$root/.data/scale-report.md" || status=$?
 

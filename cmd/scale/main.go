@@ -80,7 +80,7 @@ func main() {
 	flag.DurationVar(&o.think, "think", 10*time.Millisecond, "each dashboard client's pause between requests")
 	flag.DurationVar(&o.limit, "limit", 12*time.Minute, "the whole run at most")
 	flag.Float64Var(&o.compress, "compress", 0, "time compression: a 6-hour cycle runs in 6h/compress (0: autoCompress)")
-	flag.IntVar(&o.workers, "workers", 8, "JOB_WORKERS of each replica")
+	flag.IntVar(&o.workers, "workers", 16, "JOB_WORKERS of each replica")
 	flag.BoolVar(&o.bulk, "bulk", true, "build the posts' derived tables set-based rather than by the insert triggers")
 	flag.BoolVar(&o.seedOnly, "seed-only", false, "seed, check, report the seed and stop")
 	flag.Parse()
