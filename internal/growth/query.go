@@ -190,10 +190,12 @@ func trendSQL(cur, prev string) string {
 // rollupQuery computes the growth report of one account from growth_days
 // (migrations/0019): the whole UTC dates inside each window are one row
 // each, and only the dates a window edge cuts through are read post by
-// post (growth_ranges over the parts inside the window). It returns what
-// statsQuery returns but daily, media_types, best_posting_times and
-// top_hashtags, for which it returns the current window's rows packed into
-// one value (rollup.go adds them up in the report's zone). The totals are
+// post. It returns what statsQuery returns but daily, media_types,
+// best_posting_times and top_hashtags, for which it returns the current
+// window's whole dates packed into one value and the posts of its two edge
+// dates as arrays (rollup.go adds both up in the report's zone: for the
+// hundred-odd posts of two dates that is cheaper in Go than packing them
+// here the way growth_ranges packs a date). The totals are
 // combined here with the same numeric expressions as statsQuery, so they
 // round alike: the mean of ratios is the sum of the same exact terms over
 // their number, as avg() computes it. Parameters:
@@ -208,12 +210,49 @@ func trendSQL(cur, prev string) string {
 //	$12 the first UTC midnight after $5
 //	$13 true: quarter-hour sums instead of hourly ones
 var rollupQuery = `
-WITH edge AS MATERIALIZED (
-	-- The current window's first date after its start, and its last date
-	-- up to now (lo = $11); a part without posts has no row.
-	SELECT e.* FROM growth_ranges(ARRAY[$1::uuid, $1::uuid],
-		ARRAY[$3::timestamptz + interval '1 microsecond', $11::timestamptz],
-		ARRAY[$10::timestamptz, $4::timestamptz + interval '1 microsecond']) e
+WITH ep AS MATERIALIZED (
+	-- The posts of the current window's first UTC date after its start and
+	-- of its last one up to now, numbered for the tag arrays (et).
+	SELECT row_number() OVER (ORDER BY x.s, x.id)::int AS i, x.*
+	FROM (
+		SELECT p.id, p.posted_at, p.hashtags, COALESCE(p.media_type, '') AS mt,
+			COALESCE(p.like_count, 0)::bigint AS likes, COALESCE(p.comments_count, 0)::bigint AS comments,
+			p.views, p.reach, p.saved, p.shares, p.total_interactions AS ti, p.insights_captured_at,
+			floor(date_part('epoch', p.posted_at))::bigint AS s
+		FROM instagram_posts p
+		WHERE p.account_id = $1::uuid AND p.posted_at > $3::timestamptz AND p.posted_at < $10::timestamptz
+		UNION ALL
+		SELECT p.id, p.posted_at, p.hashtags, COALESCE(p.media_type, ''),
+			COALESCE(p.like_count, 0)::bigint, COALESCE(p.comments_count, 0)::bigint,
+			p.views, p.reach, p.saved, p.shares, p.total_interactions, p.insights_captured_at,
+			floor(date_part('epoch', p.posted_at))::bigint
+		FROM instagram_posts p
+		WHERE p.account_id = $1::uuid AND p.posted_at >= $11::timestamptz AND p.posted_at <= $4::timestamptz
+	) x
+),
+e AS (
+	-- The edges' sums as one growth_days row would hold them (none without
+	-- posts), and the posts of the last date for w.
+	SELECT count(*)::int AS posts, sum(likes)::bigint AS likes, sum(comments)::bigint AS comments,
+		sum(views)::bigint AS views, sum(reach)::bigint AS reach, sum(saved)::bigint AS saved, sum(shares)::bigint AS shares,
+		count(*) FILTER (WHERE insights_captured_at IS NOT NULL)::int AS covered,
+		sum(ti::numeric(60, 30) * 100 / reach) FILTER (WHERE reach > 0 AND ti IS NOT NULL) AS err_sum,
+		count(*) FILTER (WHERE reach > 0 AND ti IS NOT NULL)::int AS err_n,
+		count(*) FILTER (WHERE posted_at >= $11::timestamptz) AS last_posts
+	FROM ep HAVING count(*) > 0
+),
+eb AS (
+	SELECT id, likes + comments AS eng, posted_at FROM ep ORDER BY likes + comments DESC, posted_at DESC, id DESC LIMIT 1
+),
+ea AS (
+	SELECT array_agg(s ORDER BY i) AS s, array_agg(mt ORDER BY i) AS mt, array_agg(likes ORDER BY i) AS likes,
+		array_agg(comments ORDER BY i) AS comments, array_agg(views ORDER BY i) AS views, array_agg(reach ORDER BY i) AS reach
+	FROM ep
+),
+et AS (
+	-- Each tag of an edge post once, with the post's number.
+	SELECT array_agg(t.i) AS i, array_agg(t.tag) AS tag
+	FROM (SELECT DISTINCT ep.i, u.tag FROM ep CROSS JOIN LATERAL unnest(ep.hashtags) AS u(tag) WHERE u.tag IS NOT NULL) t
 ),
 cur AS MATERIALIZED (
 	SELECT d.posts, d.likes, d.comments, d.views, d.reach, d.saved, d.shares, d.covered, d.err_sum, d.err_n,
@@ -223,8 +262,8 @@ cur AS MATERIALIZED (
 		AND d.day < ($11::timestamptz AT TIME ZONE 'UTC')::date
 	UNION ALL
 	SELECT e.posts, e.likes, e.comments, e.views, e.reach, e.saved, e.shares, e.covered, e.err_sum, e.err_n,
-		e.best_id, e.best_eng, e.best_at, CASE WHEN $13::bool THEN e.by_quarter ELSE e.by_hour END
-	FROM edge e
+		eb.id, eb.eng, eb.posted_at, NULL::bytea
+	FROM e CROSS JOIN eb
 ),
 c AS (
 	SELECT COALESCE(sum(posts), 0)::bigint AS posts, COALESCE(sum(likes), 0)::bigint AS likes,
@@ -264,7 +303,7 @@ w AS (
 		+ (SELECT COALESCE(sum(d.posts), 0) FROM growth_days d
 			WHERE d.account_id = $1::uuid AND d.day >= ($12::timestamptz AT TIME ZONE 'UTC')::date
 				AND d.day < ($11::timestamptz AT TIME ZONE 'UTC')::date)
-		+ COALESCE((SELECT e.posts FROM edge e WHERE e.lo = $11::timestamptz), 0) AS posts
+		+ COALESCE((SELECT e.last_posts FROM e), 0) AS posts
 ),
 tot AS (
 	SELECT c.posts, c.likes, c.comments, w.posts AS week_posts, c.views, c.reach, c.saved, c.shares, c.covered, c.err, c.packed,
@@ -299,8 +338,11 @@ SELECT t.posts, t.likes, t.comments,
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $3::timestamptz AND posted_at < 'infinity'),
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $5::timestamptz AND posted_at < 'infinity'),
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $4::timestamptz AND posted_at < 'infinity'),
-	sn.before_at, sn.after_at
+	sn.before_at, sn.after_at,
+	ea.s, ea.mt, ea.likes, ea.comments, ea.views, ea.reach, et.i, et.tag
 FROM tot t
+CROSS JOIN ea
+CROSS JOIN et
 LEFT JOIN snap sn ON true
 LEFT JOIN best b ON true
 LEFT JOIN instagram_posts bp ON bp.id = b.id`

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lib/pq"
+
 	"creatorgrowth/internal/postgres"
 )
 
@@ -73,6 +75,7 @@ func (s *Service) computeRollup(ctx context.Context, acc postgres.Account, perio
 	var (
 		bp     postgres.PostScan
 		packed []byte
+		edge   edgePosts
 		h      horizon
 	)
 	dest := []any{
@@ -88,6 +91,8 @@ func (s *Service) computeRollup(ctx context.Context, acc postgres.Account, perio
 		&out.ViewsTrend, &out.ReachTrend, &out.SavesTrend, &out.SharesTrend,
 		&out.InsightsCoverage, &out.EngagementRateByReach,
 		&h.prevFirst, &h.curFirst, &h.weekFirst, &h.next, &h.snapBefore, &h.snapAfter,
+		&edge.at, &edge.mediaType, &edge.likes, &edge.comments, pq.Array(&edge.views), pq.Array(&edge.reach),
+		&edge.tagPost, &edge.tag,
 	)
 	day := 24 * time.Hour
 	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, period, acc.Followers,
@@ -114,6 +119,9 @@ func (s *Service) computeRollup(ctx context.Context, acc postgres.Account, perio
 	}
 	var sums windowSums
 	if err := sums.add(packed, size, z, localDay(start, tz), out.Daily); err != nil {
+		return Stats{}, h, err
+	}
+	if err := sums.addPosts(edge, size, z, localDay(start, tz), out.Daily); err != nil {
 		return Stats{}, h, err
 	}
 	out.MediaTypes, out.BestPostingTimes, out.TopHashtags = sums.mediaTypes(), sums.postingTimes(), sums.hashtags()
@@ -188,32 +196,105 @@ func (w *windowSums) add(packed []byte, size int64, z zoneOffsets, startDay int6
 			at := int64(buckets.u32()) * size
 			n := buckets.u32()
 			likes, comments, views, reach := buckets.i64(), buckets.i64(), buckets.i64(), buckets.i64()
-			posts := int64(n & (1<<29 - 1))
-			local := at + z.at(max(at, z.start))
-			i := local/86400 - startDay
-			if i < 0 || i >= int64(len(daily)) {
-				return fmt.Errorf("growth stats: posts on day %d of %d", i, len(daily))
+			b := bucketSums{posts: int64(n & (1<<29 - 1)), likes: likes, comments: comments,
+				views: views, reach: reach, hasViews: n&(1<<30) != 0, hasReach: n&(1<<29) != 0}
+			if err := w.bucket(at, b, z, startDay, daily); err != nil {
+				return err
 			}
-			d := &daily[i]
-			d.Posts += posts
-			d.Likes += likes
-			d.Comments += comments
-			if n&(1<<30) != 0 {
-				d.Views = addTo(d.Views, views)
-			}
-			if n&(1<<29) != 0 {
-				d.Reach = addTo(d.Reach, reach)
-			}
-			weekday, hour := (local/86400+4)%7, (local/3600)%24
-			s := &w.slots[weekday*24+hour]
-			s.posts += posts
-			s.eng += likes + comments
 		}
 		if err := cmp.Or(facts.err, buckets.err); err != nil {
 			return err
 		}
 	}
 	return r.err
+}
+
+// bucketSums are the sums of the posts of one bucket.
+type bucketSums struct {
+	posts, likes, comments, views, reach int64
+	hasViews, hasReach                   bool // a post reports views (reach)
+}
+
+// bucket adds b, the bucket that starts at Unix second at, to its local
+// date in daily and to its posting slot.
+func (w *windowSums) bucket(at int64, b bucketSums, z zoneOffsets, startDay int64, daily []Day) error {
+	local := at + z.at(max(at, z.start))
+	i := local/86400 - startDay
+	if i < 0 || i >= int64(len(daily)) {
+		return fmt.Errorf("growth stats: posts on day %d of %d", i, len(daily))
+	}
+	d := &daily[i]
+	d.Posts += b.posts
+	d.Likes += b.likes
+	d.Comments += b.comments
+	if b.hasViews {
+		d.Views = addTo(d.Views, b.views)
+	}
+	if b.hasReach {
+		d.Reach = addTo(d.Reach, b.reach)
+	}
+	weekday, hour := (local/86400+4)%7, (local/3600)%24
+	s := &w.slots[weekday*24+hour]
+	s.posts += b.posts
+	s.eng += b.likes + b.comments
+	return nil
+}
+
+// edgePosts are the posts of the dates the current window's edges cut
+// through, as rollupQuery returns them: per post (in the same order) its
+// Unix second, media type ("" for none), like and comment counts (0 for
+// hidden or missing), views and reach; per hashtag of a post, once, the
+// post's number (from 1) and the tag.
+type edgePosts struct {
+	at, likes, comments pq.Int64Array
+	mediaType           pq.StringArray
+	views, reach        []sql.NullInt64
+	tagPost             pq.Int64Array
+	tag                 pq.StringArray
+}
+
+// addPosts adds the edge posts as add adds a date's packed row: each post
+// is its own bucket, which sums to the same (growth_ranges buckets
+// seconds by the same truncating division).
+func (w *windowSums) addPosts(e edgePosts, size int64, z zoneOffsets, startDay int64, daily []Day) error {
+	n := len(e.at)
+	if len(e.mediaType) != n || len(e.likes) != n || len(e.comments) != n || len(e.views) != n || len(e.reach) != n ||
+		len(e.tagPost) != len(e.tag) {
+		return fmt.Errorf("growth stats: edge posts: arrays of %d, %d, %d, %d, %d, %d posts and %d, %d tags",
+			n, len(e.mediaType), len(e.likes), len(e.comments), len(e.views), len(e.reach), len(e.tagPost), len(e.tag))
+	}
+	if w.media == nil {
+		w.media, w.tags = map[string]*mediaSum{}, map[string]*tagSum{}
+	}
+	for i, at := range e.at {
+		m := w.media[e.mediaType[i]]
+		if m == nil {
+			m = &mediaSum{}
+			w.media[e.mediaType[i]] = m
+		}
+		m.posts++
+		m.likes += e.likes[i]
+		m.comments += e.comments[i]
+		b := bucketSums{posts: 1, likes: e.likes[i], comments: e.comments[i],
+			views: e.views[i].Int64, reach: e.reach[i].Int64, hasViews: e.views[i].Valid, hasReach: e.reach[i].Valid}
+		if err := w.bucket(at/size*size, b, z, startDay, daily); err != nil {
+			return err
+		}
+	}
+	for k, tag := range e.tag {
+		i := e.tagPost[k] - 1
+		if i < 0 || i >= int64(n) {
+			return fmt.Errorf("growth stats: edge posts: tag of post %d of %d", i+1, n)
+		}
+		t := w.tags[tag]
+		if t == nil {
+			t = &tagSum{}
+			w.tags[tag] = t
+		}
+		t.posts++
+		t.eng += e.likes[i] + e.comments[i]
+	}
+	return nil
 }
 
 func addTo(p *int64, v int64) *int64 {
