@@ -11,7 +11,6 @@ import "creatorgrowth/internal/postgres"
 //	$4 now (window end)        $8 the account's follower count, NULL when unknown
 //	$9 the instants the zone's offset changes in the current window, the
 //	   window start first ($6[i] holds from $9[i]), ascending
-//	$10 the local date of the window start, in days since 1970-01-01
 //
 // Local times are computed as seconds since 1970-01-01 local midnight
 // (the UTC epoch plus the offset in force): the local day is that over
@@ -46,21 +45,20 @@ WITH cur AS MATERIALIZED (
 	FROM instagram_posts p
 	WHERE p.account_id = $1::uuid AND p.posted_at > $3::timestamptz AND p.posted_at <= $4::timestamptz
 ),
-agg AS MATERIALIZED (
-	-- One pass over the window for the totals, the days, the media types
-	-- and the posting slots: GROUPING() tells the sets apart (15: all
-	-- posts, 7: a day, 11: a media type, 12: a weekday and hour).
-	SELECT GROUPING(x.day, x.mt, x.weekday, x.hour) AS gid, x.day, x.mt, x.weekday, x.hour,
-		count(*) AS n, COALESCE(sum(x.likes), 0)::bigint AS likes, COALESCE(sum(x.comments), 0)::bigint AS comments,
-		COALESCE(sum(x.eng), 0)::bigint AS eng, count(*) FILTER (WHERE x.posted_at > $5::timestamptz) AS week_posts,
-		sum(x.views)::bigint AS views, sum(x.reach)::bigint AS reach
-	FROM (
-		SELECT local_s / 86400 AS day, COALESCE(media_type, '') AS mt,
-			((local_s / 86400 + 4) % 7)::int AS weekday, ((local_s / 3600) % 24)::int AS hour,
-			likes, comments, eng, posted_at, views, reach
-		FROM cur
-	) x
-	GROUP BY GROUPING SETS ((), (x.day), (x.mt), (x.weekday, x.hour))
+c AS (
+	SELECT count(*) AS posts, COALESCE(sum(likes), 0)::bigint AS likes, COALESCE(sum(comments), 0)::bigint AS comments,
+		count(*) FILTER (WHERE posted_at > $5::timestamptz) AS week_posts,
+		sum(views)::bigint AS views, sum(reach)::bigint AS reach
+	FROM cur
+),
+pa AS (
+	-- The window's posts for the dates, media types and posting slots,
+	-- which Go adds up (rollup.go's windowSums): their local seconds,
+	-- media types ('' for none), counts, views and reach, in one order
+	-- (one aggregation feeds every array the same rows).
+	SELECT array_agg(local_s) AS s, array_agg(COALESCE(media_type, '')) AS mt, array_agg(likes) AS likes,
+		array_agg(comments) AS comments, array_agg(views) AS views, array_agg(reach) AS reach
+	FROM cur
 ),
 prev AS (
 	-- Sums only: an index-only scan of instagram_posts_account_posted_id_idx.
@@ -73,8 +71,7 @@ prev AS (
 	WHERE account_id = $1::uuid AND posted_at > $2::timestamptz AND posted_at <= $3::timestamptz
 ),
 ins AS (
-	-- The insights of the current window that the grouping sets do not
-	-- need per day. The mean of ratios is computed at 30 decimals and
+	-- The insights of the current window that c does not sum. The mean of ratios is computed at 30 decimals and
 	-- rounded to 20 before its 1 decimal, so that a mean exactly halfway
 	-- rounds as the exact value does.
 	SELECT sum(saved)::bigint AS saved, sum(shares)::bigint AS shares,
@@ -86,47 +83,12 @@ tot AS (
 	SELECT c.posts, c.likes, c.comments, c.week_posts, c.views, c.reach, i.saved, i.shares, i.covered, i.err,
 		p.posts AS prev_posts, p.likes AS prev_likes, p.comments AS prev_comments,
 		p.views AS prev_views, p.reach AS prev_reach, p.saved AS prev_saved, p.shares AS prev_shares
-	FROM (
-		SELECT n AS posts, likes, comments, week_posts, views, reach FROM agg WHERE gid = 15
-	) c CROSS JOIN prev p CROSS JOIN ins i
+	FROM c CROSS JOIN prev p CROSS JOIN ins i
 ),
 best AS (
 	SELECT id FROM cur ORDER BY eng DESC, posted_at DESC, id DESC LIMIT 1
 ),
 ` + snapSQL + `,
-daily AS (
-	-- The dates that have posts, as offsets from the local date of the
-	-- window start; Go fills in the dates without posts. The four arrays
-	-- are built from the same rows in the same order.
-	SELECT array_agg(day - $10::bigint) AS offs,
-		array_agg(posts) AS posts, array_agg(likes) AS likes, array_agg(comments) AS comments,
-		array_agg(views) AS views, array_agg(reach) AS reach
-	FROM (
-		SELECT day, n AS posts, likes, comments, views, reach FROM agg WHERE gid = 7
-	) pd
-),
-media AS (
-	SELECT COALESCE(json_agg(json_build_object(
-			'media_type', m.mt,
-			'posts', m.n,
-			'avg_likes', round(m.l::numeric / m.n, 2),
-			'avg_comments', round(m.c::numeric / m.n, 2)) ORDER BY m.n DESC, m.mt COLLATE "C"), '[]'::json) AS j
-	FROM (
-		SELECT mt, n, likes AS l, comments AS c FROM agg WHERE gid = 11
-	) m
-),
-slots AS (
-	SELECT COALESCE(json_agg(json_build_object(
-			'weekday', r.weekday,
-			'hour', r.hour,
-			'posts', r.n,
-			'avg_engagement', round(r.avg, 2)) ORDER BY r.avg DESC, r.n DESC, r.weekday, r.hour), '[]'::json) AS j
-	FROM (
-		SELECT weekday, hour, n, eng::numeric(60, 30) / n AS avg
-		FROM agg WHERE gid = 12 AND n >= 2
-		ORDER BY avg DESC, n DESC, weekday, hour LIMIT 3
-	) r
-),
 tags AS (
 	SELECT COALESCE(json_agg(json_build_object(
 			'tag', r.tag,
@@ -157,7 +119,7 @@ SELECT t.posts, t.likes, t.comments,
 	CASE WHEN t.posts = 0 OR $8::bigint IS NULL OR $8::bigint = 0 THEN NULL
 		ELSE round((t.likes + t.comments)::numeric * 100 / (t.posts::numeric * $8::bigint), 1) END,
 	` + postgres.PostColumnsOf("bp") + `,
-	daily.offs, daily.posts, daily.likes, daily.comments, daily.views, daily.reach, media.j, slots.j, tags.j,
+	pa.s, pa.mt, pa.likes, pa.comments, pa.views, pa.reach, tags.j,
 	t.views, t.reach, t.saved, t.shares, t.prev_views, t.prev_reach, t.prev_saved, t.prev_shares,
 	` + trendSQL("t.views", "t.prev_views") + `, ` + trendSQL("t.reach", "t.prev_reach") + `,
 	` + trendSQL("t.saved", "t.prev_saved") + `, ` + trendSQL("t.shares", "t.prev_shares") + `,
@@ -172,9 +134,7 @@ SELECT t.posts, t.likes, t.comments,
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $4::timestamptz AND posted_at < 'infinity'),
 	sn.before_at, sn.after_at
 FROM tot t
-CROSS JOIN daily
-CROSS JOIN media
-CROSS JOIN slots
+CROSS JOIN pa
 CROSS JOIN tags
 LEFT JOIN snap sn ON true
 LEFT JOIN best b ON true

@@ -218,9 +218,14 @@ type bucketSums struct {
 // bucket adds b, the bucket that starts at Unix second at, to its local
 // date in daily and to its posting slot.
 func (w *windowSums) bucket(at int64, b bucketSums, z zoneOffsets, startDay int64, daily []Day) error {
-	local := at + z.at(max(at, z.start))
+	return w.local(at+z.at(max(at, z.start)), b, startDay, daily)
+}
+
+// local adds b at local second local (seconds since 1970-01-01 local
+// midnight) to its date in daily and to its posting slot.
+func (w *windowSums) local(local int64, b bucketSums, startDay int64, daily []Day) error {
 	i := local/86400 - startDay
-	if i < 0 || i >= int64(len(daily)) {
+	if local < 0 || i < 0 || i >= int64(len(daily)) {
 		return fmt.Errorf("growth stats: posts on day %d of %d", i, len(daily))
 	}
 	d := &daily[i]
@@ -240,9 +245,10 @@ func (w *windowSums) bucket(at int64, b bucketSums, z zoneOffsets, startDay int6
 	return nil
 }
 
-// edgePosts are the posts of the dates the current window's edges cut
-// through, as rollupQuery returns them: per post (in the same order) its
-// Unix second, media type ("" for none), like and comment counts (0 for
+// edgePosts are posts as the statements return them: for rollupQuery
+// those of the dates the current window's edges cut through, for statsQuery
+// those of the window. Per post (in the same order) its Unix second (its
+// local second for statsQuery), media type ("" for none), like and comment counts (0 for
 // hidden or missing), views and reach; per hashtag of a post, once, the
 // post's number (from 1) and the tag.
 type edgePosts struct {
@@ -251,6 +257,41 @@ type edgePosts struct {
 	views, reach        []sql.NullInt64
 	tagPost             pq.Int64Array
 	tag                 pq.StringArray
+}
+
+// addLocal adds the posts of a window, their times in local seconds (the
+// per-post statement, statsQuery), to their dates and posting slots and
+// to the media types; their tags are not read.
+func (w *windowSums) addLocal(e edgePosts, startDay int64, daily []Day) error {
+	n := len(e.at)
+	if len(e.mediaType) != n || len(e.likes) != n || len(e.comments) != n || len(e.views) != n || len(e.reach) != n {
+		return fmt.Errorf("growth stats: posts: arrays of %d, %d, %d, %d, %d, %d posts",
+			n, len(e.mediaType), len(e.likes), len(e.comments), len(e.views), len(e.reach))
+	}
+	if w.media == nil {
+		w.media, w.tags = map[string]*mediaSum{}, map[string]*tagSum{}
+	}
+	for i, local := range e.at {
+		w.addMedia(e.mediaType[i], e.likes[i], e.comments[i])
+		b := bucketSums{posts: 1, likes: e.likes[i], comments: e.comments[i],
+			views: e.views[i].Int64, reach: e.reach[i].Int64, hasViews: e.views[i].Valid, hasReach: e.reach[i].Valid}
+		if err := w.local(local, b, startDay, daily); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addMedia counts a post of media type mt.
+func (w *windowSums) addMedia(mt string, likes, comments int64) {
+	m := w.media[mt]
+	if m == nil {
+		m = &mediaSum{}
+		w.media[mt] = m
+	}
+	m.posts++
+	m.likes += likes
+	m.comments += comments
 }
 
 // addPosts adds the edge posts as add adds a date's packed row: each post
@@ -267,14 +308,7 @@ func (w *windowSums) addPosts(e edgePosts, size int64, z zoneOffsets, startDay i
 		w.media, w.tags = map[string]*mediaSum{}, map[string]*tagSum{}
 	}
 	for i, at := range e.at {
-		m := w.media[e.mediaType[i]]
-		if m == nil {
-			m = &mediaSum{}
-			w.media[e.mediaType[i]] = m
-		}
-		m.posts++
-		m.likes += e.likes[i]
-		m.comments += e.comments[i]
+		w.addMedia(e.mediaType[i], e.likes[i], e.comments[i])
 		b := bucketSums{posts: 1, likes: e.likes[i], comments: e.comments[i],
 			views: e.views[i].Int64, reach: e.reach[i].Int64, hasViews: e.views[i].Valid, hasReach: e.reach[i].Valid}
 		if err := w.bucket(at/size*size, b, z, startDay, daily); err != nil {

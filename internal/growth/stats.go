@@ -428,11 +428,10 @@ func (s *Service) computePosts(ctx context.Context, acc postgres.Account, period
 	}
 	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Summary: Summary{Followers: acc.Followers}}
 	var (
-		bp                                    postgres.PostScan
-		offs, dayPosts, dayLikes, dayComments pq.Int64Array
-		dayViews, dayReach                    []sql.NullInt64
-		media, slots, hashes                  []byte
-		h                                     horizon
+		bp     postgres.PostScan
+		posts  edgePosts // every post of the window, in local seconds
+		hashes []byte
+		h      horizon
 	)
 	startDay := localDay(start, tz)
 	dest := []any{
@@ -443,7 +442,7 @@ func (s *Service) computePosts(ctx context.Context, acc postgres.Account, period
 	}
 	dest = append(dest, bp.Dest()...)
 	dest = append(dest,
-		&offs, &dayPosts, &dayLikes, &dayComments, pq.Array(&dayViews), pq.Array(&dayReach), &media, &slots, &hashes,
+		&posts.at, &posts.mediaType, &posts.likes, &posts.comments, pq.Array(&posts.views), pq.Array(&posts.reach), &hashes,
 		&out.TotalViews, &out.TotalReach, &out.TotalSaves, &out.TotalShares,
 		&out.Previous.TotalViews, &out.Previous.TotalReach, &out.Previous.TotalSaves, &out.Previous.TotalShares,
 		&out.ViewsTrend, &out.ReachTrend, &out.SavesTrend, &out.SharesTrend,
@@ -451,7 +450,7 @@ func (s *Service) computePosts(ctx context.Context, acc postgres.Account, period
 		&h.prevFirst, &h.curFirst, &h.weekFirst, &h.next, &h.snapBefore, &h.snapAfter,
 	)
 	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, pq.Int64Array(offsets), period, acc.Followers,
-		pq.StringArray(from), startDay).Scan(dest...)
+		pq.StringArray(from)).Scan(dest...)
 	if err != nil {
 		return Stats{}, h, fmt.Errorf("growth stats: %w", err)
 	}
@@ -460,23 +459,17 @@ func (s *Service) computePosts(ctx context.Context, acc postgres.Account, period
 		out.BestPost = &best
 	}
 	first, last := start.In(tz).Format(time.DateOnly), now.In(tz).Format(time.DateOnly)
-	if out.Daily, err = days(first, last, offs, dayPosts, dayLikes, dayComments); err != nil {
+	if out.Daily, err = days(first, last, nil, nil, nil, nil); err != nil {
 		return Stats{}, h, err
 	}
-	if len(dayViews) != len(offs) || len(dayReach) != len(offs) {
-		return Stats{}, h, fmt.Errorf("growth stats: daily views/reach %d/%d for %d dates", len(dayViews), len(dayReach), len(offs))
+	var sums windowSums
+	if err := sums.addLocal(posts, startDay, out.Daily); err != nil {
+		return Stats{}, h, err
 	}
-	for i, o := range offs {
-		out.Daily[o].Views, out.Daily[o].Reach = nullInt(dayViews[i]), nullInt(dayReach[i])
-	}
-	out.MediaTypes, out.BestPostingTimes, out.TopHashtags = []MediaType{}, []PostingTime{}, []Hashtag{}
-	for _, part := range []struct {
-		raw []byte
-		dst any
-	}{{media, &out.MediaTypes}, {slots, &out.BestPostingTimes}, {hashes, &out.TopHashtags}} {
-		if err := json.Unmarshal(part.raw, part.dst); err != nil {
-			return Stats{}, h, fmt.Errorf("growth stats: decode: %w", err)
-		}
+	out.MediaTypes, out.BestPostingTimes = sums.mediaTypes(), sums.postingTimes()
+	out.TopHashtags = []Hashtag{}
+	if err := json.Unmarshal(hashes, &out.TopHashtags); err != nil {
+		return Stats{}, h, fmt.Errorf("growth stats: decode: %w", err)
 	}
 	out.Message = Message(out.LikesTrend, int(out.TotalPosts), int(out.PostsThisWeek))
 	return out, h, nil
@@ -503,12 +496,4 @@ func days(first, last string, offs, posts, likes, comments []int64) ([]Day, erro
 		out[o].Posts, out[o].Likes, out[o].Comments = posts[i], likes[i], comments[i]
 	}
 	return out, nil
-}
-
-func nullInt(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Int64
-	return &v
 }
