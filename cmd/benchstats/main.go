@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -47,6 +48,10 @@ type options struct {
 }
 
 func main() {
+	// The server's runtime setting, as cmd/server makes it.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(app.DefaultGCPercent)
+	}
 	var o options
 	flag.StringVar(&o.adminURL, "admin-url", os.Getenv("TEST_DATABASE_URL"), "PostgreSQL URL of a database on the cluster to create the benchmark database from")
 	flag.StringVar(&o.dbName, "db", "bench_stats", "name of the benchmark database (created and seeded when missing)")

@@ -30,12 +30,6 @@ import (
 	"creatorgrowth/web"
 )
 
-// gcPercent is the collector's GOGC unless the environment sets one. The
-// server's live heap is small (2–3 MB idle) and every request allocates,
-// so at Go's default of 100 it collected some 30 times a second under
-// load; 200 halves that for a heap goal of three times the live heap.
-const gcPercent = 200
-
 func main() {
 	// .env fills in what the environment leaves unset; it never overrides.
 	_ = godotenv.Load()
@@ -44,7 +38,7 @@ func main() {
 		os.Exit(healthcheck(os.Getenv("PORT")))
 	}
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
+		debug.SetGCPercent(app.DefaultGCPercent)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
