@@ -119,7 +119,7 @@ SELECT t.posts, t.likes, t.comments,
 	CASE WHEN t.posts = 0 OR $8::bigint IS NULL OR $8::bigint = 0 THEN NULL
 		ELSE round((t.likes + t.comments)::numeric * 100 / (t.posts::numeric * $8::bigint), 1) END,
 	` + postgres.PostColumnsOf("bp") + `,
-	pa.s, pa.mt, pa.likes, pa.comments, pa.views, pa.reach, tags.j,
+	tags.j,
 	t.views, t.reach, t.saved, t.shares, t.prev_views, t.prev_reach, t.prev_saved, t.prev_shares,
 	` + trendSQL("t.views", "t.prev_views") + `, ` + trendSQL("t.reach", "t.prev_reach") + `,
 	` + trendSQL("t.saved", "t.prev_saved") + `, ` + trendSQL("t.shares", "t.prev_shares") + `,
@@ -132,7 +132,8 @@ SELECT t.posts, t.likes, t.comments,
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $3::timestamptz AND posted_at < 'infinity'),
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $5::timestamptz AND posted_at < 'infinity'),
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $4::timestamptz AND posted_at < 'infinity'),
-	sn.before_at, sn.after_at
+	sn.before_at, sn.after_at,
+	pa.s, pa.mt, pa.likes, pa.comments, pa.views, pa.reach
 FROM tot t
 CROSS JOIN pa
 CROSS JOIN tags

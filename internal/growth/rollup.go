@@ -71,62 +71,45 @@ func (s *Service) computeRollup(ctx context.Context, acc postgres.Account, perio
 	if err != nil {
 		return Stats{}, horizon{}, err
 	}
-	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Summary: Summary{Followers: acc.Followers}}
 	var (
-		bp     postgres.PostScan
+		r      rowScan
 		packed []byte
-		edge   edgePosts
-		h      horizon
+		edge   postArrays
 	)
-	dest := []any{
-		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
-		&out.Previous.TotalPosts, &out.Previous.TotalLikes, &out.Previous.TotalComments,
-		&out.LikesTrend, &out.CommentsTrend, &out.PostsThisWeek, &out.PostsPerWeek,
-		&out.FollowersTrend, &out.EngagementRate,
-	}
-	dest = append(dest, bp.Dest()...)
-	dest = append(dest, &packed,
-		&out.TotalViews, &out.TotalReach, &out.TotalSaves, &out.TotalShares,
-		&out.Previous.TotalViews, &out.Previous.TotalReach, &out.Previous.TotalSaves, &out.Previous.TotalShares,
-		&out.ViewsTrend, &out.ReachTrend, &out.SavesTrend, &out.SharesTrend,
-		&out.InsightsCoverage, &out.EngagementRateByReach,
-		&h.prevFirst, &h.curFirst, &h.weekFirst, &h.next, &h.snapBefore, &h.snapAfter,
+	dest := r.dest(acc, period, start, now, &packed,
 		&edge.at, &edge.mediaType, &edge.likes, &edge.comments, pq.Array(&edge.views), pq.Array(&edge.reach),
-		&edge.tagPost, &edge.tag,
-	)
+		&edge.tagPost, &edge.tag)
 	day := 24 * time.Hour
 	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, period, acc.Followers,
 		utcMidnight(prevStart).Add(day), utcMidnight(start), utcMidnight(start).Add(day), utcMidnight(now),
 		utcMidnight(weekStart).Add(day), size == 900).Scan(dest...)
 	if err != nil {
-		return Stats{}, h, fmt.Errorf("growth stats: %w", err)
+		return Stats{}, r.h, fmt.Errorf("growth stats: %w", err)
 	}
-	if p := bp.Post(); p != nil {
-		best := PostOf(*p)
-		out.BestPost = &best
-	}
-	first, last := start.In(tz).Format(time.DateOnly), now.In(tz).Format(time.DateOnly)
-	if out.Daily, err = days(first, last, nil, nil, nil, nil); err != nil {
-		return Stats{}, h, err
+	out, sums, err := r.report(tz)
+	if err != nil {
+		return Stats{}, r.h, err
 	}
 	z := zoneOffsets{start: start.Unix(), from: make([]int64, len(from)), offsets: offsets}
 	for i, f := range from {
 		t, err := time.Parse(time.RFC3339Nano, f)
 		if err != nil {
-			return Stats{}, h, fmt.Errorf("growth stats: zone segment: %w", err)
+			return Stats{}, r.h, fmt.Errorf("growth stats: zone segment: %w", err)
 		}
 		z.from[i] = t.Unix()
 	}
-	var sums windowSums
 	if err := sums.add(packed, size, z, localDay(start, tz), out.Daily); err != nil {
-		return Stats{}, h, err
+		return Stats{}, r.h, err
 	}
-	if err := sums.addPosts(edge, size, z, localDay(start, tz), out.Daily); err != nil {
-		return Stats{}, h, err
+	// An edge post counts at its own local second, which lies in the same
+	// local hour of the same date as its bucket's start: the offsets and
+	// their changes fall on bucket boundaries (bucketSize).
+	if err := sums.addPosts(edge, z.local, localDay(start, tz), out.Daily); err != nil {
+		return Stats{}, r.h, err
 	}
 	out.MediaTypes, out.BestPostingTimes, out.TopHashtags = sums.mediaTypes(), sums.postingTimes(), sums.hashtags()
 	out.Message = Message(out.LikesTrend, int(out.TotalPosts), int(out.PostsThisWeek))
-	return out, h, nil
+	return out, r.h, nil
 }
 
 // zoneOffsets are the zone's offsets over a window, as zoneSegments gives
@@ -147,6 +130,10 @@ func (z zoneOffsets) at(t int64) int64 {
 	return z.offsets[i]
 }
 
+// local returns the local second of Unix second t (by the window start's
+// offset before the window).
+func (z zoneOffsets) local(t int64) int64 { return t + z.at(max(t, z.start)) }
+
 // windowSums are the current window's sums that depend on the zone or
 // need more than one number per window.
 type windowSums struct {
@@ -166,7 +153,6 @@ type slotSum struct{ posts, eng int64 }
 // (see growth_ranges). daily gets each bucket's sums on its local date,
 // startDay being the local date of daily[0] in days since 1970-01-01.
 func (w *windowSums) add(packed []byte, size int64, z zoneOffsets, startDay int64, daily []Day) error {
-	w.media, w.tags = map[string]*mediaSum{}, map[string]*tagSum{}
 	r := reader{b: packed}
 	for len(r.b) > 0 && r.err == nil {
 		facts := reader{b: r.bytes(int(r.u32()))}
@@ -218,7 +204,7 @@ type bucketSums struct {
 // bucket adds b, the bucket that starts at Unix second at, to its local
 // date in daily and to its posting slot.
 func (w *windowSums) bucket(at int64, b bucketSums, z zoneOffsets, startDay int64, daily []Day) error {
-	return w.local(at+z.at(max(at, z.start)), b, startDay, daily)
+	return w.local(z.local(at), b, startDay, daily)
 }
 
 // local adds b at local second local (seconds since 1970-01-01 local
@@ -245,41 +231,18 @@ func (w *windowSums) local(local int64, b bucketSums, startDay int64, daily []Da
 	return nil
 }
 
-// edgePosts are posts as the statements return them: for rollupQuery
+// postArrays are posts as the statements return them: for rollupQuery
 // those of the dates the current window's edges cut through, for statsQuery
 // those of the window. Per post (in the same order) its Unix second (its
 // local second for statsQuery), media type ("" for none), like and comment counts (0 for
 // hidden or missing), views and reach; per hashtag of a post, once, the
 // post's number (from 1) and the tag.
-type edgePosts struct {
+type postArrays struct {
 	at, likes, comments pq.Int64Array
 	mediaType           pq.StringArray
 	views, reach        []sql.NullInt64
 	tagPost             pq.Int64Array
 	tag                 pq.StringArray
-}
-
-// addLocal adds the posts of a window, their times in local seconds (the
-// per-post statement, statsQuery), to their dates and posting slots and
-// to the media types; their tags are not read.
-func (w *windowSums) addLocal(e edgePosts, startDay int64, daily []Day) error {
-	n := len(e.at)
-	if len(e.mediaType) != n || len(e.likes) != n || len(e.comments) != n || len(e.views) != n || len(e.reach) != n {
-		return fmt.Errorf("growth stats: posts: arrays of %d, %d, %d, %d, %d, %d posts",
-			n, len(e.mediaType), len(e.likes), len(e.comments), len(e.views), len(e.reach))
-	}
-	if w.media == nil {
-		w.media, w.tags = map[string]*mediaSum{}, map[string]*tagSum{}
-	}
-	for i, local := range e.at {
-		w.addMedia(e.mediaType[i], e.likes[i], e.comments[i])
-		b := bucketSums{posts: 1, likes: e.likes[i], comments: e.comments[i],
-			views: e.views[i].Int64, reach: e.reach[i].Int64, hasViews: e.views[i].Valid, hasReach: e.reach[i].Valid}
-		if err := w.local(local, b, startDay, daily); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // addMedia counts a post of media type mt.
@@ -294,31 +257,28 @@ func (w *windowSums) addMedia(mt string, likes, comments int64) {
 	m.comments += comments
 }
 
-// addPosts adds the edge posts as add adds a date's packed row: each post
-// is its own bucket, which sums to the same (growth_ranges buckets
-// seconds by the same truncating division).
-func (w *windowSums) addPosts(e edgePosts, size int64, z zoneOffsets, startDay int64, daily []Day) error {
+// addPosts adds posts one by one to their dates, posting slots, media
+// types and tags, local giving the local second each is counted at from
+// its time in e.at.
+func (w *windowSums) addPosts(e postArrays, local func(at int64) int64, startDay int64, daily []Day) error {
 	n := len(e.at)
 	if len(e.mediaType) != n || len(e.likes) != n || len(e.comments) != n || len(e.views) != n || len(e.reach) != n ||
 		len(e.tagPost) != len(e.tag) {
-		return fmt.Errorf("growth stats: edge posts: arrays of %d, %d, %d, %d, %d, %d posts and %d, %d tags",
+		return fmt.Errorf("growth stats: posts: arrays of %d, %d, %d, %d, %d, %d posts and %d, %d tags",
 			n, len(e.mediaType), len(e.likes), len(e.comments), len(e.views), len(e.reach), len(e.tagPost), len(e.tag))
-	}
-	if w.media == nil {
-		w.media, w.tags = map[string]*mediaSum{}, map[string]*tagSum{}
 	}
 	for i, at := range e.at {
 		w.addMedia(e.mediaType[i], e.likes[i], e.comments[i])
 		b := bucketSums{posts: 1, likes: e.likes[i], comments: e.comments[i],
 			views: e.views[i].Int64, reach: e.reach[i].Int64, hasViews: e.views[i].Valid, hasReach: e.reach[i].Valid}
-		if err := w.bucket(at/size*size, b, z, startDay, daily); err != nil {
+		if err := w.local(local(at), b, startDay, daily); err != nil {
 			return err
 		}
 	}
 	for k, tag := range e.tag {
 		i := e.tagPost[k] - 1
 		if i < 0 || i >= int64(n) {
-			return fmt.Errorf("growth stats: edge posts: tag of post %d of %d", i+1, n)
+			return fmt.Errorf("growth stats: posts: tag of post %d of %d", i+1, n)
 		}
 		t := w.tags[tag]
 		if t == nil {

@@ -426,74 +426,93 @@ func (s *Service) computePosts(ctx context.Context, acc postgres.Account, period
 	if err != nil {
 		return Stats{}, horizon{}, err
 	}
-	out := Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Summary: Summary{Followers: acc.Followers}}
 	var (
-		bp     postgres.PostScan
-		posts  edgePosts // every post of the window, in local seconds
+		r      rowScan
+		posts  postArrays // every post of the window, in local seconds
 		hashes []byte
-		h      horizon
 	)
-	startDay := localDay(start, tz)
+	dest := r.dest(acc, period, start, now, &hashes,
+		&posts.at, &posts.mediaType, &posts.likes, &posts.comments, pq.Array(&posts.views), pq.Array(&posts.reach))
+	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, pq.Int64Array(offsets), period, acc.Followers,
+		pq.StringArray(from)).Scan(dest...)
+	if err != nil {
+		return Stats{}, r.h, fmt.Errorf("growth stats: %w", err)
+	}
+	out, sums, err := r.report(tz)
+	if err != nil {
+		return Stats{}, r.h, err
+	}
+	if err := sums.addPosts(posts, func(local int64) int64 { return local }, localDay(start, tz), out.Daily); err != nil {
+		return Stats{}, r.h, err
+	}
+	out.MediaTypes, out.BestPostingTimes = sums.mediaTypes(), sums.postingTimes()
+	out.TopHashtags = []Hashtag{}
+	if err := json.Unmarshal(hashes, &out.TopHashtags); err != nil {
+		return Stats{}, r.h, fmt.Errorf("growth stats: decode: %w", err)
+	}
+	out.Message = Message(out.LikesTrend, int(out.TotalPosts), int(out.PostsThisWeek))
+	return out, r.h, nil
+}
+
+// rowScan is the row both statements return: the summary's fields, the
+// best post, one value of the statement's own, the insights totals and
+// trends, the report's horizon, then the rest of the statement's own.
+type rowScan struct {
+	out Stats
+	bp  postgres.PostScan
+	h   horizon
+}
+
+// dest returns the scan targets of the row, own and rest being the
+// statement's own values.
+func (r *rowScan) dest(acc postgres.Account, period int, start, now time.Time, own any, rest ...any) []any {
+	r.out = Stats{PeriodDays: period, PeriodStart: start, PeriodEnd: now, Summary: Summary{Followers: acc.Followers}}
+	out, h := &r.out, &r.h
 	dest := []any{
 		&out.TotalPosts, &out.TotalLikes, &out.TotalComments, &out.AvgLikes, &out.AvgComments,
 		&out.Previous.TotalPosts, &out.Previous.TotalLikes, &out.Previous.TotalComments,
 		&out.LikesTrend, &out.CommentsTrend, &out.PostsThisWeek, &out.PostsPerWeek,
 		&out.FollowersTrend, &out.EngagementRate,
 	}
-	dest = append(dest, bp.Dest()...)
-	dest = append(dest,
-		&posts.at, &posts.mediaType, &posts.likes, &posts.comments, pq.Array(&posts.views), pq.Array(&posts.reach), &hashes,
+	dest = append(dest, r.bp.Dest()...)
+	dest = append(dest, own,
 		&out.TotalViews, &out.TotalReach, &out.TotalSaves, &out.TotalShares,
 		&out.Previous.TotalViews, &out.Previous.TotalReach, &out.Previous.TotalSaves, &out.Previous.TotalShares,
 		&out.ViewsTrend, &out.ReachTrend, &out.SavesTrend, &out.SharesTrend,
 		&out.InsightsCoverage, &out.EngagementRateByReach,
 		&h.prevFirst, &h.curFirst, &h.weekFirst, &h.next, &h.snapBefore, &h.snapAfter,
 	)
-	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, pq.Int64Array(offsets), period, acc.Followers,
-		pq.StringArray(from)).Scan(dest...)
-	if err != nil {
-		return Stats{}, h, fmt.Errorf("growth stats: %w", err)
-	}
-	if p := bp.Post(); p != nil {
+	return append(dest, rest...)
+}
+
+// report returns the scanned report with its best post and one empty day
+// per local date of the window in tz, and the sums its dates, media types,
+// slots and tags are added up in.
+func (r *rowScan) report(tz *time.Location) (Stats, *windowSums, error) {
+	out := r.out
+	if p := r.bp.Post(); p != nil {
 		best := PostOf(*p)
 		out.BestPost = &best
 	}
-	first, last := start.In(tz).Format(time.DateOnly), now.In(tz).Format(time.DateOnly)
-	if out.Daily, err = days(first, last, nil, nil, nil, nil); err != nil {
-		return Stats{}, h, err
+	var err error
+	if out.Daily, err = days(out.PeriodStart.In(tz).Format(time.DateOnly), out.PeriodEnd.In(tz).Format(time.DateOnly)); err != nil {
+		return Stats{}, nil, err
 	}
-	var sums windowSums
-	if err := sums.addLocal(posts, startDay, out.Daily); err != nil {
-		return Stats{}, h, err
-	}
-	out.MediaTypes, out.BestPostingTimes = sums.mediaTypes(), sums.postingTimes()
-	out.TopHashtags = []Hashtag{}
-	if err := json.Unmarshal(hashes, &out.TopHashtags); err != nil {
-		return Stats{}, h, fmt.Errorf("growth stats: decode: %w", err)
-	}
-	out.Message = Message(out.LikesTrend, int(out.TotalPosts), int(out.PostsThisWeek))
-	return out, h, nil
+	return out, &windowSums{media: map[string]*mediaSum{}, tags: map[string]*tagSum{}}, nil
 }
 
-// days returns one entry per local date from first to last (YYYY-MM-DD),
-// with the sums of the dates that have posts: offs[i] days after first.
-func days(first, last string, offs, posts, likes, comments []int64) ([]Day, error) {
+// days returns one empty entry per local date from first to last
+// (YYYY-MM-DD).
+func days(first, last string) ([]Day, error) {
 	from, err1 := time.Parse(time.DateOnly, first)
 	to, err2 := time.Parse(time.DateOnly, last)
 	n := int(to.Sub(from).Hours()/24+0.5) + 1
-	if err := errors.Join(err1, err2); err != nil || n < 1 || n > 400 ||
-		len(posts) != len(offs) || len(likes) != len(offs) || len(comments) != len(offs) {
-		return nil, fmt.Errorf("growth stats: daily %s..%s with %d/%d/%d/%d values: %v", first, last, len(offs), len(posts), len(likes), len(comments), err)
+	if err := errors.Join(err1, err2); err != nil || n < 1 || n > 400 {
+		return nil, fmt.Errorf("growth stats: daily %s..%s: %v", first, last, err)
 	}
 	out := make([]Day, n)
 	for i := range out {
 		out[i].Date = from.AddDate(0, 0, i).Format(time.DateOnly)
-	}
-	for i, o := range offs {
-		if o < 0 || o >= int64(n) {
-			return nil, fmt.Errorf("growth stats: a post on day %d of %d", o, n)
-		}
-		out[o].Posts, out[o].Likes, out[o].Comments = posts[i], likes[i], comments[i]
 	}
 	return out, nil
 }
