@@ -37,15 +37,26 @@ func main() {
 		// For container HEALTHCHECKs in images without curl.
 		os.Exit(healthcheck(os.Getenv("PORT")))
 	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(app.DefaultGCPercent)
-	}
+	debug.SetGCPercent(gcPercent(os.Getenv("GOGC")))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
+}
+
+// gcPercent is the collector's target: GOGC when it names one (Go reads
+// the process environment at start, before .env is loaded, so a GOGC from
+// .env is applied here), app.DefaultGCPercent otherwise; "off" is -1.
+func gcPercent(gogc string) int {
+	if gogc == "off" {
+		return -1
+	}
+	if n, err := strconv.Atoi(gogc); err == nil && n >= 0 {
+		return n
+	}
+	return app.DefaultGCPercent
 }
 
 // run wires the server and blocks until ctx ends, then shuts down cleanly:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"creatorgrowth/internal/app"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -225,4 +226,23 @@ func TestRun(t *testing.T) {
 			t.Errorf("run waited for its context instead of failing")
 		}
 	})
+}
+
+func TestGCPercent(t *testing.T) {
+	for _, tc := range []struct {
+		gogc string
+		want int
+	}{
+		{"", app.DefaultGCPercent},
+		{"50", 50},
+		{"400", 400},
+		{"0", 0},
+		{"off", -1},
+		{"-3", app.DefaultGCPercent},
+		{"lots", app.DefaultGCPercent},
+	} {
+		if got := gcPercent(tc.gogc); got != tc.want {
+			t.Errorf("gcPercent(%q) = %d, want %d", tc.gogc, got, tc.want)
+		}
+	}
 }
