@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"creatorgrowth/internal/app"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"creatorgrowth/internal/app"
 	"creatorgrowth/internal/postgres"
 	"creatorgrowth/internal/testdb"
 	"creatorgrowth/internal/testlog"
