@@ -23,10 +23,7 @@ fi
 
 admin_url=${TEST_DATABASE_URL:-$("$root/scripts/test-db.sh")}
 db="e2e_$(date +%s)_$$"
-psql "$admin_url" -qc "CREATE DATABASE $db" >/dev/null
-base_url=${admin_url%%\?*}
-base_url=${base_url%/*}
-query=${admin_url#"${admin_url%%\?*}"}
+db_url=$("$root/scripts/newdb.sh" "$admin_url" "$db")
 
 pid=
 cleanup() {
@@ -56,7 +53,7 @@ export E2E_ADMIN_PASSWORD="e2e-admin-$(head -c 6 /dev/urandom | od -An -tx1 | tr
 jwt_secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 enc_key=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 env -i PATH="$PATH" HOME="${HOME:-/root}" \
-	APP_ENV=test PORT="$port" DATABASE_URL="$base_url/$db$query" \
+	APP_ENV=test PORT="$port" DATABASE_URL="$db_url" \
 	JWT_SECRET="$jwt_secret" TOKEN_ENCRYPTION_KEY="$enc_key" \
 	ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" FRONTEND_URL="$E2E_BASE_URL" PUBLIC_URL="$E2E_BASE_URL" \
 	TRUSTED_PROXIES="127.0.0.1/32,::1/128" SMTP_URL="$smtp_url" \

@@ -38,12 +38,8 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 admin_url=$("$root/scripts/pg.sh" start healthab "$pg_port")
-base_url=${admin_url%%\?*}
-base_url=${base_url%/*}
-query=${admin_url#"${admin_url%%\?*}"}
 db="healthab_$(date +%s)_$$"
-psql "$admin_url" -qc "CREATE DATABASE $db" >/dev/null
-db_url="$base_url/$db$query"
+db_url=$("$root/scripts/newdb.sh" "$admin_url" "$db")
 
 echo "building bin/server and bin/loadtest..."
 go build -o bin/server ./cmd/server

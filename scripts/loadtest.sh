@@ -30,12 +30,8 @@ burst=${LOADTEST_BURST:-10s}
 pg_port=${LOADTEST_PG_PORT:-54333}
 
 admin_url=$("$root/scripts/pg.sh" start loadtest "$pg_port")
-base_url=${admin_url%%\?*}
-base_url=${base_url%/*}
-query=${admin_url#"${admin_url%%\?*}"}
 db="loadtest_$(date +%s)_$$"
-psql "$admin_url" -qc "CREATE DATABASE $db" >/dev/null
-db_url="$base_url/$db$query"
+db_url=$("$root/scripts/newdb.sh" "$admin_url" "$db")
 
 echo "building bin/server and bin/loadtest..."
 go build -o bin/server ./cmd/server
