@@ -3,7 +3,6 @@ package igsync
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -48,15 +47,7 @@ func (s *Service) enqueueDueAccountInsights(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if _, err := s.jobs.Enqueue(ctx, KindAccountInsights, id, time.Now(), jobAttempts); err != nil {
-			return fmt.Errorf("enqueue account insights: %w", err)
-		}
-	}
-	if len(ids) > 0 {
-		s.notifier.Notify()
-	}
-	return nil
+	return s.enqueue(ctx, KindAccountInsights, ids, nil)
 }
 
 // accountRun is one account_insights job.

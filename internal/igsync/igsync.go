@@ -359,18 +359,10 @@ func (s *Service) enqueueDueSyncs(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if _, err := s.jobs.Enqueue(ctx, KindFetchPosts, id, time.Now(), jobAttempts); err != nil {
-			return err
-		}
-	}
-	if err := s.jobs.Prune(ctx, 30*24*time.Hour); err != nil {
+	if err := s.enqueue(ctx, KindFetchPosts, ids, nil); err != nil {
 		return err
 	}
-	if len(ids) > 0 {
-		s.notifier.Notify()
-	}
-	return nil
+	return s.jobs.Prune(ctx, 30*24*time.Hour)
 }
 
 func (s *Service) enqueueDueRefreshes(ctx context.Context) error {
@@ -378,12 +370,26 @@ func (s *Service) enqueueDueRefreshes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if _, err := s.jobs.Enqueue(ctx, KindRefreshToken, id, time.Now(), jobAttempts); err != nil {
-			return err
+	return s.enqueue(ctx, KindRefreshToken, ids, nil)
+}
+
+// enqueue gives each account of ids a job of kind at runAt[i] (nil: now),
+// in one statement, and wakes the workers when there was any.
+func (s *Service) enqueue(ctx context.Context, kind string, ids []string, runAt []time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if runAt == nil {
+		now := time.Now()
+		runAt = make([]time.Time, len(ids))
+		for i := range runAt {
+			runAt[i] = now
 		}
 	}
-	if len(ids) > 0 {
+	if _, err := s.jobs.EnqueueMany(ctx, kind, ids, runAt, jobAttempts); err != nil {
+		return err
+	}
+	if s.notifier != nil {
 		s.notifier.Notify()
 	}
 	return nil

@@ -3,7 +3,6 @@ package igsync
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math"
 	"sync"
@@ -349,17 +348,13 @@ func (s *Service) enqueueDueInsights(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, a := range due {
+	ids, runAt := make([]string, len(due)), make([]time.Time, len(due))
+	for i, a := range due {
 		// A post overdue (its account was parked, or busy) makes the job
 		// due now: the queue's age says how long jobs wait, not readings.
-		if _, err := s.jobs.Enqueue(ctx, KindReadInsights, a.ID, later(a.DueAt, now), jobAttempts); err != nil {
-			return fmt.Errorf("enqueue insights: %w", err)
-		}
+		ids[i], runAt[i] = a.ID, later(a.DueAt, now)
 	}
-	if len(due) > 0 && s.notifier != nil {
-		s.notifier.Notify()
-	}
-	return nil
+	return s.enqueue(ctx, KindReadInsights, ids, runAt)
 }
 
 func later(a, b time.Time) time.Time {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // Job states. The kinds are declared by the packages that run them.
@@ -77,6 +79,47 @@ func (s *Jobs) Enqueue(ctx context.Context, kind, accountID string, runAt time.T
 		return false, fmt.Errorf("enqueue %s: %w", kind, err)
 	}
 	return created, nil
+}
+
+// EnqueueMany is Enqueue for many accounts in one statement: account i
+// gets a job of kind at runAt[i] (the earliest when it is named twice); an
+// account's queued job keeps the earliest run_at, a running one is left
+// alone and an account gone meanwhile gets none. It returns how many jobs
+// it created.
+func (s *Jobs) EnqueueMany(ctx context.Context, kind string, accountIDs []string, runAt []time.Time, maxAttempts int) (int, error) {
+	if len(accountIDs) != len(runAt) {
+		return 0, fmt.Errorf("enqueue %s: %d accounts and %d times", kind, len(accountIDs), len(runAt))
+	}
+	if len(accountIDs) == 0 {
+		return 0, nil
+	}
+	at := make([]string, len(runAt))
+	for i, t := range runAt {
+		at[i] = t.UTC().Format(time.RFC3339Nano)
+	}
+	const q = `
+		WITH ins AS (
+			INSERT INTO jobs (kind, account_id, run_at, max_attempts)
+			SELECT DISTINCT ON (u.id) $1, u.id, u.run_at, $4
+			FROM unnest($2::uuid[], $3::timestamptz[]) AS u(id, run_at)
+			JOIN instagram_accounts a ON a.id = u.id
+			ORDER BY u.id, u.run_at
+			ON CONFLICT (kind, account_id) WHERE state IN ('queued', 'running') DO UPDATE
+				SET run_at = LEAST(jobs.run_at, EXCLUDED.run_at), updated_at = now()
+				WHERE jobs.state = 'queued'
+			RETURNING (xmax = 0) AS created)
+		SELECT count(*) FILTER (WHERE created) FROM ins`
+	for try := 1; ; try++ {
+		var n int
+		err := s.db.QueryRowContext(ctx, q, kind, pq.StringArray(accountIDs), pq.StringArray(at), maxAttempts).Scan(&n)
+		if IsForeignKeyViolation(err) && try < 2 {
+			continue // an account was disconnected after the statement's snapshot
+		}
+		if err != nil {
+			return 0, fmt.Errorf("enqueue %s: %w", kind, err)
+		}
+		return n, nil
+	}
 }
 
 // EnqueuePayload schedules a job of kind that belongs to no account and

@@ -122,6 +122,62 @@ func TestJobs_Enqueue(t *testing.T) {
 	})
 }
 
+func TestJobs_EnqueueMany(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	jobs := postgres.NewJobs(db)
+	fresh, queued, running := newAccount(t, db), newAccount(t, db), newAccount(t, db)
+	gone := "6f1c1b1e-0000-4000-8000-000000000000"
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	if _, err := jobs.Enqueue(ctx, kindFetch, queued, now.Add(time.Hour), 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jobs.Enqueue(ctx, kindFetch, running, now, 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := jobs.Claim(ctx, "w", time.Minute); err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	runAt := func(acc string) time.Time {
+		t.Helper()
+		var at time.Time
+		if err := db.QueryRow(`SELECT run_at FROM jobs WHERE account_id = $1 AND state IN ('queued', 'running')`, acc).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	runningAt := runAt(running)
+
+	n, err := jobs.EnqueueMany(ctx, kindFetch,
+		[]string{fresh, fresh, queued, running, gone},
+		[]time.Time{now.Add(2 * time.Minute), now.Add(time.Minute), now, now, now}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("created %d, want 1 (the fresh account's)", n)
+	}
+	if got := runAt(fresh); !got.Equal(now.Add(time.Minute)) {
+		t.Errorf("fresh account's job at %s, want the earlier of its two times, %s", got, now.Add(time.Minute))
+	}
+	if got := runAt(queued); !got.Equal(now) {
+		t.Errorf("queued job at %s, want it moved earlier to %s", got, now)
+	}
+	if got := runAt(running); !got.Equal(runningAt) {
+		t.Errorf("running job's run_at %s changed to %s", runningAt, got)
+	}
+	var total int
+	if err := db.QueryRow(`SELECT count(*) FROM jobs`).Scan(&total); err != nil || total != 3 {
+		t.Errorf("%d jobs (%v), want 3: none for the account that is gone", total, err)
+	}
+	if n, err := jobs.EnqueueMany(ctx, kindFetch, nil, nil, 5); err != nil || n != 0 {
+		t.Errorf("no accounts: %d, %v", n, err)
+	}
+	if _, err := jobs.EnqueueMany(ctx, kindFetch, []string{fresh}, nil, 5); err == nil {
+		t.Error("mismatched lengths: no error")
+	}
+}
+
 func TestJobs_Claim(t *testing.T) {
 	ctx := context.Background()
 	t.Run("NotBeforeRunAt", func(t *testing.T) {
