@@ -151,9 +151,11 @@ func trendSQL(cur, prev string) string {
 // rollupQuery computes the growth report of one account from growth_days
 // (migrations/0019): the whole UTC dates inside each window are one row
 // each, and only the dates a window edge cuts through are read post by
-// post. It returns what statsQuery returns but daily, media_types,
+// post: for the current window, only when the edge leaves some of the
+// date's posts out (the last date, cut at now, almost never does). It
+// returns what statsQuery returns but daily, media_types,
 // best_posting_times and top_hashtags, for which it returns the current
-// window's whole dates packed into one value and the posts of its two edge
+// window's whole dates packed into one value and the posts of its edge
 // dates as arrays (rollup.go adds both up in the report's zone: for the
 // hundred-odd posts of two dates that is cheaper in Go than packing them
 // here the way growth_ranges packs a date). The totals are
@@ -171,9 +173,26 @@ func trendSQL(cur, prev string) string {
 //	$12 the first UTC midnight after $5
 //	$13 true: quarter-hour sums instead of hourly ones
 var rollupQuery = `
-WITH ep AS MATERIALIZED (
+WITH wd AS (
+	-- The current window's first (last) UTC date is read whole from
+	-- growth_days when none of its posts lies before the window (after
+	-- now), as the last one almost always is; else its posts in the window
+	-- are read one by one (ep).
+	SELECT NOT EXISTS (SELECT 1 FROM instagram_posts
+			WHERE account_id = $1::uuid AND posted_at >= $9::timestamptz AND posted_at <= $3::timestamptz) AS first,
+		NOT EXISTS (SELECT 1 FROM instagram_posts
+			WHERE account_id = $1::uuid AND posted_at > $4::timestamptz AND posted_at < $11::timestamptz + interval '24 hours') AS last
+),
+wr AS (
+	-- The dates read whole: from lo to hi (exclusive).
+	SELECT CASE WHEN wd.first THEN $9::timestamptz ELSE $10::timestamptz END AT TIME ZONE 'UTC' AS lo,
+		CASE WHEN wd.last THEN $11::timestamptz + interval '24 hours' ELSE $11::timestamptz END AT TIME ZONE 'UTC' AS hi
+	FROM wd
+),
+ep AS MATERIALIZED (
 	-- The posts of the current window's first UTC date after its start and
-	-- of its last one up to now, numbered for the tag arrays (et).
+	-- of its last one up to now, unless the date is read whole (wd),
+	-- numbered for the tag arrays (et).
 	SELECT row_number() OVER (ORDER BY x.s, x.id)::int AS i, x.*
 	FROM (
 		SELECT p.id, p.posted_at, p.hashtags, COALESCE(p.media_type, '') AS mt,
@@ -182,6 +201,7 @@ WITH ep AS MATERIALIZED (
 			floor(date_part('epoch', p.posted_at))::bigint AS s
 		FROM instagram_posts p
 		WHERE p.account_id = $1::uuid AND p.posted_at > $3::timestamptz AND p.posted_at < $10::timestamptz
+			AND NOT (SELECT first FROM wd)
 		UNION ALL
 		SELECT p.id, p.posted_at, p.hashtags, COALESCE(p.media_type, ''),
 			COALESCE(p.like_count, 0)::bigint, COALESCE(p.comments_count, 0)::bigint,
@@ -189,6 +209,7 @@ WITH ep AS MATERIALIZED (
 			floor(date_part('epoch', p.posted_at))::bigint
 		FROM instagram_posts p
 		WHERE p.account_id = $1::uuid AND p.posted_at >= $11::timestamptz AND p.posted_at <= $4::timestamptz
+			AND NOT (SELECT last FROM wd)
 	) x
 ),
 e AS (
@@ -219,8 +240,7 @@ cur AS MATERIALIZED (
 	SELECT d.posts, d.likes, d.comments, d.views, d.reach, d.saved, d.shares, d.covered, d.err_sum, d.err_n,
 		d.best_id, d.best_eng, d.best_at, CASE WHEN $13::bool THEN d.by_quarter ELSE d.by_hour END AS packed
 	FROM growth_days d
-	WHERE d.account_id = $1::uuid AND d.day >= ($10::timestamptz AT TIME ZONE 'UTC')::date
-		AND d.day < ($11::timestamptz AT TIME ZONE 'UTC')::date
+	WHERE d.account_id = $1::uuid AND d.day >= (SELECT lo FROM wr)::date AND d.day < (SELECT hi FROM wr)::date
 	UNION ALL
 	SELECT e.posts, e.likes, e.comments, e.views, e.reach, e.saved, e.shares, e.covered, e.err_sum, e.err_n,
 		eb.id, eb.eng, eb.posted_at, NULL::bytea
@@ -263,7 +283,7 @@ w AS (
 			WHERE account_id = $1::uuid AND posted_at > $5::timestamptz AND posted_at < $12::timestamptz)
 		+ (SELECT COALESCE(sum(d.posts), 0) FROM growth_days d
 			WHERE d.account_id = $1::uuid AND d.day >= ($12::timestamptz AT TIME ZONE 'UTC')::date
-				AND d.day < ($11::timestamptz AT TIME ZONE 'UTC')::date)
+				AND d.day < (SELECT hi FROM wr)::date)
 		+ COALESCE((SELECT e.last_posts FROM e), 0) AS posts
 ),
 tot AS (
