@@ -154,45 +154,52 @@ type slotSum struct{ posts, eng int64 }
 // startDay being the local date of daily[0] in days since 1970-01-01.
 func (w *windowSums) add(packed []byte, size int64, z zoneOffsets, startDay int64, daily []Day) error {
 	r := reader{b: packed}
-	for len(r.b) > 0 && r.err == nil {
-		facts := reader{b: r.bytes(int(r.u32()))}
-		buckets := reader{b: r.bytes(int(r.u32()))}
-		for n := facts.u32(); n > 0 && facts.err == nil; n-- {
-			mt := facts.field()
+	for r.off < len(r.b) && !r.short {
+		factsEnd := r.end(r.u32())
+		for n := r.u32(); n > 0 && r.off < factsEnd; n-- {
+			mt := r.field()
 			m := w.media[string(mt)] // no copy of mt to look it up
 			if m == nil {
 				m = &mediaSum{}
 				w.media[string(mt)] = m
 			}
-			m.posts += int64(facts.u32())
-			m.likes += facts.i64()
-			m.comments += facts.i64()
+			m.posts += int64(r.u32())
+			m.likes += r.i64()
+			m.comments += r.i64()
 		}
-		for len(facts.b) > 0 && facts.err == nil {
-			tag := facts.field()
+		for r.off < factsEnd {
+			tag := r.field()
 			t := w.tags[string(tag)]
 			if t == nil {
 				t = &tagSum{}
 				w.tags[string(tag)] = t
 			}
-			t.posts += int64(facts.u32())
-			t.eng += facts.i64()
+			t.posts += int64(r.u32())
+			t.eng += r.i64()
 		}
-		for len(buckets.b) > 0 && buckets.err == nil {
-			at := int64(buckets.u32()) * size
-			n := buckets.u32()
-			likes, comments, views, reach := buckets.i64(), buckets.i64(), buckets.i64(), buckets.i64()
+		if r.off != factsEnd {
+			r.short = true
+			break
+		}
+		bucketsEnd := r.end(r.u32())
+		for r.off < bucketsEnd {
+			at := int64(r.u32()) * size
+			n := r.u32()
+			likes, comments, views, reach := r.i64(), r.i64(), r.i64(), r.i64()
 			b := bucketSums{posts: int64(n & (1<<29 - 1)), likes: likes, comments: comments,
 				views: views, reach: reach, hasViews: n&(1<<30) != 0, hasReach: n&(1<<29) != 0}
 			if err := w.bucket(at, b, z, startDay, daily); err != nil {
 				return err
 			}
 		}
-		if err := cmp.Or(facts.err, buckets.err); err != nil {
-			return err
+		if r.off != bucketsEnd {
+			r.short = true
 		}
 	}
-	return r.err
+	if r.short {
+		return fmt.Errorf("growth stats: packed rows: a field overruns its row at byte %d of %d", r.off, len(r.b))
+	}
+	return nil
 }
 
 // bucketSums are the sums of the posts of one bucket.
@@ -219,10 +226,10 @@ func (w *windowSums) local(local int64, b bucketSums, startDay int64, daily []Da
 	d.Likes += b.likes
 	d.Comments += b.comments
 	if b.hasViews {
-		d.Views = addTo(d.Views, b.views)
+		addTo(&d.Views, b.views)
 	}
 	if b.hasReach {
-		d.Reach = addTo(d.Reach, b.reach)
+		addTo(&d.Reach, b.reach)
 	}
 	weekday, hour := (local/86400+4)%7, (local/3600)%24
 	s := &w.slots[weekday*24+hour]
@@ -291,11 +298,13 @@ func (w *windowSums) addPosts(e postArrays, local func(at int64) int64, startDay
 	return nil
 }
 
-func addTo(p *int64, v int64) *int64 {
-	if p != nil {
-		v += *p
+// addTo adds v to *p, pointing p at a new sum first when it is nil. The
+// sums are the report's own, so they are added in place.
+func addTo(p **int64, v int64) {
+	if *p == nil {
+		*p = new(int64)
 	}
-	return &v
+	**p += v
 }
 
 // mediaTypes returns the media types by posts, then type in byte order.
@@ -417,38 +426,56 @@ func abs(v int64) int64 {
 	return v
 }
 
-// reader reads the packed rows; a short read sets err and returns zeros.
+// reader reads the packed rows from off on. A read past the end sets
+// short and returns zeros; it only moves off, so that reading a field
+// writes no pointer.
 type reader struct {
-	b   []byte
-	err error
+	b     []byte
+	off   int
+	short bool
 }
 
-func (r *reader) bytes(n int) []byte {
-	if r.err != nil || n < 0 || n > len(r.b) {
-		if r.err == nil {
-			r.err = fmt.Errorf("growth stats: packed rows: %d bytes wanted, %d left", n, len(r.b))
-		}
-		r.b = nil
-		return nil
+// take returns the offset of the next n bytes and moves past them, or
+// sets short.
+func (r *reader) take(n int) (int, bool) {
+	if n < 0 || n > len(r.b)-r.off {
+		r.short, r.off = true, len(r.b)
+		return 0, false
 	}
-	out := r.b[:n]
-	r.b = r.b[n:]
-	return out
+	o := r.off
+	r.off += n
+	return o, true
+}
+
+// end returns the offset n bytes on (the end of a field of n bytes), at
+// most the end of b.
+func (r *reader) end(n uint32) int {
+	if int64(n) > int64(len(r.b)-r.off) {
+		r.short = true
+		return len(r.b)
+	}
+	return r.off + int(n)
 }
 
 func (r *reader) u32() uint32 {
-	if b := r.bytes(4); b != nil {
-		return binary.BigEndian.Uint32(b)
+	if o, ok := r.take(4); ok {
+		return binary.BigEndian.Uint32(r.b[o:])
 	}
 	return 0
 }
 
 func (r *reader) i64() int64 {
-	if b := r.bytes(8); b != nil {
-		return int64(binary.BigEndian.Uint64(b))
+	if o, ok := r.take(8); ok {
+		return int64(binary.BigEndian.Uint64(r.b[o:]))
 	}
 	return 0
 }
 
 // field reads a length (int4) and that many bytes.
-func (r *reader) field() []byte { return r.bytes(int(r.u32())) }
+func (r *reader) field() []byte {
+	n := int(r.u32())
+	if o, ok := r.take(n); ok {
+		return r.b[o : o+n]
+	}
+	return nil
+}
