@@ -149,7 +149,7 @@ func trendSQL(cur, prev string) string {
 }
 
 // rollupQuery computes the growth report of one account from growth_days
-// (migrations/0019): the whole UTC dates inside each window are one row
+// (migrations/0019, 0021): the whole UTC dates inside each window are one row
 // each, and only the dates a window edge cuts through are read post by
 // post: for the current window, only when the edge leaves some of the
 // date's posts out (the last date, cut at now, almost never does). It
@@ -238,7 +238,7 @@ et AS (
 ),
 cur AS MATERIALIZED (
 	SELECT d.posts, d.likes, d.comments, d.views, d.reach, d.saved, d.shares, d.covered, d.err_sum, d.err_n,
-		d.best_id, d.best_eng, d.best_at, CASE WHEN $13::bool THEN d.by_quarter ELSE d.by_hour END AS packed
+		d.best_id, d.best_eng, d.best_at, CASE WHEN $13::bool THEN d.quarters ELSE d.hours END AS packed
 	FROM growth_days d
 	WHERE d.account_id = $1::uuid AND d.day >= (SELECT lo FROM wr)::date AND d.day < (SELECT hi FROM wr)::date
 	UNION ALL

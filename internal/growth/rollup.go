@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"math/big"
@@ -18,7 +17,7 @@ import (
 	"creatorgrowth/internal/postgres"
 )
 
-// A report from growth_days (migrations/0019, rollupQuery): the whole UTC
+// A report from growth_days (migrations/0019, 0021, rollupQuery): the whole UTC
 // dates of a window are one row each, the dates its edges cut through are
 // summed from their posts, and each comes with its sums per UTC hour or
 // quarter-hour. When every offset of the zone in the window, and every
@@ -148,56 +147,55 @@ type tagSum struct{ posts, eng int64 }
 
 type slotSum struct{ posts, eng int64 }
 
-// add adds up the packed rows of rollupQuery: per row, the length of its
-// facts (int4), the facts, the length of its buckets (int4), the buckets
-// (see growth_ranges). daily gets each bucket's sums on its local date,
-// startDay being the local date of daily[0] in days since 1970-01-01.
+// add adds up the packed rows of rollupQuery, each as growth_ranges
+// writes it (migrations/0021): its first bucket, then its media types,
+// hashtags and buckets, each list after its length. daily gets each
+// bucket's sums on its local date, startDay being the local date of
+// daily[0] in days since 1970-01-01.
 func (w *windowSums) add(packed []byte, size int64, z zoneOffsets, startDay int64, daily []Day) error {
 	r := reader{b: packed}
-	for r.off < len(r.b) && !r.short {
-		factsEnd := r.end(r.u32())
-		for n := r.u32(); n > 0 && r.off < factsEnd; n-- {
+	for r.off < len(r.b) && !r.bad {
+		base := r.int()
+		for n := r.count(); n > 0; n-- {
 			mt := r.field()
 			m := w.media[string(mt)] // no copy of mt to look it up
 			if m == nil {
 				m = &mediaSum{}
 				w.media[string(mt)] = m
 			}
-			m.posts += int64(r.u32())
-			m.likes += r.i64()
-			m.comments += r.i64()
+			m.posts += r.int()
+			m.likes += r.int()
+			m.comments += r.int()
 		}
-		for r.off < factsEnd {
+		for n := r.count(); n > 0; n-- {
 			tag := r.field()
 			t := w.tags[string(tag)]
 			if t == nil {
 				t = &tagSum{}
 				w.tags[string(tag)] = t
 			}
-			t.posts += int64(r.u32())
-			t.eng += r.i64()
+			t.posts += r.int()
+			t.eng += r.int()
 		}
-		if r.off != factsEnd {
-			r.short = true
-			break
-		}
-		bucketsEnd := r.end(r.u32())
-		for r.off < bucketsEnd {
-			at := int64(r.u32()) * size
-			n := r.u32()
-			likes, comments, views, reach := r.i64(), r.i64(), r.i64(), r.i64()
-			b := bucketSums{posts: int64(n & (1<<29 - 1)), likes: likes, comments: comments,
-				views: views, reach: reach, hasViews: n&(1<<30) != 0, hasReach: n&(1<<29) != 0}
-			if err := w.bucket(at, b, z, startDay, daily); err != nil {
+		for n := r.count(); n > 0; n-- {
+			k, posts := r.int(), r.int()
+			b := bucketSums{posts: posts >> 2, likes: r.int(), comments: r.int(), hasViews: posts&2 != 0, hasReach: posts&1 != 0}
+			if b.hasViews {
+				b.views = r.int()
+			}
+			if b.hasReach {
+				b.reach = r.int()
+			}
+			if r.bad {
+				break
+			}
+			if err := w.bucket((base+k)*size, b, z, startDay, daily); err != nil {
 				return err
 			}
 		}
-		if r.off != bucketsEnd {
-			r.short = true
-		}
 	}
-	if r.short {
-		return fmt.Errorf("growth stats: packed rows: a field overruns its row at byte %d of %d", r.off, len(r.b))
+	if r.bad {
+		return fmt.Errorf("growth stats: packed rows: malformed at byte %d of %d", r.off, len(r.b))
 	}
 	return nil
 }
@@ -426,20 +424,20 @@ func abs(v int64) int64 {
 	return v
 }
 
-// reader reads the packed rows from off on. A read past the end sets
-// short and returns zeros; it only moves off, so that reading a field
-// writes no pointer.
+// reader reads the packed rows from off on. A malformed or short field
+// sets bad and reads as zero (empty), as does every field after it; a
+// read only moves off, so that it writes no pointer.
 type reader struct {
-	b     []byte
-	off   int
-	short bool
+	b   []byte
+	off int
+	bad bool
 }
 
 // take returns the offset of the next n bytes and moves past them, or
-// sets short.
+// sets bad.
 func (r *reader) take(n int) (int, bool) {
-	if n < 0 || n > len(r.b)-r.off {
-		r.short, r.off = true, len(r.b)
+	if r.bad || n < 0 || n > len(r.b)-r.off {
+		r.bad, r.off = true, len(r.b)
 		return 0, false
 	}
 	o := r.off
@@ -447,35 +445,61 @@ func (r *reader) take(n int) (int, bool) {
 	return o, true
 }
 
-// end returns the offset n bytes on (the end of a field of n bytes), at
-// most the end of b.
-func (r *reader) end(n uint32) int {
-	if int64(n) > int64(len(r.b)-r.off) {
-		r.short = true
-		return len(r.b)
+// int reads an integer as growth_int writes it: a byte below 248 is
+// itself; 249, 250 and 251 are followed by 2, 3 and 4 bytes of an
+// unsigned big-endian integer, 255 by the 8 of an int8.
+func (r *reader) int() int64 {
+	o, ok := r.take(1)
+	if !ok {
+		return 0
 	}
-	return r.off + int(n)
+	c := r.b[o]
+	if c < 248 {
+		return int64(c)
+	}
+	var n int
+	switch c {
+	case 249, 250, 251:
+		n = int(c) - 247
+	case 255:
+		n = 8
+	default:
+		r.bad, r.off = true, len(r.b)
+		return 0
+	}
+	o, ok = r.take(n)
+	if !ok {
+		return 0
+	}
+	var v uint64
+	for _, b := range r.b[o : o+n] {
+		v = v<<8 | uint64(b)
+	}
+	return int64(v)
 }
 
-func (r *reader) u32() uint32 {
-	if o, ok := r.take(4); ok {
-		return binary.BigEndian.Uint32(r.b[o:])
+// count reads the length of a list; one that more items than bytes are
+// left for is malformed.
+func (r *reader) count() int64 {
+	n := r.int()
+	if n < 0 || n > int64(len(r.b)-r.off) {
+		r.bad, r.off = true, len(r.b)
+		return 0
 	}
-	return 0
+	return n
 }
 
-func (r *reader) i64() int64 {
-	if o, ok := r.take(8); ok {
-		return int64(binary.BigEndian.Uint64(r.b[o:]))
-	}
-	return 0
-}
-
-// field reads a length (int4) and that many bytes.
+// field reads a text as growth_string writes it: its length, then its
+// bytes.
 func (r *reader) field() []byte {
-	n := int(r.u32())
-	if o, ok := r.take(n); ok {
-		return r.b[o : o+n]
+	n := r.int()
+	if n < 0 || n > int64(len(r.b)-r.off) {
+		r.bad, r.off = true, len(r.b)
+		return nil
 	}
-	return nil
+	o, ok := r.take(int(n))
+	if !ok {
+		return nil
+	}
+	return r.b[o : o+int(n)]
 }

@@ -22,7 +22,7 @@ import (
 const rollupDiffQuery = `
 WITH want AS (
 	SELECT k.account_id, k.day, k.posts, k.likes, k.comments, k.views, k.reach, k.saved, k.shares, k.covered,
-		k.err_sum, k.err_n, b.id AS best_id, f.by_hour, f.by_quarter
+		k.err_sum, k.err_n, b.id AS best_id, f.hours, f.quarters
 	FROM (
 		SELECT account_id, (posted_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS posts,
 			COALESCE(sum(COALESCE(like_count, 0)), 0)::bigint AS likes,
@@ -45,7 +45,7 @@ WITH want AS (
 ),
 have AS (
 	SELECT account_id, day, posts, likes, comments, views, reach, saved, shares, covered, err_sum, err_n,
-		best_id, by_hour, by_quarter
+		best_id, hours, quarters
 	FROM growth_days
 )
 SELECT 'missing or different' AS what, account_id, day FROM (SELECT * FROM want EXCEPT SELECT * FROM have) x
