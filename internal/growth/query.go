@@ -256,22 +256,24 @@ c AS (
 	FROM cur
 ),
 p AS (
-	-- The previous window: its whole dates, and its two edges from the posts.
+	-- The previous window: its whole dates, and its two edges from the posts,
+	-- added up as bigint (what the totals are) rather than numeric.
 	SELECT COALESCE(sum(x.posts), 0)::bigint AS posts, COALESCE(sum(x.likes), 0)::bigint AS likes,
 		COALESCE(sum(x.comments), 0)::bigint AS comments,
 		sum(x.views)::bigint AS views, sum(x.reach)::bigint AS reach, sum(x.saved)::bigint AS saved, sum(x.shares)::bigint AS shares
 	FROM (
-		SELECT d.posts::bigint AS posts, d.likes::numeric AS likes, d.comments::numeric AS comments,
-			d.views::numeric AS views, d.reach::numeric AS reach, d.saved::numeric AS saved, d.shares::numeric AS shares
+		SELECT d.posts::bigint AS posts, d.likes, d.comments, d.views, d.reach, d.saved, d.shares
 		FROM growth_days d
 		WHERE d.account_id = $1::uuid AND d.day >= ($8::timestamptz AT TIME ZONE 'UTC')::date
 			AND d.day < ($9::timestamptz AT TIME ZONE 'UTC')::date
 		UNION ALL
-		SELECT count(*), sum(like_count), sum(comments_count), sum(views), sum(reach), sum(saved), sum(shares)
+		SELECT count(*), sum(like_count)::bigint, sum(comments_count)::bigint, sum(views)::bigint, sum(reach)::bigint,
+			sum(saved)::bigint, sum(shares)::bigint
 		FROM instagram_posts
 		WHERE account_id = $1::uuid AND posted_at > $2::timestamptz AND posted_at < $8::timestamptz
 		UNION ALL
-		SELECT count(*), sum(like_count), sum(comments_count), sum(views), sum(reach), sum(saved), sum(shares)
+		SELECT count(*), sum(like_count)::bigint, sum(comments_count)::bigint, sum(views)::bigint, sum(reach)::bigint,
+			sum(saved)::bigint, sum(shares)::bigint
 		FROM instagram_posts
 		WHERE account_id = $1::uuid AND posted_at >= $9::timestamptz AND posted_at <= $3::timestamptz
 	) x
