@@ -46,18 +46,21 @@ WITH cur AS MATERIALIZED (
 	WHERE p.account_id = $1::uuid AND p.posted_at > $3::timestamptz AND p.posted_at <= $4::timestamptz
 ),
 c AS (
+	-- The window's totals, and its posts for the dates, media types and
+	-- posting slots, which Go adds up (rollup.go's windowSums): their local
+	-- seconds, media types ('' for none), counts, views and reach, in one
+	-- order (one aggregation feeds every array the same rows). The mean of
+	-- ratios is computed at 30 decimals and rounded to 20 before its 1
+	-- decimal, so that a mean exactly halfway rounds as the exact value
+	-- does.
 	SELECT count(*) AS posts, COALESCE(sum(likes), 0)::bigint AS likes, COALESCE(sum(comments), 0)::bigint AS comments,
 		count(*) FILTER (WHERE posted_at > $5::timestamptz) AS week_posts,
-		sum(views)::bigint AS views, sum(reach)::bigint AS reach
-	FROM cur
-),
-pa AS (
-	-- The window's posts for the dates, media types and posting slots,
-	-- which Go adds up (rollup.go's windowSums): their local seconds,
-	-- media types ('' for none), counts, views and reach, in one order
-	-- (one aggregation feeds every array the same rows).
-	SELECT array_agg(local_s) AS s, array_agg(COALESCE(media_type, '')) AS mt, array_agg(likes) AS likes,
-		array_agg(comments) AS comments, array_agg(views) AS views, array_agg(reach) AS reach
+		sum(views)::bigint AS views, sum(reach)::bigint AS reach,
+		sum(saved)::bigint AS saved, sum(shares)::bigint AS shares,
+		count(*) FILTER (WHERE has_ins) AS covered,
+		round(round(avg(ti::numeric(60, 30) * 100 / reach) FILTER (WHERE reach > 0 AND ti IS NOT NULL), 20), 1) AS err,
+		array_agg(local_s) AS s, array_agg(COALESCE(media_type, '')) AS mt, array_agg(likes) AS a_likes,
+		array_agg(comments) AS a_comments, array_agg(views) AS a_views, array_agg(reach) AS a_reach
 	FROM cur
 ),
 prev AS (
@@ -70,30 +73,23 @@ prev AS (
 	FROM instagram_posts
 	WHERE account_id = $1::uuid AND posted_at > $2::timestamptz AND posted_at <= $3::timestamptz
 ),
-ins AS (
-	-- The insights of the current window that c does not sum. The mean of ratios is computed at 30 decimals and
-	-- rounded to 20 before its 1 decimal, so that a mean exactly halfway
-	-- rounds as the exact value does.
-	SELECT sum(saved)::bigint AS saved, sum(shares)::bigint AS shares,
-		count(*) FILTER (WHERE has_ins) AS covered,
-		round(round(avg(ti::numeric(60, 30) * 100 / reach) FILTER (WHERE reach > 0 AND ti IS NOT NULL), 20), 1) AS err
-	FROM cur
-),
 tot AS (
-	SELECT c.posts, c.likes, c.comments, c.week_posts, c.views, c.reach, i.saved, i.shares, i.covered, i.err,
+	SELECT c.posts, c.likes, c.comments, c.week_posts, c.views, c.reach, c.saved, c.shares, c.covered, c.err,
+		c.s, c.mt, c.a_likes, c.a_comments, c.a_views, c.a_reach,
 		p.posts AS prev_posts, p.likes AS prev_likes, p.comments AS prev_comments,
 		p.views AS prev_views, p.reach AS prev_reach, p.saved AS prev_saved, p.shares AS prev_shares
-	FROM c CROSS JOIN prev p CROSS JOIN ins i
+	FROM c CROSS JOIN prev p
 ),
 best AS (
 	SELECT id FROM cur ORDER BY eng DESC, posted_at DESC, id DESC LIMIT 1
 ),
 ` + snapSQL + `,
 tags AS (
-	SELECT COALESCE(json_agg(json_build_object(
-			'tag', r.tag,
-			'posts', r.n,
-			'avg_engagement', round(r.avg, 2)) ORDER BY r.avg DESC, r.n DESC, r.tag COLLATE "C"), '[]'::json) AS j
+	-- The top hashtags in order: tag, posts, and average engagement in
+	-- hundredths (rounded to 2 decimals).
+	SELECT array_agg(r.tag ORDER BY r.avg DESC, r.n DESC, r.tag COLLATE "C") AS tag,
+		array_agg(r.n ORDER BY r.avg DESC, r.n DESC, r.tag COLLATE "C") AS n,
+		array_agg((round(r.avg, 2) * 100)::bigint ORDER BY r.avg DESC, r.n DESC, r.tag COLLATE "C") AS avg
 	FROM (
 		-- One row per post and tag, kept by triggers (migrations/0006).
 		SELECT t.tag, count(*) AS n, sum(t.engagement)::numeric(60, 30) / count(*) AS avg
@@ -119,7 +115,7 @@ SELECT t.posts, t.likes, t.comments,
 	CASE WHEN t.posts = 0 OR $8::bigint IS NULL OR $8::bigint = 0 THEN NULL
 		ELSE round((t.likes + t.comments)::numeric * 100 / (t.posts::numeric * $8::bigint), 1) END,
 	` + postgres.PostColumnsOf("bp") + `,
-	tags.j,
+	tags.tag,
 	t.views, t.reach, t.saved, t.shares, t.prev_views, t.prev_reach, t.prev_saved, t.prev_shares,
 	` + trendSQL("t.views", "t.prev_views") + `, ` + trendSQL("t.reach", "t.prev_reach") + `,
 	` + trendSQL("t.saved", "t.prev_saved") + `, ` + trendSQL("t.shares", "t.prev_shares") + `,
@@ -133,9 +129,8 @@ SELECT t.posts, t.likes, t.comments,
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $5::timestamptz AND posted_at < 'infinity'),
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $4::timestamptz AND posted_at < 'infinity'),
 	sn.before_at, sn.after_at,
-	pa.s, pa.mt, pa.likes, pa.comments, pa.views, pa.reach
+	t.s, t.mt, t.a_likes, t.a_comments, t.a_views, t.a_reach, tags.n, tags.avg
 FROM tot t
-CROSS JOIN pa
 CROSS JOIN tags
 LEFT JOIN snap sn ON true
 LEFT JOIN best b ON true

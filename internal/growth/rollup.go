@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/lib/pq"
-
 	"creatorgrowth/internal/postgres"
 )
 
@@ -76,7 +74,7 @@ func (s *Service) computeRollup(ctx context.Context, acc postgres.Account, perio
 		edge   postArrays
 	)
 	dest := r.dest(acc, period, start, now, &packed,
-		&edge.at, &edge.mediaType, &edge.likes, &edge.comments, pq.Array(&edge.views), pq.Array(&edge.reach),
+		&edge.at, &edge.mediaType, &edge.likes, &edge.comments, &edge.views, &edge.reach,
 		&edge.tagPost, &edge.tag)
 	day := 24 * time.Hour
 	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, period, acc.Followers,
@@ -243,11 +241,11 @@ func (w *windowSums) local(local int64, b bucketSums, startDay int64, daily []Da
 // hidden or missing), views and reach; per hashtag of a post, once, the
 // post's number (from 1) and the tag.
 type postArrays struct {
-	at, likes, comments pq.Int64Array
-	mediaType           pq.StringArray
-	views, reach        []sql.NullInt64
-	tagPost             pq.Int64Array
-	tag                 pq.StringArray
+	at, likes, comments int64s
+	mediaType           strs
+	views, reach        nullInt64s
+	tagPost             int64s
+	tag                 strs
 }
 
 // addMedia counts a post of media type mt.

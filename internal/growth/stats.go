@@ -427,12 +427,14 @@ func (s *Service) computePosts(ctx context.Context, acc postgres.Account, period
 		return Stats{}, horizon{}, err
 	}
 	var (
-		r      rowScan
-		posts  postArrays // every post of the window, in local seconds
-		hashes []byte
+		r     rowScan
+		posts postArrays // every post of the window, in local seconds
+		tags  strs       // the top hashtags, with their posts and average engagement in hundredths
+		tagN  int64s
+		tagAv int64s
 	)
-	dest := r.dest(acc, period, start, now, &hashes,
-		&posts.at, &posts.mediaType, &posts.likes, &posts.comments, pq.Array(&posts.views), pq.Array(&posts.reach))
+	dest := r.dest(acc, period, start, now, &tags,
+		&posts.at, &posts.mediaType, &posts.likes, &posts.comments, &posts.views, &posts.reach, &tagN, &tagAv)
 	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, pq.Int64Array(offsets), period, acc.Followers,
 		pq.StringArray(from)).Scan(dest...)
 	if err != nil {
@@ -446,9 +448,14 @@ func (s *Service) computePosts(ctx context.Context, acc postgres.Account, period
 		return Stats{}, r.h, err
 	}
 	out.MediaTypes, out.BestPostingTimes = sums.mediaTypes(), sums.postingTimes()
-	out.TopHashtags = []Hashtag{}
-	if err := json.Unmarshal(hashes, &out.TopHashtags); err != nil {
-		return Stats{}, r.h, fmt.Errorf("growth stats: decode: %w", err)
+	if len(tagN) != len(tags) || len(tagAv) != len(tags) {
+		return Stats{}, r.h, fmt.Errorf("growth stats: %d hashtags with %d counts and %d averages", len(tags), len(tagN), len(tagAv))
+	}
+	out.TopHashtags = make([]Hashtag, len(tags))
+	for i, tag := range tags {
+		// A correctly rounded quotient of two exact integers: the float64
+		// nearest the 2-decimal value, as parsing its decimal text gives.
+		out.TopHashtags[i] = Hashtag{Tag: tag, Posts: tagN[i], AvgEngagement: float64(tagAv[i]) / 100}
 	}
 	out.Message = Message(out.LikesTrend, int(out.TotalPosts), int(out.PostsThisWeek))
 	return out, r.h, nil
