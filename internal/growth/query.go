@@ -186,9 +186,8 @@ wr AS (
 ),
 ep AS MATERIALIZED (
 	-- The posts of the current window's first UTC date after its start and
-	-- of its last one up to now, unless the date is read whole (wd),
-	-- numbered for the tag arrays (et).
-	SELECT row_number() OVER (ORDER BY x.s, x.id)::int AS i, x.*
+	-- of its last one up to now, unless the date is read whole (wd).
+	SELECT x.*
 	FROM (
 		SELECT p.id, p.posted_at, p.hashtags, COALESCE(p.media_type, '') AS mt,
 			COALESCE(p.like_count, 0)::bigint AS likes, COALESCE(p.comments_count, 0)::bigint AS comments,
@@ -222,14 +221,16 @@ eb AS (
 	SELECT id, likes + comments AS eng, posted_at FROM ep ORDER BY likes + comments DESC, posted_at DESC, id DESC LIMIT 1
 ),
 ea AS (
-	SELECT array_agg(s ORDER BY i) AS s, array_agg(mt ORDER BY i) AS mt, array_agg(likes ORDER BY i) AS likes,
-		array_agg(comments ORDER BY i) AS comments, array_agg(views ORDER BY i) AS views, array_agg(reach ORDER BY i) AS reach
+	-- One aggregation feeds every array the same rows, in one order.
+	SELECT array_agg(s) AS s, array_agg(mt) AS mt, array_agg(likes) AS likes,
+		array_agg(comments) AS comments, array_agg(views) AS views, array_agg(reach) AS reach
 	FROM ep
 ),
 et AS (
-	-- Each tag of an edge post once, with the post's number.
-	SELECT array_agg(t.i) AS i, array_agg(t.tag) AS tag
-	FROM (SELECT DISTINCT ep.i, u.tag FROM ep CROSS JOIN LATERAL unnest(ep.hashtags) AS u(tag) WHERE u.tag IS NOT NULL) t
+	-- Each tag of an edge post once, with the post's engagement.
+	SELECT array_agg(t.tag) AS tag, array_agg(t.eng) AS eng
+	FROM (SELECT DISTINCT ep.id, u.tag, ep.likes + ep.comments AS eng
+		FROM ep CROSS JOIN LATERAL unnest(ep.hashtags) AS u(tag) WHERE u.tag IS NOT NULL) t
 ),
 cur AS MATERIALIZED (
 	SELECT d.posts, d.likes, d.comments, d.views, d.reach, d.saved, d.shares, d.covered, d.err_sum, d.err_n,
@@ -317,7 +318,7 @@ SELECT t.posts, t.likes, t.comments,
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $5::timestamptz AND posted_at < 'infinity'),
 	(SELECT min(posted_at) FROM instagram_posts WHERE account_id = $1::uuid AND posted_at > $4::timestamptz AND posted_at < 'infinity'),
 	sn.before_at, sn.after_at,
-	ea.s, ea.mt, ea.likes, ea.comments, ea.views, ea.reach, et.i, et.tag
+	ea.s, ea.mt, ea.likes, ea.comments, ea.views, ea.reach, et.tag, et.eng
 FROM tot t
 CROSS JOIN ea
 CROSS JOIN et

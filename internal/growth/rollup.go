@@ -75,7 +75,7 @@ func (s *Service) computeRollup(ctx context.Context, acc postgres.Account, perio
 	)
 	dest := r.dest(acc, period, start, now, &packed,
 		&edge.at, &edge.mediaType, &edge.likes, &edge.comments, &edge.views, &edge.reach,
-		&edge.tagPost, &edge.tag)
+		&edge.tag, &edge.tagEng)
 	day := 24 * time.Hour
 	err = st.QueryRowContext(ctx, acc.ID, prevStart, start, now, weekStart, period, acc.Followers,
 		utcMidnight(prevStart).Add(day), utcMidnight(start), utcMidnight(start).Add(day), utcMidnight(now),
@@ -239,13 +239,13 @@ func (w *windowSums) local(local int64, b bucketSums, startDay int64, daily []Da
 // those of the window. Per post (in the same order) its Unix second (its
 // local second for statsQuery), media type ("" for none), like and comment counts (0 for
 // hidden or missing), views and reach; per hashtag of a post, once, the
-// post's number (from 1) and the tag.
+// tag and the post's engagement (likes + comments).
 type postArrays struct {
 	at, likes, comments int64s
 	mediaType           strs
 	views, reach        nullInt64s
-	tagPost             int64s
 	tag                 strs
+	tagEng              int64s
 }
 
 // addMedia counts a post of media type mt.
@@ -266,9 +266,9 @@ func (w *windowSums) addMedia(mt string, likes, comments int64) {
 func (w *windowSums) addPosts(e postArrays, local func(at int64) int64, startDay int64, daily []Day) error {
 	n := len(e.at)
 	if len(e.mediaType) != n || len(e.likes) != n || len(e.comments) != n || len(e.views) != n || len(e.reach) != n ||
-		len(e.tagPost) != len(e.tag) {
+		len(e.tagEng) != len(e.tag) {
 		return fmt.Errorf("growth stats: posts: arrays of %d, %d, %d, %d, %d, %d posts and %d, %d tags",
-			n, len(e.mediaType), len(e.likes), len(e.comments), len(e.views), len(e.reach), len(e.tagPost), len(e.tag))
+			n, len(e.mediaType), len(e.likes), len(e.comments), len(e.views), len(e.reach), len(e.tag), len(e.tagEng))
 	}
 	for i, at := range e.at {
 		w.addMedia(e.mediaType[i], e.likes[i], e.comments[i])
@@ -279,17 +279,13 @@ func (w *windowSums) addPosts(e postArrays, local func(at int64) int64, startDay
 		}
 	}
 	for k, tag := range e.tag {
-		i := e.tagPost[k] - 1
-		if i < 0 || i >= int64(n) {
-			return fmt.Errorf("growth stats: posts: tag of post %d of %d", i+1, n)
-		}
 		t := w.tags[tag]
 		if t == nil {
 			t = &tagSum{}
 			w.tags[tag] = t
 		}
 		t.posts++
-		t.eng += e.likes[i] + e.comments[i]
+		t.eng += e.tagEng[k]
 	}
 	return nil
 }
