@@ -5,6 +5,7 @@
 #   scripts/mailpit.sh start [NAME]  # install (first time) and start; prints the SMTP URL
 #   scripts/mailpit.sh stop [NAME]
 #   scripts/mailpit.sh inbox [NAME]  # prints the inbox URL (its API: GET /api/v1/messages)
+#   scripts/mailpit.sh running [NAME] # succeeds when it is running
 #   scripts/mailpit.sh install       # builds the binary (first time) and prints its path
 #
 # Both ports listen on 127.0.0.1 only: MAILPIT_SMTP_PORT (1025) and
@@ -16,7 +17,7 @@
 # across a restart (the fault drill's SMTP outage).
 set -euo pipefail
 
-cmd=${1:?usage: mailpit.sh start|stop|inbox [NAME] | install}
+cmd=${1:?usage: mailpit.sh start|stop|inbox|running [NAME] | install}
 name=${2:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 version=v1.33.1
@@ -104,12 +105,15 @@ stop)
 	fi
 	rm -f "$pid_file" "$inbox_file" "$smtp_file"
 	;;
+running)
+	running
+	;;
 inbox)
 	# The running instance's own address; else where one would listen.
 	if running && [ -f "$inbox_file" ]; then cat "$inbox_file"; else echo "$inbox_url"; fi
 	;;
 *)
-	echo "usage: mailpit.sh start|stop|inbox [NAME] | install" >&2
+	echo "usage: mailpit.sh start|stop|inbox|running [NAME] | install" >&2
 	exit 2
 	;;
 esac

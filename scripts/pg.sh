@@ -3,6 +3,7 @@
 #
 #   scripts/pg.sh start NAME PORT   # init (first time) and start; prints the URL
 #   scripts/pg.sh stop NAME
+#   scripts/pg.sh running NAME      # succeeds when the cluster is running
 #   scripts/pg.sh dir NAME          # prints the data directory
 #
 # NAME is "dev" (kept between runs) or "test" (throwaway). The data lives in
@@ -11,8 +12,8 @@
 # pg_ctl run as the postgres user, since PostgreSQL refuses to run as root.
 set -euo pipefail
 
-cmd=${1:?usage: pg.sh start|stop|dir NAME [PORT]}
-name=${2:?usage: pg.sh start|stop|dir NAME [PORT]}
+cmd=${1:?usage: pg.sh start|stop|running|dir NAME [PORT]}
+name=${2:?usage: pg.sh start|stop|running|dir NAME [PORT]}
 port=${3:-5432}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -60,6 +61,9 @@ dir=$(data_dir)
 case "$cmd" in
 dir)
 	echo "$dir"
+	;;
+running)
+	[ -f "$dir/postmaster.pid" ] && as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1
 	;;
 stop)
 	if [ -f "$dir/postmaster.pid" ]; then

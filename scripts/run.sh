@@ -16,7 +16,17 @@ set -a
 done)
 set +a
 
+# Ctrl-C stops the server, then what this run started (the cluster's data
+# stays in .data/ for the next run); what was already running stays.
+stop_pg=false stop_mail=false
+cleanup() {
+	if [ "$stop_mail" = true ]; then "$root/scripts/mailpit.sh" stop || true; fi
+	if [ "$stop_pg" = true ]; then "$root/scripts/pg.sh" stop dev && echo "PostgreSQL stopped" >&2 || true; fi
+}
+trap cleanup EXIT
+
 if [ -z "${DATABASE_URL:-}" ]; then
+	"$root/scripts/pg.sh" running dev || stop_pg=true
 	DATABASE_URL=$("$root/scripts/pg.sh" start dev 54329)
 	export DATABASE_URL
 	echo "PostgreSQL: private cluster in $("$root/scripts/pg.sh" dir dev) (port 54329)"
@@ -25,6 +35,7 @@ fi
 mail_line="Mail: sent through SMTP_URL"
 if [ -z "${SMTP_URL:-}" ]; then
 	# A local mail catcher: every mail lands in its web inbox.
+	"$root/scripts/mailpit.sh" running || stop_mail=true
 	SMTP_URL=$("$root/scripts/mailpit.sh" start)
 	export SMTP_URL
 	mail_line="Mail inbox: $("$root/scripts/mailpit.sh" inbox)  (Mailpit catches every mail)"
@@ -43,4 +54,15 @@ cat <<MSG
   Stop with Ctrl-C.
 
 MSG
-exec "$root/bin/server"
+# The server shuts down cleanly on SIGINT or SIGTERM (a second one while it
+# does is harmless); the script waits for it, then cleans up.
+"$root/bin/server" &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null || true' INT TERM
+status=0
+wait "$server" || status=$?
+while kill -0 "$server" 2>/dev/null; do
+	status=0
+	wait "$server" || status=$?
+done
+exit "$status"
