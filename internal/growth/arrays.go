@@ -158,9 +158,6 @@ func arrayBytes(src any) ([]byte, error) {
 	case nil:
 		return nil, nil
 	case []byte:
-		if v == nil {
-			return nil, fmt.Errorf("growth stats: array: no bytes")
-		}
 		return v, nil
 	case string:
 		return []byte(v), nil
